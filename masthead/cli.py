@@ -1,0 +1,150 @@
+"""The `masthead` command: `masthead run`, `masthead manage ...`, `masthead demo`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+DEFAULT_SETTINGS = "masthead.settings.base"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def manage(argv: Sequence[str]) -> int:
+    """Pass through to Django's management commands."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["masthead manage", *argv])
+    return 0
+
+
+def demo() -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from masthead.publishing.demo import load_demo_content
+
+    created = load_demo_content()
+    print(
+        "Demo content loaded."
+        if created
+        else "The site already has content; demo content was not loaded."
+    )
+    return 0
+
+
+def _prepare(load_demo: bool) -> None:
+    """Migrate, collect static files, load demo content and create the first admin on the first run."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    print(f"Data directory: {settings.DATA_DIR}")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from masthead.publishing.demo import ensure_first_admin, load_demo_content, site_is_empty
+
+    if load_demo and site_is_empty():
+        load_demo_content()
+        print("Loaded demo content (first run).")
+    username, password = ensure_first_admin()
+    if password:
+        print("\n  Admin login (shown once): http://127.0.0.1:8000/admin/")
+        print(f"    username: {username}\n    password: {password}")
+        print("  Change it later with: masthead manage changepassword admin\n")
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        print(f"No EMAIL_URL set: emails are written to files in {settings.EMAIL_FILE_PATH}")
+
+
+def _background_processes() -> list[subprocess.Popen[bytes]]:
+    """The task worker and the clock (scheduled publishing, periodic jobs), as child processes."""
+    from django.conf import settings
+
+    python = sys.executable
+    worker_cmd = [python, "-m", "masthead.cli", "manage"]
+    if settings.REDIS_URL:
+        worker_cmd += ["rqworker", "default", "--with-scheduler"]
+    else:
+        worker_cmd += ["db_worker", "--queue-name", "*", "--interval", "0.5"]
+    clock_cmd = [python, "-m", "masthead.cli", "manage", "masthead_clock"]
+    return [subprocess.Popen(worker_cmd), subprocess.Popen(clock_cmd)]  # noqa: S603
+
+
+def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) -> int:
+    _setup()
+    _prepare(load_demo)
+    import uvicorn
+
+    children = _background_processes() if with_worker else []
+
+    def stop_children(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, lambda *args: (stop_children(), sys.exit(0)))
+    print(f"Serving Masthead on http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        uvicorn.run(
+            "masthead.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=os.environ.get("MASTHEAD_LOG_LEVEL", "warning").lower(),
+            access_log=False,
+            lifespan="off",
+        )
+    finally:
+        stop_children()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        return manage(argv[1:])
+    parser = argparse.ArgumentParser(prog="masthead", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser(
+        "run", help="migrate, load demo content on first run, and serve"
+    )
+    run_parser.add_argument("--host", default=os.environ.get("MASTHEAD_HOST", "127.0.0.1"))
+    run_parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("MASTHEAD_PORT", "8000"))
+    )
+    run_parser.add_argument(
+        "--no-demo", action="store_true", help="do not load demo content on the first run"
+    )
+    run_parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("MASTHEAD_WEB_WORKERS", str(min(4, os.cpu_count() or 1)))),
+        help="web server processes (default: one per core, at most 4)",
+    )
+    run_parser.add_argument(
+        "--no-worker", action="store_true", help="do not start the background task worker"
+    )
+    commands.add_parser(
+        "manage", help="Django management commands, e.g. `masthead manage createsuperuser`"
+    )
+    commands.add_parser("demo", help="load demo content into an empty site")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.host, args.port, not args.no_demo, args.workers, not args.no_worker)
+    if args.command == "demo":
+        return demo()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Writes for publishing: site set-up and article creation, used by the demo, commands and tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+
+
+@transaction.atomic
+def ensure_home_page() -> HomePage:
+    """The site's HomePage, replacing Wagtail's placeholder 'Welcome' page on a new install."""
+    existing = HomePage.objects.first()
+    if existing is not None:
+        return existing
+    root = Page.get_first_root_node()
+    home = HomePage(
+        title=settings.SITE_NAME, slug="home", intro="Independent journalism, supported by readers."
+    )
+    placeholders = [page for page in root.get_children() if page.specific_class is Page]
+    for page in placeholders:
+        page.slug = f"{page.slug}-old-{page.pk}"
+        page.save(update_fields=["slug"])
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    base = urlparse(settings.WAGTAILADMIN_BASE_URL)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname = base.hostname or "localhost"
+    site.port = base.port or (443 if base.scheme == "https" else 80)
+    site.root_page = home
+    site.site_name = settings.SITE_NAME
+    site.save()
+    for page in placeholders:
+        page.delete()
+    return home
+
+
+@transaction.atomic
+def create_section(home: HomePage, title: str, slug: str, intro: str = "") -> SectionPage:
+    section = SectionPage(title=title, slug=slug, intro=intro)
+    home.add_child(instance=section)
+    section.save_revision().publish()
+    return section
+
+
+@transaction.atomic
+def create_article(
+    section: SectionPage,
+    title: str,
+    *,
+    slug: str | None = None,
+    standfirst: str = "",
+    body: list[tuple[str, Any]] | None = None,
+    authors: list[Author] | None = None,
+    tags: list[str] | None = None,
+    dateline: str = "",
+    featured_image: Any = None,
+    featured_image_caption: str = "",
+    featured_image_credit: str = "",
+    first_published_at: datetime | None = None,
+    publish: bool = True,
+    go_live_at: datetime | None = None,
+) -> ArticlePage:
+    """Create an article under `section`, published now (or scheduled with `go_live_at`, or left a draft)."""
+    from django.utils.text import slugify
+
+    article = ArticlePage(
+        title=title,
+        slug=slug or slugify(title)[:80],
+        standfirst=standfirst,
+        dateline=dateline,
+        body=body or [],
+        featured_image=featured_image,
+        featured_image_caption=featured_image_caption,
+        featured_image_credit=featured_image_credit,
+        go_live_at=go_live_at,
+    )
+    if not publish or go_live_at is not None:
+        article.live = False
+    for order, author in enumerate(authors or []):
+        article.article_authors.add(ArticleAuthor(author=author, sort_order=order))
+    if tags:
+        article.tags.add(*tags)
+    section.add_child(instance=article)
+    revision = article.save_revision()
+    if publish or go_live_at is not None:
+        revision.publish()
+        article.refresh_from_db()
+    if first_published_at is not None and article.live:
+        ArticlePage.objects.filter(pk=article.pk).update(first_published_at=first_published_at)
+        article.refresh_from_db()
+    return article

@@ -1,0 +1,44 @@
+"""Reads for publishing pages: listings that stay a fixed number of queries whatever the site's size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from masthead.publishing.models import ArticleAuthor, ArticlePage, SectionPage
+
+
+def _listing(queryset: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    return (
+        queryset.live()
+        .public()
+        .select_related("featured_image")
+        .prefetch_related(
+            Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def latest_articles(limit: int = 12) -> QuerySet[ArticlePage]:
+    return _listing(ArticlePage.objects.all())[:limit]
+
+
+def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:
+    return _listing(ArticlePage.objects.child_of(section))
+
+
+def tagged_articles(tag_slug: str) -> QuerySet[ArticlePage]:
+    return _listing(ArticlePage.objects.filter(tags__slug=tag_slug)).distinct()
+
+
+def sections() -> QuerySet[SectionPage]:
+    return SectionPage.objects.live().public().order_by("path")
+
+
+def sections_with_latest(per_section: int = 4) -> list[dict[str, Any]]:
+    return [
+        {"section": section, "articles": list(section_articles(section)[:per_section])}
+        for section in sections()
+    ]

@@ -1,0 +1,133 @@
+"""Site-level reader views: search, tag pages, robots.txt, the Google News sitemap, media, error pages."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from django.views.static import was_modified_since
+from taggit.models import Tag
+
+from masthead.publishing import queries
+from masthead.publishing.models import ArticlePage, paginate
+
+MAX_QUERY_LENGTH = 200
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        found = ArticlePage.objects.live().public().search(query, operator="and")
+        results = paginate(request, found, per_page=10)
+    return render(request, "publishing/search.html", {"query": query, "results": results})
+
+
+@require_safe
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    tag_object = Tag.objects.filter(slug=slug).first()
+    if tag_object is None:
+        raise Http404("No such tag")
+    articles = paginate(request, queries.tagged_articles(slug))
+    return render(request, "publishing/tag.html", {"tag": tag_object, "articles": articles})
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /accounts/",
+        "Disallow: /notifications/",
+        "Disallow: /funding/stripe/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {base}/sitemap.xml",
+        f"Sitemap: {base}/news-sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """Google News sitemap: articles first published in the last two days."""
+    since = timezone.now() - timedelta(days=2)
+    articles = (
+        ArticlePage.objects.live()
+        .public()
+        .filter(first_published_at__gte=since)
+        .order_by("-first_published_at")[:1000]
+    )
+    body = render_to_string(
+        "publishing/news_sitemap.xml",
+        {"articles": articles, "site_name": settings.SITE_NAME, "request": request},
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files, served by the app so a single process is the whole site; byte ranges for video seeking."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    full = (root / path).resolve()
+    if root not in full.parents or not full.is_file():
+        raise Http404("No such file")
+    stat = full.stat()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
+        return HttpResponseNotModified()
+    content_type = mimetypes.guess_type(str(full))[0] or "application/octet-stream"
+    size = stat.st_size
+    match = _RANGE.match(request.headers.get("Range", ""))
+    if match and (match.group(1) or match.group(2)):
+        if match.group(1):
+            start = int(match.group(1))
+            end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
+        else:
+            start = max(0, size - int(match.group(2)))
+            end = size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = full.open("rb")
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+        handle.close()
+        response = HttpResponse(data, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(full.open("rb"), content_type=content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["X-Content-Type-Options"] = "nosniff"
+    if not content_type.startswith(("image/", "video/", "audio/", "text/vtt")):
+        response["Content-Disposition"] = f'attachment; filename="{os.path.basename(full)}"'
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_to_string("500.html"), status=500)

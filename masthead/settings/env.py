@@ -1,0 +1,80 @@
+"""Reading configuration from the environment: one place that knows the variable names."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    raw = os.environ.get(name, default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("MASTHEAD_DATA_DIR", "var")).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """The key generated on first start and kept in the data directory (never in the repository)."""
+    from_env = os.environ.get("MASTHEAD_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = directory / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def email_settings(url: str | None, directory: Path) -> dict[str, object]:
+    """Django email settings from EMAIL_URL (`smtp://user:pass@host:587?tls=1`, `smtps://...`).
+
+    Without a URL, mail is written to files in the data directory so nothing is lost or sent.
+    """
+    if not url:
+        mail_dir = directory / "mail"
+        mail_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        }
+    parsed = urlparse(url)
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    if parsed.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parsed.scheme not in {"smtp", "smtps", "submission"}:
+        raise ValueError(
+            f"EMAIL_URL scheme {parsed.scheme!r} is not smtp, smtps, console or locmem"
+        )
+    use_ssl = parsed.scheme == "smtps" or query.get("ssl", "") in TRUE_WORDS
+    use_tls = parsed.scheme == "submission" or query.get("tls", "") in TRUE_WORDS
+    default_port = 465 if use_ssl else (587 if use_tls else 25)
+    settings: dict[str, object] = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname or "localhost",
+        "EMAIL_PORT": parsed.port or default_port,
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": int(query.get("timeout", "20")),
+    }
+    if "from" in query:
+        settings["DEFAULT_FROM_EMAIL"] = query["from"]
+    return settings

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from masthead.api import api
+from masthead.publishing import feeds
+from masthead.publishing import views as publishing_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api.urls),
+    path("accounts/", include("masthead.accounts.urls")),
+    path("discussion/", include("masthead.discussion.urls")),
+    path("notifications/", include("masthead.notifications.urls")),
+    path("funding/", include("masthead.funding.urls")),
+    path("moderation/", include("masthead.moderation.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("news-sitemap.xml", publishing_views.news_sitemap, name="news_sitemap"),
+    path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
+    path("search/", publishing_views.search, name="search"),
+    path("tags/<slug:slug>/", publishing_views.tag, name="tag"),
+    path("feeds/rss.xml", feeds.SiteRssFeed(), name="feed_rss"),
+    path("feeds/atom.xml", feeds.SiteAtomFeed(), name="feed_atom"),
+    path("feeds/<slug:section_slug>/rss.xml", feeds.SectionRssFeed(), name="section_feed_rss"),
+    path("feeds/<slug:section_slug>/atom.xml", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    re_path(r"^media/(?P<path>.*)$", publishing_views.media, name="media"),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "masthead.publishing.views.page_not_found"
+handler500 = "masthead.publishing.views.server_error"
+
+if settings.DEBUG:
+    pass

@@ -1,0 +1,87 @@
+"""Shared fixtures, named as nouns and set up through real actions (not raw inserts)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BAD_INPUTS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "bad-inputs"
+if (
+    not BAD_INPUTS.exists()
+):  # CI lays shared/ beside the clone; a developer checkout may have it one level up.
+    BAD_INPUTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "testdata" / "bad-inputs"
+
+
+def hostile_strings(name: str) -> list[str]:
+    """Lines of a file in shared/testdata/bad-inputs, read as its README says (never splitlines, never strip)."""
+    path = BAD_INPUTS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@pytest.fixture
+def a_home(db: Any) -> Any:
+    from masthead.publishing.actions import ensure_home_page
+
+    return ensure_home_page()
+
+
+@pytest.fixture
+def a_section(a_home: Any) -> Any:
+    from masthead.publishing.actions import create_section
+
+    return create_section(a_home, "Middle East", "middle-east", "Reporting from the region.")
+
+
+@pytest.fixture
+def an_author(db: Any) -> Any:
+    from masthead.publishing.models import Author
+
+    return Author.objects.create(
+        name="Rana Haddad", slug="rana-haddad", role="Correspondent", bio="Reports on water."
+    )
+
+
+@pytest.fixture
+def an_article(a_section: Any, an_author: Any) -> Any:
+    from masthead.publishing.actions import create_article
+
+    return create_article(
+        a_section,
+        "Water shortages deepen along the river",
+        standfirst="Farmers downstream count the cost of a dry season.",
+        body=[
+            (
+                "paragraph",
+                "<p>The river has fallen to its lowest level in a decade, farmers say.</p>",
+            ),
+            ("paragraph", "<p>Irrigation canals that once ran all summer now dry up by June.</p>"),
+        ],
+        authors=[an_author],
+        tags=["water", "agriculture"],
+        dateline="Basra",
+    )
+
+
+@pytest.fixture
+def a_staff_user(db: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        "editor", "editor@example.com", "correct horse battery"
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("MASTHEAD_TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
+    return url
