@@ -63,7 +63,8 @@ def _prepare(load_demo: bool) -> None:
         print(f"    username: {username}\n    password: {password}")
         print("  Change it later with: masthead manage changepassword admin\n")
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-        print(f"No EMAIL_URL set: emails are written to files in {settings.EMAIL_FILE_PATH}")
+        mail_dir = getattr(settings, "EMAIL_FILE_PATH", "")
+        print(f"No EMAIL_URL set: emails are written to files in {mail_dir}")
 
 
 def _background_processes() -> list[subprocess.Popen[bytes]]:
@@ -92,7 +93,11 @@ def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) 
             if child.poll() is None:
                 child.terminate()
 
-    signal.signal(signal.SIGTERM, lambda *args: (stop_children(), sys.exit(0)))
+    def on_terminate(*_: object) -> None:
+        stop_children()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_terminate)
     print(f"Serving Masthead on http://{host}:{port}/ (Ctrl-C to stop)")
     try:
         uvicorn.run(

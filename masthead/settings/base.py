@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -106,7 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server's SQLite: readers never block the writer (WAL), writers wait instead of failing
     # (busy_timeout) and take the write lock up front (IMMEDIATE), so concurrent posts queue up
     # instead of failing with "database is locked" on lock upgrade.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # type: ignore[union-attr]
         {
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
@@ -122,6 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
