@@ -1,0 +1,70 @@
+"""Versioned keys for caching whole reader pages.
+
+A reader page (an article with its discussion and support block) is the same HTML for every anonymous
+reader, so it can be cached by the app and by a CDN. Each page depends on version counters: the site's
+content ("publishing"), its discussion thread ("thread", page id), the funding totals ("funding"), ...
+A write bumps the counters it affects, on commit; the next read builds a new key and misses.
+
+Apps declare what a page depends on with `register_dependency(func)`, where `func(page)` returns
+(namespace, key) pairs. Publishing serves pages through `page_cache_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+Dependency = tuple[str, str]
+_DEPENDENCY_SOURCES: list[Callable[[Any], Iterable[Dependency]]] = []
+VERSION_TTL = 60 * 60 * 24 * 30
+
+
+def _version_key(namespace: str, key: object = "") -> str:
+    return f"v:{namespace}:{key}"
+
+
+def register_dependency(source: Callable[[Any], Iterable[Dependency]]) -> Callable[[Any], Iterable[Dependency]]:
+    """Declare more version counters a page's cached HTML depends on (call once, at app ready time)."""
+    if source not in _DEPENDENCY_SOURCES:
+        _DEPENDENCY_SOURCES.append(source)
+    return source
+
+
+def versions(dependencies: Iterable[Dependency]) -> list[int]:
+    keys = [_version_key(namespace, key) for namespace, key in dependencies]
+    found = cache.get_many(keys)
+    return [int(found.get(key, 0)) for key in keys]
+
+
+def bump_now(namespace: str, key: object = "") -> None:
+    """Invalidate everything depending on (namespace, key) immediately (use `bump` inside transactions)."""
+    version_key = _version_key(namespace, key)
+    if not cache.add(version_key, 1, VERSION_TTL):
+        try:
+            cache.incr(version_key)
+        except ValueError:
+            cache.set(version_key, 1, VERSION_TTL)
+
+
+def bump(namespace: str, key: object = "") -> None:
+    """Invalidate after the current transaction commits, so no reader caches the pre-commit state."""
+    transaction.on_commit(lambda: bump_now(namespace, key), robust=True)
+
+
+def page_dependencies(page: Any) -> list[Dependency]:
+    dependencies: list[Dependency] = [("publishing", "")]
+    for source in _DEPENDENCY_SOURCES:
+        dependencies.extend((str(namespace), str(key)) for namespace, key in source(page))
+    return dependencies
+
+
+def page_cache_key(path: str, page: Any, variant: str = "") -> str:
+    """A cache key for `path` that changes whenever anything the page shows changes."""
+    dependencies = page_dependencies(page)
+    stamp = ",".join(str(version) for version in versions(dependencies))
+    digest = hashlib.sha256(f"{path}|{variant}|{stamp}".encode()).hexdigest()[:32]
+    return f"page:{digest}"
