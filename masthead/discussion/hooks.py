@@ -1,0 +1,88 @@
+"""The moderation hook: checks that decide a new or edited comment's status before it is written.
+
+Discussion knows nothing of moderation's rules. Moderation (or any app) registers checks at ready time:
+
+    from masthead.discussion.hooks import register_check
+    register_check(my_check)   # my_check(submission: Submission) -> Verdict | None
+
+`post_comment` and `edit_comment` build a Submission, run every check inside the transaction, and apply
+the strictest verdict: reject > spam > pending > approved. A rejected submission is refused with an
+ApiError (400 `rejected` with the verdict's public message) and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+REJECT = "rejected"
+SEVERITY = {"approved": 0, "pending": 1, "spam": 2, REJECT: 3}
+
+
+@dataclass
+class Submission:
+    thread: Any
+    parent: Any  # a Comment or None
+    body: str
+    html: str
+    actor: Any  # masthead.accounts.identity.Actor
+    name: str
+    email: str
+    website: str
+    is_edit: bool = False
+    comment: Any = None  # the Comment being edited
+    seconds_to_submit: float | None = (
+        None  # time from form render to submit, when the client sent it
+    )
+    honeypot: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Verdict:
+    status: str  # "approved" | "pending" | "spam" | "rejected"
+    rule: str  # machine name of the rule, e.g. "banned_word", "link_count", "classifier"
+    reason: str = ""  # for moderators: why
+    public_message: str = ""  # for the author when rejected or held (statement of reasons)
+    scorer: str = ""
+    version: str = ""
+    score: float | None = None
+    shadow: bool = False  # shadow-ban: the author sees the comment as public, nobody else does
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            key: value for key, value in self.__dict__.items() if value not in ("", None, False)
+        }
+
+
+Check = Callable[[Submission], "Verdict | None"]
+_CHECKS: list[Check] = []
+
+
+def register_check(check: Check) -> Check:
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+    return check
+
+
+def unregister_check(check: Check) -> None:
+    if check in _CHECKS:
+        _CHECKS.remove(check)
+
+
+def run_checks(submission: Submission) -> list[Verdict]:
+    verdicts = []
+    for check in _CHECKS:
+        verdict = check(submission)
+        if verdict is not None:
+            verdicts.append(verdict)
+    return verdicts
+
+
+def strictest(verdicts: list[Verdict], default: Verdict) -> Verdict:
+    chosen = default
+    for verdict in verdicts:
+        if SEVERITY.get(verdict.status, 0) > SEVERITY.get(chosen.status, 0):
+            chosen = verdict
+    return chosen

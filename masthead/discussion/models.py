@@ -1,0 +1,146 @@
+"""Threads, comments and votes.
+
+A Thread belongs to one Wagtail page (every published article has one). Comments form a tree through
+`parent`; `root` points at the top-level ancestor so a page of top-level comments and all their
+replies load in two queries. Counters (`comment_count`, vote counts, `score`) are kept on the rows
+and changed with F() expressions inside actions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CommentStatus(models.TextChoices):
+    APPROVED = "approved", "Approved: visible to everyone"
+    PENDING = "pending", "Pending: waiting for a moderator"
+    SPAM = "spam", "Spam: hidden, teaches the spam classifier"
+    REMOVED = "removed", "Removed by a moderator"
+    DELETED = "deleted", "Deleted by its author (kept as a placeholder while it has replies)"
+
+
+class AnchorState(models.TextChoices):
+    NONE = "", "Not an inline comment"
+    ANCHORED = "anchored", "Anchored: the passage is where it was"
+    MOVED = "moved", "Moved: the passage was found elsewhere or slightly changed"
+    ORPHANED = "orphaned", "Orphaned: the passage no longer exists"
+
+
+class Thread(models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="discussion_thread"
+    )
+    comment_count = models.PositiveIntegerField(
+        default=0, help_text="Approved comments, as readers count them."
+    )
+    is_closed = models.BooleanField(
+        default=False, help_text="Closed by staff: no new comments or votes."
+    )
+    version = models.PositiveBigIntegerField(
+        default=0, help_text="Bumped on every change readers can see."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Discussion of {self.page.title}"
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    root = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="descendants",
+        help_text="The top-level comment of this reply's tree (empty for top-level comments).",
+    )
+    depth = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    guest_key = models.CharField(max_length=64, blank=True, db_index=True)
+    author_name = models.CharField(max_length=50)
+    author_email = models.EmailField(
+        blank=True, help_text="Private: never shown publicly or returned by the public API."
+    )
+    author_website = models.URLField(max_length=200, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    body = models.TextField(help_text="Markdown source as the author wrote it.")
+    html = models.TextField(help_text="Rendered and sanitised once, at write time.")
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.APPROVED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0, help_text="upvotes minus downvotes")
+    is_pinned = models.BooleanField(default=False)
+    reply_count = models.PositiveIntegerField(default=0, help_text="Approved direct replies.")
+    moderation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the comment has its status: rule, scorer name/version/score, reports.",
+    )
+    target = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Inline feedback: W3C Web Annotation target with its selectors.",
+    )
+    anchor_state = models.CharField(
+        max_length=10, choices=AnchorState.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["thread", "status", "parent", "created_at", "id"],
+                name="comment_toplevel_time",
+            ),
+            models.Index(
+                fields=["thread", "status", "parent", "score", "created_at", "id"],
+                name="comment_toplevel_score",
+            ),
+            models.Index(fields=["root", "status", "created_at", "id"], name="comment_replies"),
+            models.Index(fields=["status", "created_at"], name="comment_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.page.url}#comment-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CommentStatus.APPROVED
+
+
+class Vote(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    voter_key = models.CharField(max_length=80, help_text="user:<id> or guest:<cookie key>")
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    value = models.SmallIntegerField(help_text="+1 or -1; withdrawing a vote deletes the row.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter_key"], name="one_vote_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_key} {self.value:+d} on {self.comment_id}"

@@ -1,0 +1,29 @@
+"""Signals the discussion sends, for notifications, moderation and live updates to plug into.
+
+All are sent by discussion actions INSIDE their transaction, after the rows are written, so a receiver
+can write its own rows (an outbox, an audit entry) atomically with the comment. Receivers must not do
+slow or external work directly: register it with `transaction.on_commit` (see core/on_commit.py).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# provides args: comment, actor, notify ("none" | "replies" | "all" | None when the reader did not choose)
+comment_posted = Signal()
+
+# The comment became visible to everyone: at post time when approved at once, or later by a moderator.
+# provides args: comment, actor
+comment_approved = Signal()
+
+# provides args: comment, old_status, new_status, actor, reason
+comment_status_changed = Signal()
+
+# provides args: comment, actor, old_body
+comment_edited = Signal()
+
+# provides args: comment, actor
+comment_deleted = Signal()
+
+# provides args: comment, actor, old_value, new_value
+vote_changed = Signal()
