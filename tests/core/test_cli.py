@@ -1,0 +1,170 @@
+"""`masthead run` on a fresh data directory: set-up without prompts, demo once, admin login shown once."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+    }
+    env.update(
+        {"MASTHEAD_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "masthead.settings.base"}
+    )
+    return env
+
+
+def _run_until_serving(data_dir: Path, *extra: str) -> tuple[str, int]:
+    """Start `masthead run`, wait for the home page, stop it; return its output and the home page status."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "masthead.cli",
+            "run",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *extra,
+        ],
+        env=_env(data_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    status = 0
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    status = response.status
+                    break
+            except Exception:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.5)
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    return output, status
+
+
+def test_first_run_sets_up_everything_and_second_run_keeps_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    output, status = _run_until_serving(data_dir)
+    assert status == 200, output
+    assert "Loaded demo content (first run)." in output
+    assert "password:" in output
+    assert "emails are written to files in" in output
+    assert (data_dir / "masthead.sqlite3").exists()
+    secret = (data_dir / "secret_key").read_text()
+    assert len(secret) >= 40
+
+    output, status = _run_until_serving(data_dir)
+    assert status == 200, output
+    assert "password:" not in output, "the admin login is printed only once"
+    assert "Loaded demo content" not in output
+    assert (data_dir / "secret_key").read_text() == secret
+
+
+def test_no_demo_serves_an_empty_front_page(tmp_path: Path) -> None:
+    output, status = _run_until_serving(tmp_path / "data", "--no-demo", "--no-worker")
+    assert status == 200, output
+    assert "Loaded demo content" not in output
+
+
+def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
+    env = _env(tmp_path / "data")
+    env.update(
+        {
+            "DJANGO_SUPERUSER_USERNAME": "chief",
+            "DJANGO_SUPERUSER_EMAIL": "chief@example.com",
+            "DJANGO_SUPERUSER_PASSWORD": "a long enough password 42",
+        }
+    )
+    subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "manage", "migrate", "--noinput"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    created = subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "manage", "createsuperuser", "--noinput"],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert created.returncode == 0, created.stderr
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "masthead.cli",
+            "manage",
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model; print(get_user_model().objects.get(username='chief').is_superuser)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert listed.stdout.strip() == "True", listed.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        (
+            {},
+            "django.db.backends.sqlite3 django_tasks_db.DatabaseBackend django.core.cache.backends.locmem.LocMemCache",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
+                "REDIS_URL": "redis://127.0.0.1:6379/3",
+            },
+            "django.db.backends.postgresql django_tasks_rq.RQBackend django.core.cache.backends.redis.RedisCache",
+        ),
+    ],
+)
+def test_storage_is_chosen_by_environment(
+    tmp_path: Path, variables: dict[str, str], expected: str
+) -> None:
+    env = {**_env(tmp_path / "data"), **variables}
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.TASKS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == expected, result.stderr

@@ -1,0 +1,34 @@
+"""X-Forwarded-For is believed only from configured proxies (wpDiscuz trusted it from anyone)."""
+
+from __future__ import annotations
+
+from django.test import RequestFactory, override_settings
+
+from masthead.core.clientip import client_ip, hash_ip, network_of
+
+
+def _request(remote: str, forwarded: str = "") -> object:
+    meta = {"REMOTE_ADDR": remote}
+    if forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **meta)
+
+
+def test_forwarded_header_is_ignored_without_trusted_proxies() -> None:
+    with override_settings(TRUSTED_PROXIES=[]):
+        assert client_ip(_request("203.0.113.9", "198.51.100.7")) == "203.0.113.9"  # type: ignore[arg-type]
+
+
+def test_forwarded_header_is_read_from_a_trusted_proxy_network() -> None:
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"]):
+        assert client_ip(_request("10.1.2.3", "198.51.100.7")) == "198.51.100.7"  # type: ignore[arg-type]
+        # A client cannot prepend a fake hop: the right-most untrusted address wins.
+        assert client_ip(_request("10.1.2.3", "1.2.3.4, 198.51.100.7, 10.9.9.9")) == "198.51.100.7"  # type: ignore[arg-type]
+        assert client_ip(_request("10.1.2.3", "not-an-ip")) == "10.1.2.3"  # type: ignore[arg-type]
+
+
+def test_ip_hashes_are_stable_and_do_not_reveal_the_address() -> None:
+    assert hash_ip("198.51.100.7") == hash_ip("198.51.100.7")
+    assert hash_ip("198.51.100.7") != hash_ip("198.51.100.8")
+    assert "198" not in hash_ip("198.51.100.7")
+    assert network_of("198.51.100.7") == "198.51.100.0/24"
