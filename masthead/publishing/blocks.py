@@ -12,6 +12,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from masthead.discussion.blocks import FeedbackPromptBlock
+
 logger = logging.getLogger("masthead.publishing")
 
 VIDEO_EXTENSIONS = {
@@ -168,3 +170,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     embed = SafeEmbedBlock()
     video = VideoBlock()
+    feedback_prompt = FeedbackPromptBlock()
