@@ -5,3 +5,40 @@ class ModerationConfig(AppConfig):
     name = "masthead.moderation"
     label = "moderation"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from masthead.discussion import signals
+        from masthead.discussion.hooks import register_check
+        from masthead.moderation import checks, receivers
+        from masthead.moderation.models import Ban, DomainRule, WordRule
+        from masthead.moderation.rules import bump_rules_version
+
+        for check in checks.ALL_CHECKS:
+            register_check(check)
+        signals.comment_approved.connect(
+            receivers.on_comment_approved, dispatch_uid="moderation.approved"
+        )
+        signals.comment_status_changed.connect(
+            receivers.on_status_changed, dispatch_uid="moderation.status"
+        )
+        signals.comment_posted.connect(
+            receivers.on_comment_posted, dispatch_uid="moderation.posted"
+        )
+        signals.comment_edited.connect(
+            receivers.on_comment_edited, dispatch_uid="moderation.edited"
+        )
+        signals.vote_changed.connect(receivers.on_vote_changed, dispatch_uid="moderation.vote")
+        for model in (WordRule, DomainRule, Ban):
+            post_save.connect(
+                bump_rules_version,
+                sender=model,
+                dispatch_uid=f"moderation.rules.save.{model.__name__}",
+            )
+            post_delete.connect(
+                bump_rules_version,
+                sender=model,
+                dispatch_uid=f"moderation.rules.delete.{model.__name__}",
+            )

@@ -1,0 +1,285 @@
+"""Moderation rules as discussion checks: each takes a Submission and returns a Verdict or None.
+
+Registered in `ModerationConfig.ready()` through `discussion.hooks.register_check`; discussion runs
+them inside the posting (or editing) transaction and applies the strictest verdict. Staff bypass them.
+Order of severity: rejected (bans, banned words, blocked domains) > spam (shadow bans, spam score)
+> pending (suspect words, links, first-time pre-moderation) > approved.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from masthead.discussion.hooks import Submission, Verdict
+from masthead.moderation import classifier
+from masthead.moderation.conf import setting
+from masthead.moderation.links import Link, extract_links
+from masthead.moderation.normalise import fingerprint
+from masthead.moderation.rules import current_rules
+
+SCORER = "masthead-spam-score"
+SCORER_VERSION = "1"
+
+
+def author_key(user: Any = None, email: str = "", guest_key: str = "", ip_hash: str = "") -> str:
+    """One key per author for trust and history: the account, else the email, else the browser."""
+    if user is not None and getattr(user, "pk", None) is not None:
+        return f"user:{user.pk}"
+    if email:
+        return f"email:{email.strip().lower()}"
+    if guest_key:
+        return f"guest:{guest_key}"
+    return f"ip:{ip_hash}"
+
+
+def submission_author_key(submission: Submission) -> str:
+    actor = submission.actor
+    user = actor.user if actor is not None and actor.is_authenticated else None
+    return author_key(
+        user, submission.email, getattr(actor, "guest_key", ""), getattr(actor, "ip_hash", "")
+    )
+
+
+def author_trust(key: str) -> tuple[int, int]:
+    """(approved, rejected) counts for an author key."""
+    from masthead.moderation.models import AuthorRecord
+
+    row = (
+        AuthorRecord.objects.filter(key=key).values_list("approved_count", "rejected_count").first()
+    )
+    return row or (0, 0)
+
+
+def _is_exempt(submission: Submission) -> bool:
+    actor = submission.actor
+    return actor is not None and actor.is_staff
+
+
+def _comment_links(submission: Submission) -> list[Link]:
+    cached = submission.extra.get("moderation_links")
+    if cached is None:
+        cached = extract_links(submission.body)
+        submission.extra["moderation_links"] = cached
+    return cached
+
+
+def check_bans(submission: Submission) -> Verdict | None:
+    if _is_exempt(submission):
+        return None
+    actor = submission.actor
+    user = actor.user if actor is not None and actor.is_authenticated else None
+    bans = current_rules().active_bans(
+        user_id=user.pk if user is not None else None,
+        email=submission.email or (getattr(user, "email", "") or ""),
+        ip=getattr(actor, "ip", ""),
+        ip_hash=getattr(actor, "ip_hash", ""),
+        guest_key=getattr(actor, "guest_key", ""),
+    )
+    if not bans:
+        return None
+    blocking = [ban for ban in bans if ban.mode == "block"]
+    if blocking:
+        ban = blocking[0]
+        return Verdict(
+            status="rejected",
+            rule="ban",
+            reason=f"Ban #{ban.ban_id} on {ban.kind}: {ban.reason}".strip(": "),
+            public_message="You can no longer comment on this site. If you think this is a mistake, please contact the editors.",
+        )
+    ban = bans[0]
+    return Verdict(
+        status="spam",
+        rule="shadow_ban",
+        reason=f"Shadow ban #{ban.ban_id} on {ban.kind}: {ban.reason}".strip(": "),
+        shadow=True,
+    )
+
+
+def check_words(submission: Submission) -> Verdict | None:
+    if _is_exempt(submission):
+        return None
+    rules = current_rules()
+    text = "\n".join(part for part in (submission.body, submission.name) if part)
+    match = rules.match_words(text)
+    if match is None:
+        return None
+    if match.kind == "banned":
+        return Verdict(
+            status="rejected",
+            rule="banned_word",
+            reason=f"Banned word rule #{match.rule_id}: {match.pattern}",
+            public_message="Your comment contains language this site does not allow. Please rephrase it.",
+        )
+    return Verdict(
+        status="pending",
+        rule="suspect_word",
+        reason=f"Suspect word rule #{match.rule_id}: {match.pattern}",
+        public_message="Your comment will appear once a moderator has reviewed it.",
+    )
+
+
+def check_links(submission: Submission) -> Verdict | None:
+    if _is_exempt(submission):
+        return None
+    rules = current_rules()
+    links = _comment_links(submission)
+    website_links = extract_links(submission.website) if submission.website else []
+    for link in [*links, *website_links]:
+        if rules.domain_kind(link) == "block":
+            return Verdict(
+                status="rejected",
+                rule="blocked_domain",
+                reason=f"Links to a blocked domain: {link.host}",
+                public_message="Your comment links to a site that is not allowed here.",
+            )
+    counted = [link for link in links if rules.domain_kind(link) != "allow"]
+    if not counted:
+        return None
+    held = "Your comment will appear once a moderator has reviewed it."
+    for link in counted:
+        if link.mixed_script:
+            return Verdict(
+                "pending",
+                "lookalike_domain",
+                f"Look-alike (mixed-script) domain: {link.host}",
+                held,
+            )
+        if rules.domain_kind(link) == "suspect":
+            return Verdict(
+                "pending", "suspect_domain", f"Links to a suspect domain: {link.host}", held
+            )
+        if link.obfuscated:
+            return Verdict("pending", "obfuscated_link", f"Disguised link: {link.text[:80]}", held)
+    limit = int(setting("MAX_LINKS"))
+    if len(counted) > limit:
+        return Verdict("pending", "link_count", f"{len(counted)} links (more than {limit})", held)
+    approved, _ = author_trust(submission_author_key(submission))
+    if approved == 0:
+        return Verdict("pending", "first_time_link", "A link from a first-time commenter", held)
+    return None
+
+
+def _premoderation(submission: Submission) -> str:
+    try:
+        from masthead.discussion.policy import effective_policy  # type: ignore[import-not-found]
+    except ImportError:
+        return "none"
+    page = getattr(submission.thread, "page", None)
+    policy = effective_policy(page.specific if page is not None else page)
+    value = getattr(policy, "premoderation", None)
+    if value is None and isinstance(policy, dict):
+        value = policy.get("premoderation")
+    return str(value or "none")
+
+
+def check_first_time(submission: Submission) -> Verdict | None:
+    """`first_time` pre-moderation: hold comments until the author has earned enough trust."""
+    if _is_exempt(submission) or submission.is_edit:
+        return None
+    if _premoderation(submission) != "first_time":
+        return None
+    approved, rejected = author_trust(submission_author_key(submission))
+    needed = int(setting("FIRST_TIME_APPROVALS"))
+    trust = approved - 2 * rejected
+    if trust >= needed:
+        return None
+    return Verdict(
+        status="pending",
+        rule="first_time",
+        reason=f"Pre-moderation of new commenters: trust {trust} of {needed} needed",
+        public_message="Comments from new commenters appear once a moderator has reviewed them.",
+    )
+
+
+def spam_signals(submission: Submission) -> dict[str, float]:
+    """Each signal is a probability-like weight in [0, 1]; `spam_score` combines them (noisy-OR)."""
+    from masthead.moderation.models import SubmissionLog
+
+    signals: dict[str, float] = {}
+    if submission.honeypot:
+        signals["honeypot"] = 1.0
+    seconds = submission.seconds_to_submit
+    if (
+        seconds is not None
+        and not submission.is_edit
+        and seconds < float(setting("MIN_SECONDS_TO_SUBMIT"))
+    ):
+        signals["fast_submit"] = 0.4
+    ip_hash = getattr(submission.actor, "ip_hash", "")
+    now = timezone.now()
+    if ip_hash and not submission.is_edit:
+        since = now - timedelta(seconds=int(setting("BURST_SECONDS")))
+        recent = SubmissionLog.objects.filter(ip_hash=ip_hash, created_at__gte=since).count()
+        if recent >= int(setting("BURST_COMMENTS")):
+            signals["burst"] = 0.5
+    digest = fingerprint(submission.body)
+    submission.extra["moderation_digest"] = digest
+    if len(submission.body) >= 20:
+        since = now - timedelta(hours=int(setting("DUPLICATE_HOURS")))
+        copies = SubmissionLog.objects.filter(digest=digest, created_at__gte=since)
+        copies = copies.exclude(thread_id=submission.thread.pk)
+        if submission.comment is not None:
+            copies = copies.exclude(comment_id=submission.comment.pk)
+        threads = len(set(copies.values_list("thread_id", flat=True)[:5]))
+        if threads:
+            signals["duplicate"] = 0.6 if threads < 3 else 0.9
+    links = _comment_links(submission)
+    if links:
+        if len(links) > int(setting("MAX_LINKS")):
+            signals["many_links"] = 0.3
+        if any(link.obfuscated or link.mixed_script for link in links):
+            signals["disguised_link"] = 0.5
+    if setting("CLASSIFIER"):
+        model = classifier.active_model()
+        if model is not None:
+            probability = model.score(
+                classifier.features(
+                    submission.body, name=submission.name, website=submission.website
+                )
+            )
+            submission.extra["moderation_classifier"] = (model.version, probability)
+            if probability > 0.5:
+                # A classifier is never certain on its own: cap it so only a confident model plus
+                # another signal, or a very confident model, files a comment as spam.
+                signals["classifier"] = round(min(probability, 0.95), 4)
+    return signals
+
+
+def spam_score(signals: dict[str, float]) -> float:
+    remaining = 1.0
+    for weight in signals.values():
+        remaining *= 1.0 - weight
+    return round(1.0 - remaining, 4)
+
+
+def check_spam_score(submission: Submission) -> Verdict | None:
+    if _is_exempt(submission):
+        return None
+    signals = spam_signals(submission)
+    score = spam_score(signals)
+    model_info = submission.extra.get("moderation_classifier")
+    version = SCORER_VERSION + (f"+nb{model_info[0]}" if model_info else "")
+    detail = ", ".join(f"{name} {weight:.2f}" for name, weight in sorted(signals.items()))
+    if model_info:
+        detail += f"; classifier p={model_info[1]:.3f}"
+    if score >= float(setting("SPAM_SCORE")):
+        status = "spam"
+    elif score >= float(setting("SPAM_PENDING_SCORE")):
+        status = "pending"
+    else:
+        return None
+    return Verdict(
+        status=status,
+        rule="spam_score",
+        reason=f"Spam score {score:.2f} ({detail})",
+        public_message="Your comment will appear once a moderator has reviewed it.",
+        scorer=SCORER,
+        version=version,
+        score=score,
+    )
+
+
+ALL_CHECKS = [check_bans, check_words, check_links, check_first_time, check_spam_score]

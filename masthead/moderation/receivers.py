@@ -1,0 +1,113 @@
+"""Moderation's receivers of discussion signals: author history, the submission log, vote abuse.
+
+All run inside discussion's transaction (see discussion/signals.py); a receiver that raises ApiError
+refuses the whole action (used for vote abuse).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from masthead.core import ratelimit
+from masthead.core.clientip import network_of
+from masthead.core.errors import ApiError
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.moderation.checks import author_key
+from masthead.moderation.conf import setting
+from masthead.moderation.models import AuthorRecord, SubmissionLog
+from masthead.moderation.normalise import fingerprint
+
+REJECTED = (CommentStatus.REMOVED, CommentStatus.SPAM)
+
+
+def comment_author_key(comment: Comment) -> str:
+    return author_key(
+        comment.user if comment.user_id else None,
+        comment.author_email,
+        comment.guest_key,
+        comment.ip_hash,
+    )
+
+
+def _bump(comment: Comment, approved: int = 0, rejected: int = 0) -> None:
+    key = comment_author_key(comment)
+    record, _ = AuthorRecord.objects.get_or_create(key=key)
+    AuthorRecord.objects.filter(pk=record.pk).update(
+        approved_count=F("approved_count") + approved if approved >= 0 else F("approved_count"),
+        rejected_count=F("rejected_count") + rejected,
+        updated_at=timezone.now(),
+    )
+    if approved < 0:
+        AuthorRecord.objects.filter(pk=record.pk, approved_count__gt=0).update(
+            approved_count=F("approved_count") - 1
+        )
+
+
+def on_comment_approved(sender: Any, comment: Comment, **kwargs: Any) -> None:
+    _bump(comment, approved=1)
+
+
+def on_status_changed(
+    sender: Any, comment: Comment, old_status: str, new_status: str, **kwargs: Any
+) -> None:
+    if new_status in REJECTED and old_status not in REJECTED:
+        # An approval that a moderator takes back no longer counts towards trust.
+        _bump(comment, approved=-1 if old_status == CommentStatus.APPROVED else 0, rejected=1)
+    elif old_status in REJECTED and new_status == CommentStatus.APPROVED:
+        AuthorRecord.objects.filter(key=comment_author_key(comment), rejected_count__gt=0).update(
+            rejected_count=F("rejected_count") - 1
+        )
+    elif old_status == CommentStatus.APPROVED and new_status == CommentStatus.PENDING:
+        AuthorRecord.objects.filter(key=comment_author_key(comment), approved_count__gt=0).update(
+            approved_count=F("approved_count") - 1
+        )
+
+
+def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
+    SubmissionLog.objects.create(
+        digest=fingerprint(comment.body),
+        thread_id=comment.thread_id,
+        comment_id=comment.pk,
+        ip_hash=comment.ip_hash,
+    )
+
+
+def on_comment_edited(sender: Any, comment: Comment, **kwargs: Any) -> None:
+    SubmissionLog.objects.filter(comment_id=comment.pk).update(digest=fingerprint(comment.body))
+
+
+def on_vote_changed(
+    sender: Any, comment: Comment, actor: Any, old_value: int, new_value: int, **kwargs: Any
+) -> None:
+    """Refuse votes from the author's other accounts, and bursts of votes from one network."""
+    if new_value == 0:
+        return
+    user = getattr(actor, "user", None) if getattr(actor, "is_authenticated", False) else None
+    same_person = (
+        (actor.ip_hash and comment.ip_hash and actor.ip_hash == comment.ip_hash)
+        or (
+            user is not None
+            and user.email
+            and comment.author_email
+            and user.email.strip().lower() == comment.author_email.strip().lower()
+        )
+        or (
+            user is not None
+            and comment.user_id is not None
+            and user.email
+            and comment.user is not None
+            and (comment.user.email or "").lower() == user.email.lower()
+        )
+    )
+    if same_person:
+        raise ApiError("own_comment", "You cannot vote on your own comment.", 403)
+    if actor.ip:
+        ratelimit.enforce(
+            "vote-network",
+            network_of(actor.ip),
+            str(setting("VOTE_BURST_RATE")),
+            "Too many votes from your network; please wait a moment.",
+        )
