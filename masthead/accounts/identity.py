@@ -47,7 +47,11 @@ class Actor:
 
 def actor_from_request(request: HttpRequest, guest_key: str = "") -> Actor:
     ip = client_ip(request)
-    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
+    user = (
+        request.user
+        if getattr(request, "user", None) is not None and request.user.is_authenticated
+        else None
+    )
     return Actor(
         user=user,
         guest_key=guest_key,

@@ -7,7 +7,9 @@ from django.db import models
 class User(AbstractUser):
     """A registered reader or a staff member. Readers sign up with an email they verify."""
 
-    display_name = models.CharField(max_length=50, blank=True, help_text="The name shown on comments.")
+    display_name = models.CharField(
+        max_length=50, blank=True, help_text="The name shown on comments."
+    )
     email_verified = models.BooleanField(default=False)
 
     class Meta(AbstractUser.Meta):

@@ -117,6 +117,19 @@ class Comment(models.Model):
             ),
             models.Index(fields=["root", "status", "created_at", "id"], name="comment_replies"),
             models.Index(fields=["status", "created_at"], name="comment_status_time"),
+            # Readers' pages of top-level comments (approved, and deleted placeholders holding replies):
+            # partial indexes in each sort order, so a page costs the same in a thread of any size.
+            models.Index(
+                fields=["thread", "is_pinned", "created_at", "id"],
+                name="comment_visible_roots_time",
+                condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
+            ),
+            models.Index(
+                fields=["thread", "is_pinned", "score", "created_at", "id"],
+                name="comment_visible_roots_score",
+                condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
+            ),
+            models.Index(fields=["guest_key", "created_at"], name="comment_guest_time"),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +157,9 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_key} {self.value:+d} on {self.comment_id}"
+
+
+# The site-wide discussion setting lives with the rest of the policy code; imported so Django registers it.
+from masthead.discussion.policy import DiscussionSettings  # noqa: E402
+
+__all__ = ["AnchorState", "Comment", "CommentStatus", "DiscussionSettings", "Thread", "Vote"]

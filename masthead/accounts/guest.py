@@ -1,0 +1,77 @@
+"""The guest cookie: a signed, HttpOnly, SameSite cookie holding a random guest key and the remembered name/email.
+
+It lets a browser edit or delete its own comments within the edit window and prefills the form. The value
+is signed (tampering gives an empty identity) but not encrypted: it only holds what this browser typed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+COOKIE_NAME = "masthead_guest"
+SALT = "masthead.accounts.guest"
+MAX_AGE = 60 * 60 * 24 * 365
+
+
+@dataclass(frozen=True)
+class GuestIdentity:
+    key: str = ""
+    name: str = ""
+    email: str = ""
+    website: str = ""
+
+    @property
+    def is_known(self) -> bool:
+        return bool(self.key)
+
+    def with_key(self) -> GuestIdentity:
+        return self if self.key else replace(self, key=new_guest_key())
+
+    def remembering(self, name: str, email: str, website: str = "") -> GuestIdentity:
+        return replace(self.with_key(), name=name, email=email, website=website)
+
+
+def new_guest_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def read_guest(request: HttpRequest) -> GuestIdentity:
+    """This browser's guest identity, or an empty one when the cookie is missing or forged."""
+    raw = request.COOKIES.get(COOKIE_NAME, "")
+    if not raw:
+        return GuestIdentity()
+    try:
+        data = signing.loads(raw, salt=SALT, max_age=MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return GuestIdentity()
+    if not isinstance(data, dict) or not isinstance(data.get("k"), str):
+        return GuestIdentity()
+    return GuestIdentity(
+        key=str(data.get("k", ""))[:64],
+        name=str(data.get("n", ""))[:50],
+        email=str(data.get("e", ""))[:254],
+        website=str(data.get("w", ""))[:200],
+    )
+
+
+def write_guest(response: HttpResponse, guest: GuestIdentity) -> None:
+    """Set (or refresh) the guest cookie on `response`."""
+    value = signing.dumps(
+        {"k": guest.key, "n": guest.name, "e": guest.email, "w": guest.website},
+        salt=SALT,
+        compress=True,
+    )
+    response.set_cookie(
+        COOKIE_NAME,
+        value,
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
+        path="/",
+    )

@@ -1,0 +1,551 @@
+"""The only writers of threads, comments and votes.
+
+Every public action takes an Actor first (masthead.accounts.identity), validates and checks permission,
+then writes in one transaction: rows, counters (F expressions), an audit row where it matters, the
+discussion signals (inside the transaction) and, on commit, a page-cache bump for the article.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from masthead.core import audit, pagecache
+from masthead.core.errors import ApiError, forbidden, invalid
+from masthead.discussion import guard, signals
+from masthead.discussion.hooks import REJECT, Submission, Verdict, run_checks, strictest
+from masthead.discussion.inputs import (
+    CommentInput,
+    clean_body,
+    clean_email,
+    clean_name,
+    clean_notify,
+    clean_website,
+)
+from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
+from masthead.discussion.policy import Policy, effective_policy
+from masthead.discussion.rendering import render_markdown
+
+__all__ = [
+    "CommentInput",
+    "delete_comment",
+    "edit_comment",
+    "post_comment",
+    "set_comment_status",
+    "set_pinned",
+    "set_thread_closed",
+    "thread_for_page",
+    "vote",
+]
+
+CLOSED = "closed"
+EDIT_WINDOW_CLOSED = "edit_window_closed"
+OWN_COMMENT = "own_comment"
+REGISTRATION_REQUIRED = "registration_required"
+PUBLIC = CommentStatus.APPROVED
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _audit_actor(actor: Any) -> Any:
+    if actor is None:
+        return None
+    user = getattr(actor, "user", actor)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    return AnonymousUser()
+
+
+def can_moderate(actor: Any) -> bool:
+    """Staff, or a user with the discussion.change_comment permission (moderation grants it)."""
+    if actor is None:
+        return True  # the system (tasks, commands)
+    user = getattr(actor, "user", actor)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.has_perm("discussion.change_comment"))
+
+
+def is_author(actor: Any, comment: Comment) -> bool:
+    if getattr(actor, "is_authenticated", False):
+        return comment.user_id == actor.user.pk
+    return (
+        bool(actor.guest_key) and comment.user_id is None and comment.guest_key == actor.guest_key
+    )
+
+
+def within_edit_window(comment: Comment, policy: Policy) -> bool:
+    return timezone.now() < comment.created_at + policy.edit_window
+
+
+def _thread_is_open(thread: Thread, policy: Policy) -> bool:
+    return policy.is_open and not thread.is_closed
+
+
+def _changed(thread: Thread) -> None:
+    """Readers see something new: bump the thread version now and the page cache on commit."""
+    Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
+    pagecache.bump("thread", thread.page_id)
+
+
+def _count(comment: Comment, delta: int) -> None:
+    """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view."""
+    Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta)
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
+
+
+def _has_approved_history(actor: Any, email: str) -> bool:
+    approved = Comment.objects.filter(status=PUBLIC)
+    if actor.is_authenticated:
+        return approved.filter(user=actor.user).exists()
+    return bool(email) and approved.filter(author_email__iexact=email).exists()
+
+
+def _default_verdict(actor: Any, policy: Policy, email: str) -> Verdict:
+    if actor.is_staff:
+        return Verdict("approved", "staff")
+    if policy.premoderation == "all":
+        return Verdict("pending", "premoderation", "Every comment waits for approval.")
+    if policy.premoderation == "first_time" and not _has_approved_history(actor, email):
+        return Verdict("pending", "first_time", "First comment from this reader.")
+    return Verdict("approved", "default")
+
+
+def _judge(submission: Submission, default: Verdict) -> Verdict:
+    verdicts = run_checks(submission)
+    verdict = strictest(verdicts, default)
+    if verdict.status == "approved":
+        verdict = next((item for item in verdicts if item.shadow), verdict)
+    if verdict.status == REJECT:
+        raise ApiError(REJECT, verdict.public_message or "This comment cannot be posted.", 400)
+    return verdict
+
+
+def _status_for(verdict: Verdict) -> str:
+    # A shadow verdict stores the comment non-public; its author still sees it as public (via /me).
+    if verdict.shadow and verdict.status == "approved":
+        return CommentStatus.SPAM
+    return verdict.status
+
+
+def _locked(comment: Comment) -> Comment:
+    return Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+
+
+# --- threads -------------------------------------------------------------------------------------
+
+
+def thread_for_page(page: Any) -> Thread:
+    """The thread of `page`, created on first use (and when an article is published)."""
+    thread = Thread.objects.filter(page_id=page.pk).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            thread, _ = Thread.objects.get_or_create(page_id=page.pk)
+    except IntegrityError:
+        thread = Thread.objects.get(page_id=page.pk)
+    return thread
+
+
+def set_thread_closed(actor: Any, thread: Thread, closed: bool) -> Thread:
+    """Close or reopen a thread for new comments and votes (moderators). Audited."""
+    if not can_moderate(actor):
+        raise forbidden("Only moderators can close a discussion.")
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        if thread.is_closed != closed:
+            before = thread.is_closed
+            thread.is_closed = closed
+            thread.save(update_fields=["is_closed"])
+            audit.record(
+                _audit_actor(actor),
+                "thread.close" if closed else "thread.reopen",
+                thread,
+                {"is_closed": before},
+                {"is_closed": closed},
+            )
+            _changed(thread)
+    thread.refresh_from_db()
+    return thread
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+
+def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
+    """Post a comment (or a reply) to `thread`.
+
+    Preconditions: the thread is open, the reader may comment (registration setting), the input is valid,
+    the parent (if any) is an approved comment of this same thread, looked up here and never trusted.
+    Writes the comment with the strictest verdict of the moderation checks, counters, an audit row;
+    sends comment_posted (and comment_approved when public at once); bumps the page cache on commit.
+    Raises ApiError: 400 invalid/rejected, 403 closed/registration_required, 409 duplicate,
+    413 too_large, 429 rate_limited.
+    """
+    page = thread.page
+    policy = effective_policy(page)
+    if policy.is_hidden or not _thread_is_open(thread, policy):
+        raise ApiError(CLOSED, "Comments are closed on this article.", 403)
+    if policy.require_registration and not actor.is_authenticated:
+        raise ApiError(REGISTRATION_REQUIRED, "Please sign in to comment.", 403)
+    body = clean_body(data.body, policy.max_length)
+    notify = clean_notify(data.notify)
+    if actor.is_authenticated:
+        user = actor.user
+        name = (user.public_name if hasattr(user, "public_name") else user.get_username())[:50]
+        email = user.email or ""
+        website = clean_website(data.website)
+    else:
+        name = clean_name(data.name)
+        email = clean_email(data.email, policy.email_required)
+        website = clean_website(data.website)
+    parent = None
+    if data.parent_id is not None:
+        if not isinstance(data.parent_id, int) or isinstance(data.parent_id, bool):
+            raise invalid("Unknown comment to reply to.", parent_id="Unknown comment.")
+        parent = Comment.objects.filter(pk=data.parent_id, thread=thread).first()
+        if parent is None or parent.status != PUBLIC:
+            raise invalid(
+                "You can only reply to a published comment of this discussion.",
+                parent_id="Unknown comment.",
+            )
+    guard.check_honeypot(data.honeypot)
+    guard.check_post_rate(actor)
+    html = render_markdown(body)
+
+    with transaction.atomic():
+        guard.check_duplicate(actor, thread, body)
+        submission = Submission(
+            thread=thread,
+            parent=parent,
+            body=body,
+            html=html,
+            actor=actor,
+            name=name,
+            email=email,
+            website=website,
+            seconds_to_submit=data.seconds_to_submit,
+            honeypot=data.honeypot,
+            extra={"target": data.target} if data.target else {},
+        )
+        verdict = _judge(submission, _default_verdict(actor, policy, email))
+        status = _status_for(verdict)
+        comment = Comment.objects.create(
+            thread=thread,
+            parent=parent,
+            root=(parent.root or parent) if parent is not None else None,
+            depth=parent.depth + 1 if parent is not None else 0,
+            user=actor.user if actor.is_authenticated else None,
+            guest_key="" if actor.is_authenticated else actor.guest_key,
+            author_name=name,
+            author_email=email,
+            author_website=website,
+            ip_hash=actor.ip_hash,
+            body=body,
+            html=html,
+            status=status,
+            moderation=verdict.as_dict(),
+            target=data.target or None,
+        )
+        if status == PUBLIC:
+            _count(comment, +1)
+            _changed(thread)
+        audit.record(
+            _audit_actor(actor),
+            "comment.post",
+            comment,
+            after={"status": status, "rule": verdict.rule},
+        )
+        signals.comment_posted.send(sender=Comment, comment=comment, actor=actor, notify=notify)
+        if status == PUBLIC:
+            signals.comment_approved.send(sender=Comment, comment=comment, actor=actor)
+    return comment
+
+
+def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
+    """Change a comment's body: its author within the edit window (open thread), or a moderator at any time.
+
+    Reader edits go through the moderation checks again (an approved comment edited into spam goes back
+    to the queue). Sends comment_edited (and comment_status_changed when the status moves). Audited.
+    """
+    policy = effective_policy(comment.thread.page)
+    moderator = can_moderate(actor) and actor is not None
+    if not moderator:
+        if not is_author(actor, comment):
+            raise forbidden("You can only edit your own comments.")
+        if comment.status == CommentStatus.DELETED:
+            raise forbidden("This comment was deleted.")
+        if not _thread_is_open(comment.thread, policy):
+            raise ApiError(CLOSED, "Comments are closed on this article.", 403)
+        if not within_edit_window(comment, policy):
+            raise ApiError(EDIT_WINDOW_CLOSED, "The time to edit this comment has passed.", 403)
+    new_body = clean_body(body, policy.max_length)
+    html = render_markdown(new_body)
+    with transaction.atomic():
+        comment = _locked(comment)
+        if new_body == comment.body:
+            return comment
+        old_body, old_status = comment.body, comment.status
+        new_status = old_status
+        if not moderator:
+            submission = Submission(
+                thread=comment.thread,
+                parent=comment.parent,
+                body=new_body,
+                html=html,
+                actor=actor,
+                name=comment.author_name,
+                email=comment.author_email,
+                website=comment.author_website,
+                is_edit=True,
+                comment=comment,
+            )
+            default = Verdict(
+                old_status if old_status in ("pending", "spam") else "approved", "edit"
+            )
+            verdict = _judge(submission, default)
+            new_status = _status_for(verdict)
+            if new_status != old_status:
+                comment.moderation = verdict.as_dict()
+        comment.body, comment.html = new_body, html
+        comment.edited_at = timezone.now()
+        comment.status = new_status
+        comment.save(update_fields=["body", "html", "edited_at", "status", "moderation"])
+        if new_status != old_status:
+            _count(comment, (new_status == PUBLIC) - (old_status == PUBLIC))
+        audit.record(
+            _audit_actor(actor),
+            "comment.edit",
+            comment,
+            {"body": old_body, "status": old_status},
+            {"body": new_body, "status": new_status},
+        )
+        signals.comment_edited.send(sender=Comment, comment=comment, actor=actor, old_body=old_body)
+        if new_status != old_status:
+            signals.comment_status_changed.send(
+                sender=Comment,
+                comment=comment,
+                old_status=old_status,
+                new_status=new_status,
+                actor=actor,
+                reason="edit",
+            )
+        if PUBLIC in (old_status, new_status):
+            _changed(comment.thread)
+    return comment
+
+
+def delete_comment(actor: Any, comment: Comment) -> Comment | None:
+    """Delete a comment: its author (guests within the edit window) or a moderator.
+
+    With replies it becomes a "[deleted]" placeholder (status deleted, body emptied) so the thread stays
+    readable, and that Comment is returned; without replies the row goes (and so do deleted placeholders
+    left without replies above it), and None is returned. Sends comment_deleted. Audited.
+    """
+    policy = effective_policy(comment.thread.page)
+    moderator = can_moderate(actor) and actor is not None
+    if not moderator:
+        if not is_author(actor, comment):
+            raise forbidden("You can only delete your own comments.")
+        if not actor.is_authenticated and not within_edit_window(comment, policy):
+            raise ApiError(EDIT_WINDOW_CLOSED, "The time to delete this comment has passed.", 403)
+    with transaction.atomic():
+        comment = _locked(comment)
+        old_status = comment.status
+        audit.record(
+            _audit_actor(actor),
+            "comment.delete",
+            comment,
+            {"status": old_status, "body": comment.body, "author": comment.author_name},
+            {},
+        )
+        if old_status == PUBLIC:
+            _count(comment, -1)
+        signals.comment_deleted.send(sender=Comment, comment=comment, actor=actor)
+        thread = comment.thread
+        result: Comment | None
+        if comment.children.exists():
+            comment.status = CommentStatus.DELETED
+            comment.body = comment.html = ""
+            comment.save(update_fields=["status", "body", "html"])
+            if old_status != CommentStatus.DELETED:
+                signals.comment_status_changed.send(
+                    sender=Comment,
+                    comment=comment,
+                    old_status=old_status,
+                    new_status=CommentStatus.DELETED,
+                    actor=actor,
+                    reason="deleted by author" if not moderator else "deleted by moderator",
+                )
+            result = comment
+        else:
+            parent_id = comment.parent_id
+            comment.delete()
+            # Placeholders exist only to hold replies; one left without any goes too.
+            while parent_id is not None:
+                parent = Comment.objects.filter(pk=parent_id, status=CommentStatus.DELETED).first()
+                if parent is None or parent.children.exists():
+                    break
+                parent_id = parent.parent_id
+                parent.delete()
+            result = None
+        if old_status in (PUBLIC, CommentStatus.DELETED):
+            _changed(thread)
+    return result
+
+
+def set_comment_status(
+    actor: Any, comment: Comment, status: str, reason: str = "", verdict: Verdict | None = None
+) -> Comment:
+    """Move a comment to `status` (moderators): approve, hold, mark spam, remove.
+
+    Keeps comment_count and reply_count right on every transition, stores the verdict (or the decision)
+    in comment.moderation, writes an audit row, sends comment_status_changed and, when the comment becomes
+    public, comment_approved. Replies stay attached; a comment that leaves public view hides its replies.
+    """
+    if not can_moderate(actor):
+        raise forbidden("Only moderators can change a comment's status.")
+    if status not in CommentStatus.values:
+        raise invalid("Unknown status.", status="One of " + ", ".join(CommentStatus.values))
+    with transaction.atomic():
+        comment = _locked(comment)
+        old_status = comment.status
+        if old_status == status:
+            return comment
+        comment.status = status
+        if verdict is not None:
+            comment.moderation = verdict.as_dict()
+        else:
+            comment.moderation = {
+                **(comment.moderation or {}),
+                "decision": {
+                    "status": status,
+                    "by": getattr(_audit_actor(actor), "username", "system") or "reader",
+                    "reason": reason,
+                    "at": timezone.now().isoformat(),
+                },
+            }
+        comment.save(update_fields=["status", "moderation"])
+        delta = (status == PUBLIC) - (old_status == PUBLIC)
+        if delta:
+            _count(comment, delta)
+        audit.record(
+            _audit_actor(actor),
+            f"comment.{status}",
+            comment,
+            {"status": old_status},
+            {"status": status},
+            note=reason,
+        )
+        signals.comment_status_changed.send(
+            sender=Comment,
+            comment=comment,
+            old_status=old_status,
+            new_status=status,
+            actor=actor,
+            reason=reason,
+        )
+        if status == PUBLIC:
+            signals.comment_approved.send(sender=Comment, comment=comment, actor=actor)
+        if PUBLIC in (old_status, status):
+            _changed(comment.thread)
+    return comment
+
+
+def set_pinned(actor: Any, comment: Comment, pinned: bool) -> Comment:
+    """Pin a top-level comment so it comes first in every sort order (moderators). Audited."""
+    if not can_moderate(actor):
+        raise forbidden("Only moderators can pin comments.")
+    if comment.parent_id is not None and pinned:
+        raise invalid("Only top-level comments can be pinned.")
+    with transaction.atomic():
+        comment = _locked(comment)
+        if comment.is_pinned != pinned:
+            comment.is_pinned = pinned
+            comment.save(update_fields=["is_pinned"])
+            audit.record(
+                _audit_actor(actor),
+                "comment.pin" if pinned else "comment.unpin",
+                comment,
+                {"is_pinned": not pinned},
+                {"is_pinned": pinned},
+            )
+            _changed(comment.thread)
+    return comment
+
+
+# --- votes ---------------------------------------------------------------------------------------
+
+
+def _existing_vote(actor: Any, comment: Comment) -> Vote | None:
+    votes = Vote.objects.select_for_update().filter(comment=comment)
+    vote_row = votes.filter(voter_key=actor.voter_key).first()
+    if vote_row is None and not actor.is_authenticated and actor.ip_hash:
+        # A guest who cleared cookies is still the same address: no extra votes.
+        vote_row = (
+            votes.filter(ip_hash=actor.ip_hash).exclude(voter_key__startswith="user:").first()
+        )
+    return vote_row
+
+
+def vote(actor: Any, comment: Comment, value: int) -> Comment:
+    """Set this reader's vote on a public comment to +1, -1 or 0 (withdraw); returns the comment with new counts.
+
+    One vote per reader (user, or guest cookie plus hashed IP); not on one's own comment; up-votes only
+    when the site uses likes. Sends vote_changed. Raises 400, 403 (closed, own comment), 429.
+    """
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise invalid("A vote is -1, 0 or 1.", value="One of -1, 0, 1.")
+    policy = effective_policy(comment.thread.page)
+    if value == -1 and policy.likes_only:
+        raise invalid("This site only has likes.", value="One of 0, 1.")
+    if comment.status != PUBLIC:
+        raise ApiError("not_found", "No such comment.", 404)
+    if not _thread_is_open(comment.thread, policy):
+        raise ApiError(CLOSED, "Voting is closed on this article.", 403)
+    if is_author(actor, comment) or (
+        not actor.is_authenticated
+        and comment.user_id is None
+        and actor.ip_hash
+        and comment.ip_hash == actor.ip_hash
+    ):
+        raise ApiError(OWN_COMMENT, "You cannot vote on your own comment.", 403)
+    guard.check_vote_rate(actor)
+    try:
+        with transaction.atomic():
+            comment = _locked(comment)
+            existing = _existing_vote(actor, comment)
+            old_value = existing.value if existing is not None else 0
+            if old_value == value:
+                return comment
+            if existing is None:
+                Vote.objects.create(
+                    comment=comment, voter_key=actor.voter_key, ip_hash=actor.ip_hash, value=value
+                )
+            elif value == 0:
+                existing.delete()
+            else:
+                existing.value = value
+                existing.save(update_fields=["value"])
+            ups = (value == 1) - (old_value == 1)
+            downs = (value == -1) - (old_value == -1)
+            Comment.objects.filter(pk=comment.pk).update(
+                upvotes=F("upvotes") + ups,
+                downvotes=F("downvotes") + downs,
+                score=F("score") + ups - downs,
+            )
+            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+            signals.vote_changed.send(
+                sender=Comment, comment=comment, actor=actor, old_value=old_value, new_value=value
+            )
+            _changed(comment.thread)
+    except IntegrityError as exc:
+        raise ApiError("conflict", "Your vote was already counted.", 409) from exc
+    return comment

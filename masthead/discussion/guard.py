@@ -1,0 +1,78 @@
+"""Abuse basics before a comment or vote is written: rate limits, the honeypot, duplicate submissions.
+
+Rates are per IP (salted hash) and per identity (user, guest cookie), set in `settings.DISCUSSION_RATES`
+(defaults below, which a reader would not hit) and switched off with MASTHEAD_RATELIMIT_ENABLED=0.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from masthead.core import ratelimit
+from masthead.core.errors import ApiError
+
+DEFAULT_RATES = {
+    "post_ip": "20/m",
+    "post_ip_hourly": "200/h",
+    "post_identity": "8/m",
+    "vote_ip": "120/m",
+    "vote_identity": "60/m",
+    "preview_ip": "60/m",
+}
+DUPLICATE_WINDOW = timedelta(minutes=1)
+DUPLICATE = "duplicate"
+REJECTED = "rejected"
+
+
+def rates() -> dict[str, str]:
+    return {**DEFAULT_RATES, **getattr(settings, "DISCUSSION_RATES", {})}
+
+
+def identity_key(actor: Any) -> str:
+    return str(actor.voter_key)
+
+
+def check_post_rate(actor: Any) -> None:
+    limits = rates()
+    message = "You are commenting too fast; please wait a moment."
+    ratelimit.enforce("post-ip", actor.ip_hash or "none", limits["post_ip"], message)
+    ratelimit.enforce("post-ip-h", actor.ip_hash or "none", limits["post_ip_hourly"], message)
+    ratelimit.enforce("post-id", identity_key(actor), limits["post_identity"], message)
+
+
+def check_vote_rate(actor: Any) -> None:
+    limits = rates()
+    message = "You are voting too fast; please wait a moment."
+    ratelimit.enforce("vote-ip", actor.ip_hash or "none", limits["vote_ip"], message)
+    ratelimit.enforce("vote-id", identity_key(actor), limits["vote_identity"], message)
+
+
+def check_preview_rate(actor: Any) -> None:
+    ratelimit.enforce("preview-ip", actor.ip_hash or "none", rates()["preview_ip"])
+
+
+def check_honeypot(value: str) -> None:
+    """The form's hidden field is empty for people; anything in it is a bot."""
+    if value:
+        raise ApiError(REJECTED, "This comment looks automated and was not posted.", 400)
+
+
+def check_duplicate(actor: Any, thread: Any, body: str) -> None:
+    """The same body from the same reader in the same thread within a minute is one comment (409)."""
+    from masthead.discussion.models import Comment
+
+    recent = Comment.objects.filter(
+        thread=thread, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+    )
+    if actor.is_authenticated:
+        recent = recent.filter(user=actor.user)
+    elif actor.guest_key:
+        recent = recent.filter(guest_key=actor.guest_key)
+    else:
+        recent = recent.filter(user__isnull=True, ip_hash=actor.ip_hash)
+    if recent.exists():
+        raise ApiError(DUPLICATE, "You already posted this comment.", 409)

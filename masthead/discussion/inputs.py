@@ -1,0 +1,121 @@
+"""What a reader may send with a comment, and its normalisation (shared by the API, the form and actions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from masthead.core.errors import ApiError, invalid
+from masthead.core.text import UndecodableText, clean_line, clean_text
+
+NAME_MAX = 50
+EMAIL_MAX = 254
+WEBSITE_MAX = 200
+NOTIFY_CHOICES = ("none", "replies", "all")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class CommentInput:
+    """A new comment as the reader sent it. Fields not listed here (status, score, ...) are never read."""
+
+    body: str
+    parent_id: int | None = None
+    name: str = ""
+    email: str = ""
+    website: str = ""
+    notify: str | None = None
+    honeypot: str = ""
+    seconds_to_submit: float | None = None
+    target: dict[str, Any] | None = None
+
+
+def clean_body(value: Any, max_length: int) -> str:
+    """Comment source: length checked BEFORE any cleaning (never truncated), then normalised."""
+    if not isinstance(value, str):
+        raise invalid("Please write a comment.", body="Required.")
+    if len(value) > max_length:
+        raise ApiError(
+            "too_large",
+            f"Comments are limited to {max_length} characters.",
+            413,
+            {"body": f"At most {max_length} characters ({len(value)} sent)."},
+        )
+    try:
+        body = clean_text(value)
+    except UndecodableText as exc:
+        raise invalid(str(exc), body="Contains characters that cannot be encoded.") from exc
+    if not body:
+        raise invalid("Please write a comment.", body="Required.")
+    return body
+
+
+def clean_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise invalid("Please give your name.", name="Required.")
+    if len(value) > NAME_MAX * 4:
+        raise invalid("That name is too long.", name=f"At most {NAME_MAX} characters.")
+    try:
+        name = clean_line(value)
+    except UndecodableText as exc:
+        raise invalid(str(exc), name="Contains characters that cannot be encoded.") from exc
+    if not name:
+        raise invalid("Please give your name.", name="Required.")
+    if len(name) > NAME_MAX:
+        raise invalid("That name is too long.", name=f"At most {NAME_MAX} characters.")
+    return name
+
+
+def clean_email(value: Any, required: bool) -> str:
+    if not isinstance(value, str) or not value.strip():
+        if required:
+            raise invalid("Please give your email address (it is never shown).", email="Required.")
+        return ""
+    try:
+        email = clean_line(value)
+    except UndecodableText as exc:
+        raise invalid(str(exc), email="Contains characters that cannot be encoded.") from exc
+    if len(email) > EMAIL_MAX:
+        raise invalid("That email address is too long.", email="Too long.")
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise invalid("Please give a valid email address.", email="Not a valid address.") from exc
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def clean_website(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if len(value) > WEBSITE_MAX:
+        raise invalid(
+            "That website address is too long.", website=f"At most {WEBSITE_MAX} characters."
+        )
+    try:
+        website = clean_line(value)
+    except UndecodableText as exc:
+        raise invalid(str(exc), website="Contains characters that cannot be encoded.") from exc
+    if "://" not in website:
+        website = "https://" + website
+    try:
+        _url_validator(website)
+    except ValidationError as exc:
+        raise invalid(
+            "Please give a web address starting with http(s)://.",
+            website="Not a valid web address.",
+        ) from exc
+    if any(char in website for char in "\"'<>` \\"):
+        raise invalid("Please give a plain web address.", website="Not a valid web address.")
+    return website
+
+
+def clean_notify(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in NOTIFY_CHOICES:
+        raise invalid("Choose none, replies or all.", notify="One of none, replies, all.")
+    return str(value)

@@ -1,0 +1,146 @@
+"""Discussion policy as data: site defaults in one Wagtail setting, overridable per section and article.
+
+`effective_policy(page)` resolves each value article > section > site and returns a frozen `Policy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+DEFAULT_INTRO = "Would love your thoughts, please comment."
+
+
+class Premoderation(models.TextChoices):
+    NONE = "none", "None: comments appear at once"
+    FIRST_TIME = "first_time", "First-time commenters wait for approval"
+    ALL = "all", "Every comment waits for approval"
+
+
+class VotesMode(models.TextChoices):
+    UP_DOWN = "updown", "Up and down votes"
+    LIKES = "likes", "Likes only (up votes)"
+
+
+@register_setting(icon="comment")
+class DiscussionSettings(BaseSiteSetting):
+    """Site-wide discussion defaults; sections and articles may override open/closed, auto-close and pre-moderation."""
+
+    intro_text = models.CharField(max_length=200, default=DEFAULT_INTRO)
+    comments_open = models.BooleanField(default=True, help_text="Readers may comment.")
+    auto_close_days = models.PositiveIntegerField(
+        default=0, help_text="Close discussions this many days after publication; 0 never closes."
+    )
+    premoderation = models.CharField(
+        max_length=12, choices=Premoderation.choices, default=Premoderation.NONE
+    )
+    edit_window_minutes = models.PositiveIntegerField(default=15)
+    max_length = models.PositiveIntegerField(default=5000, help_text="Characters per comment.")
+    display_depth = models.PositiveIntegerField(
+        default=4,
+        help_text="Nesting levels shown; deeper replies are shown flat at the last level.",
+    )
+    page_size = models.PositiveIntegerField(default=20, help_text="Top-level comments per page.")
+    reply_window = models.PositiveIntegerField(
+        default=5, help_text="Replies shown under a comment before 'show N more replies'."
+    )
+    email_required = models.BooleanField(default=True)
+    require_registration = models.BooleanField(default=False)
+    votes_mode = models.CharField(
+        max_length=8, choices=VotesMode.choices, default=VotesMode.UP_DOWN
+    )
+    gravatar = models.BooleanField(
+        default=False, help_text="Show Gravatar images (sends a hash of the email to gravatar.com)."
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+
+
+@dataclass(frozen=True)
+class Policy:
+    mode: str  # "open" | "closed" | "hidden"
+    premoderation: str
+    auto_close_days: int
+    intro_text: str = DEFAULT_INTRO
+    edit_window: timedelta = timedelta(minutes=15)
+    max_length: int = 5000
+    display_depth: int = 4
+    page_size: int = 20
+    reply_window: int = 5
+    email_required: bool = True
+    require_registration: bool = False
+    votes_mode: str = VotesMode.UP_DOWN
+    gravatar: bool = False
+    inline_highlights: bool = False
+    closes_at: Any = None  # datetime when auto-close applies
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.mode == "hidden"
+
+    @property
+    def is_open(self) -> bool:
+        """Open for new comments and votes now (mode open and not past the auto-close date)."""
+        if self.mode != "open":
+            return False
+        return self.closes_at is None or timezone.now() < self.closes_at
+
+    @property
+    def likes_only(self) -> bool:
+        return self.votes_mode == VotesMode.LIKES
+
+
+def site_settings(page: Any = None) -> DiscussionSettings:
+    from wagtail.models import Site
+
+    site = page.get_site() if page is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    if site is None:
+        return DiscussionSettings()
+    return DiscussionSettings.for_site(site)
+
+
+def effective_policy(page: Any) -> Policy:
+    """The discussion policy of `page`: the article's override, else its section's, else the site's."""
+    page = page.specific
+    parent = page.get_parent()
+    section = parent.specific if parent is not None else None
+    site = site_settings(page)
+    chain = [page, section]
+
+    def pick(attribute: str, default: Any, empty: Any = "") -> Any:
+        for item in chain:
+            value = getattr(item, attribute, empty) if item is not None else empty
+            if value != empty and value is not None:
+                return value
+        return default
+
+    mode = pick("comments_mode", "open" if site.comments_open else "closed")
+    premoderation = pick("comments_premoderation", site.premoderation)
+    auto_close = int(pick("comments_auto_close_days", site.auto_close_days, empty=None))
+    published = getattr(page, "first_published_at", None)
+    closes_at = published + timedelta(days=auto_close) if auto_close and published else None
+    return Policy(
+        mode=mode,
+        premoderation=premoderation,
+        auto_close_days=auto_close,
+        intro_text=site.intro_text,
+        edit_window=timedelta(minutes=site.edit_window_minutes),
+        max_length=site.max_length,
+        display_depth=max(1, site.display_depth),
+        page_size=max(1, site.page_size),
+        reply_window=max(1, site.reply_window),
+        email_required=site.email_required,
+        require_registration=site.require_registration,
+        votes_mode=site.votes_mode,
+        gravatar=site.gravatar,
+        inline_highlights=pick("inline_highlights", "off") == "on",
+        closes_at=closes_at,
+    )
