@@ -1,0 +1,311 @@
+"""Writes for funding: donations, the ledger, manual gifts, cancellation, donor export and erasure.
+
+Every outermost action is one transaction; totals move only through `add_ledger_entry`, which
+relies on the ledger's unique constraint so a replay adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from masthead.core import audit, pagecache
+from masthead.core.on_commit import enqueue_on_commit
+from masthead.funding.models import (
+    ALLOWED_TRANSITIONS,
+    Campaign,
+    CampaignTotal,
+    Donation,
+    DonationStatus,
+    EntryKind,
+    Interval,
+    LedgerEntry,
+    Method,
+    PaymentEvent,
+)
+from masthead.funding.providers.base import PaymentCompletion, PaymentStart
+
+
+@dataclass(frozen=True)
+class DonationRequest:
+    """A reader's validated donation form (see api.py for the bounds)."""
+
+    amount: int
+    interval: str
+    email: str
+    name: str = ""
+    anonymous: bool = False
+    message: str = ""
+    source_url: str = ""
+    source_page: Any = None
+
+    def fingerprint(self, campaign: Campaign) -> str:
+        raw = "|".join(
+            [campaign.slug, str(self.amount), self.interval, self.email.lower(), self.name]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def bump_totals(campaign_id: int) -> None:
+    """Cached goal bars and article pages showing this campaign rebuild after commit."""
+    pagecache.bump("funding", "")
+    pagecache.bump("funding-campaign", campaign_id)
+
+
+def transition(donation: Donation, status: str) -> bool:
+    """Move `donation` forward to `status` (caller holds the row lock); False when not allowed."""
+    if status == donation.status:
+        return False
+    if status not in ALLOWED_TRANSITIONS.get(donation.status, set()):
+        return False
+    before = donation.status
+    donation.status = status
+    donation.save(update_fields=["status", "updated_at"])
+    audit.record(None, "funding.donation_status", donation, {"status": before}, {"status": status})
+    return True
+
+
+@transaction.atomic
+def create_donation(
+    campaign: Campaign,
+    request: DonationRequest,
+    *,
+    livemode: bool,
+    ip_hash: str = "",
+    idempotency_key: str | None = None,
+) -> Donation:
+    """Record a reader's intent to give (status `created`); nothing counts until the provider confirms."""
+    donation = Donation.objects.create(
+        campaign=campaign,
+        method=Method.STRIPE,
+        interval=request.interval,
+        amount=request.amount,
+        currency=campaign.currency,
+        livemode=livemode,
+        donor_name="" if request.anonymous else request.name,
+        donor_email=request.email,
+        anonymous=request.anonymous or not request.name,
+        message=request.message,
+        source_page=request.source_page,
+        source_url=request.source_url,
+        ip_hash=ip_hash,
+        idempotency_key=idempotency_key,
+        request_fingerprint=request.fingerprint(campaign),
+    )
+    audit.record(None, "funding.donation_created", donation, after={"amount": request.amount})
+    return donation
+
+
+@transaction.atomic
+def attach_payment_start(donation: Donation, start: PaymentStart) -> Donation:
+    """Store the provider objects created for `donation` so webhooks can find it."""
+    locked = Donation.objects.select_for_update().get(pk=donation.pk)
+    locked.stripe_customer_id = start.customer_id
+    locked.stripe_setup_intent_id = start.setup_intent_id
+    locked.client_secret = start.client_secret
+    locked.stripe_payment_intent_id = start.payment_intent_id
+    locked.save(
+        update_fields=[
+            "stripe_customer_id",
+            "stripe_setup_intent_id",
+            "client_secret",
+            "stripe_payment_intent_id",
+            "updated_at",
+        ]
+    )
+    return locked
+
+
+@transaction.atomic
+def record_completion(donation: Donation, completion: PaymentCompletion) -> Donation:
+    """The card was charged or the subscription created: the donation waits for the webhook."""
+    locked = Donation.objects.select_for_update().get(pk=donation.pk)
+    if completion.subscription_id and not locked.stripe_subscription_id:
+        locked.stripe_subscription_id = completion.subscription_id
+        locked.subscription_active = True
+        locked.save(update_fields=["stripe_subscription_id", "subscription_active", "updated_at"])
+    transition(locked, DonationStatus.PENDING)
+    return locked
+
+
+@transaction.atomic
+def mark_failed(donation: Donation, reason: str) -> Donation:
+    locked = Donation.objects.select_for_update().get(pk=donation.pk)
+    if transition(locked, DonationStatus.FAILED):
+        audit.record(None, "funding.donation_failed", locked, note=reason[:500])
+    return locked
+
+
+def _update_total(entry: LedgerEntry, new_donor: bool) -> None:
+    total, _ = CampaignTotal.objects.get_or_create(
+        campaign_id=entry.campaign_id, currency=entry.currency, livemode=entry.livemode
+    )
+    CampaignTotal.objects.filter(pk=total.pk).update(
+        settled=F("settled") + entry.amount,
+        donor_count=F("donor_count") + (1 if new_donor else 0),
+    )
+
+
+def add_ledger_entry(
+    donation: Donation,
+    kind: str,
+    object_id: str,
+    amount: int,
+    *,
+    charge_id: str = "",
+    event: PaymentEvent | None = None,
+    occurred_at: Any = None,
+    provider: str = "stripe",
+) -> LedgerEntry | None:
+    """Add one money movement unless `(provider, object_id)` is already in the ledger (then None).
+
+    Must run inside the caller's transaction. Updates the campaign's running total, counts a new donor
+    on the donation's first positive entry, and on commit invalidates cached pages and sends the
+    receipt for a card payment.
+    """
+    if LedgerEntry.objects.filter(provider=provider, object_id=object_id).exists():
+        return None
+    first_positive = amount > 0 and not donation.ledger.filter(amount__gt=0).exists()
+    try:
+        with transaction.atomic():
+            entry = LedgerEntry.objects.create(
+                campaign_id=donation.campaign_id,
+                donation=donation,
+                kind=kind,
+                provider=provider,
+                object_id=object_id,
+                charge_id=charge_id,
+                amount=amount,
+                currency=donation.currency,
+                livemode=donation.livemode,
+                event=event,
+                occurred_at=occurred_at or timezone.now(),
+            )
+    except IntegrityError:
+        return None  # a concurrent delivery of the same object won the race
+    _update_total(entry, new_donor=first_positive)
+    audit.record(
+        None,
+        "funding.ledger_entry",
+        entry,
+        after={"kind": kind, "object_id": object_id, "amount": amount, "currency": entry.currency},
+    )
+    bump_totals(donation.campaign_id)
+    if amount > 0 and kind in (EntryKind.CHARGE, EntryKind.RECURRING) and donation.donor_email:
+        from masthead.funding.tasks import send_receipt
+
+        enqueue_on_commit(send_receipt, entry.pk)
+    return entry
+
+
+@transaction.atomic
+def record_manual_donation(
+    actor: Any,
+    campaign: Campaign,
+    *,
+    amount: int,
+    method: str,
+    donor_name: str = "",
+    donor_email: str = "",
+    note: str = "",
+    received_at: Any = None,
+    livemode: bool = True,
+) -> Donation:
+    """A bank transfer, cheque or other offline gift recorded by staff; it counts like a card payment."""
+    if amount <= 0:
+        raise ValueError("amount must be positive")
+    if method not in Method.values or method == Method.STRIPE:
+        raise ValueError("choose an offline method")
+    donation = Donation.objects.create(
+        campaign=campaign,
+        method=method,
+        interval=Interval.ONCE,
+        amount=amount,
+        currency=campaign.currency,
+        livemode=livemode,
+        status=DonationStatus.SUCCEEDED,
+        donor_name=donor_name,
+        donor_email=donor_email,
+        anonymous=not donor_name,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=received_at or timezone.now(),
+    )
+    add_ledger_entry(
+        donation,
+        EntryKind.MANUAL,
+        f"manual:{uuid.uuid4()}",
+        amount,
+        provider="manual",
+        occurred_at=received_at,
+    )
+    audit.record(
+        actor, "funding.manual_donation", donation, after={"amount": amount, "method": method}
+    )
+    return donation
+
+
+def cancel_monthly_donation(donation: Donation, actor: Any = None) -> Donation:
+    """Stop a monthly gift at the provider (outside a transaction: an HTTP call), then record it."""
+    from masthead.funding.providers import stripe as provider
+
+    if donation.stripe_subscription_id and donation.subscription_active:
+        provider.cancel_subscription(donation.stripe_subscription_id)
+    return record_subscription_ended(donation.stripe_subscription_id or "", actor=actor) or donation
+
+
+@transaction.atomic
+def record_subscription_ended(subscription_id: str, actor: Any = None) -> Donation | None:
+    donation = (
+        Donation.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
+        if subscription_id
+        else None
+    )
+    if donation is None or not donation.subscription_active:
+        return donation
+    donation.subscription_active = False
+    donation.canceled_at = timezone.now()
+    donation.save(update_fields=["subscription_active", "canceled_at", "updated_at"])
+    audit.record(actor, "funding.subscription_ended", donation)
+    return donation
+
+
+@transaction.atomic
+def erase_donor(actor: Any, email: str) -> int:
+    """Remove a donor's personal data from every donation; the money rows stay, anonymised."""
+    email = email.strip()
+    if not email:
+        return 0
+    donations = list(Donation.objects.select_for_update().filter(donor_email__iexact=email))
+    now = timezone.now()
+    for donation in donations:
+        donation.donor_name = ""
+        donation.donor_email = ""
+        donation.anonymous = True
+        donation.message = ""
+        donation.ip_hash = ""
+        donation.source_url = ""
+        donation.erased_at = now
+        donation.save(
+            update_fields=[
+                "donor_name",
+                "donor_email",
+                "anonymous",
+                "message",
+                "ip_hash",
+                "source_url",
+                "erased_at",
+                "updated_at",
+            ]
+        )
+        audit.record(actor, "funding.donor_erased", donation)
+    if donations:
+        for campaign_id in {donation.campaign_id for donation in donations}:
+            bump_totals(campaign_id)
+    return len(donations)

@@ -1,0 +1,16 @@
+"""Editors change campaigns and the funding setting in the Wagtail admin; cached pages follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from masthead.core import pagecache
+from masthead.funding.models import Campaign, FundingSettings
+
+WATCHED = [Campaign, FundingSettings]
+
+
+def campaign_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    pagecache.bump("funding", "")
+    if isinstance(instance, Campaign):
+        pagecache.bump("funding-campaign", instance.pk)

@@ -1,0 +1,105 @@
+// The donate form: amounts and interval in the page, the card in a Stripe.js Card Element.
+// Flow: POST the donation (server creates Customer + SetupIntent [+ PaymentIntent]), confirm the card
+// with stripe.confirmCardSetup, then ask the server to charge it; money counts once Stripe's webhook says so.
+(function () {
+  "use strict";
+  var form = document.getElementById("donate-form");
+  if (!form || typeof window.Stripe !== "function") { return; }
+  var errorBox = form.querySelector(".donate__error");
+  var submit = form.querySelector(".donate__submit");
+  var stripe = window.Stripe(form.dataset.publishableKey);
+  var card = stripe.elements().create("card", { hidePostalCode: false });
+  card.mount("#card-element");
+
+  function showError(text) {
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  function minorFromText(text, exponent) {
+    text = text.trim().replace(/,/g, "");
+    if (!/^\d+(\.\d+)?$/.test(text)) { return null; }
+    var parts = text.split(".");
+    var fraction = parts[1] || "";
+    if (fraction.length > exponent) { return null; }
+    while (fraction.length < exponent) { fraction += "0"; }
+    return parseInt(parts[0] + fraction, 10);
+  }
+
+  function amount() {
+    var custom = form.elements.custom.value;
+    if (custom.trim()) {
+      var exponent = parseInt(form.dataset.exponent || "2", 10);
+      return minorFromText(custom, exponent);
+    }
+    var preset = form.querySelector("input[name=preset]:checked");
+    return preset ? parseInt(preset.value, 10) : null;
+  }
+
+  async function postJson(url, body, headers) {
+    var response = await fetch(url, {
+      method: "POST",
+      headers: Object.assign({ "Content-Type": "application/json" }, headers || {}),
+      body: JSON.stringify(body),
+      credentials: "same-origin"
+    });
+    var data = await response.json().catch(function () { return {}; });
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  function firstMessage(data) {
+    if (data && data.fields) {
+      var keys = Object.keys(data.fields);
+      if (keys.length) { return data.fields[keys[0]]; }
+    }
+    return (data && data.message) || "Something went wrong; please try again.";
+  }
+
+  var idempotencyKey = null;
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    showError("");
+    var value = amount();
+    if (!value) { showError("Choose or enter an amount."); return; }
+    submit.disabled = true;
+    submit.textContent = "Processing…";
+    idempotencyKey = idempotencyKey || (Date.now().toString(36) + Math.random().toString(36).slice(2));
+    try {
+      var created = await postJson(form.dataset.api, {
+        amount: value,
+        interval: form.querySelector("input[name=interval]:checked").value,
+        email: form.elements.email.value,
+        name: form.elements.name.value,
+        anonymous: form.elements.anonymous.checked,
+        message: form.elements.message.value,
+        source_url: form.dataset.sourceUrl || null
+      }, { "Idempotency-Key": idempotencyKey });
+      if (!created.ok) { throw new Error(firstMessage(created.data)); }
+      var setup = await stripe.confirmCardSetup(created.data.client_secret, {
+        payment_method: { card: card, billing_details: { email: form.elements.email.value } }
+      });
+      if (setup.error) {
+        idempotencyKey = null;
+        throw new Error(setup.error.message || "Your card was declined.");
+      }
+      var confirmed = await postJson(form.dataset.confirm + created.data.donation_id + "/confirm", {
+        client_secret: created.data.client_secret
+      });
+      if (!confirmed.ok) { idempotencyKey = null; throw new Error(firstMessage(confirmed.data)); }
+      if (confirmed.data.requires_action && confirmed.data.action_client_secret) {
+        var action = await stripe.confirmCardPayment(confirmed.data.action_client_secret);
+        if (action.error) { throw new Error(action.error.message || "Authentication failed."); }
+      }
+      form.hidden = true;
+      var thanks = document.getElementById("donate-thanks");
+      thanks.hidden = false;
+      thanks.focus();
+    } catch (error) {
+      showError(error.message);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = "Donate";
+    }
+  });
+})();
