@@ -30,6 +30,8 @@ urlpatterns = [
     path("feeds/<slug:section_slug>/rss.xml", feeds.SectionRssFeed(), name="section_feed_rss"),
     path("feeds/<slug:section_slug>/atom.xml", feeds.SectionAtomFeed(), name="section_feed_atom"),
     re_path(r"^media/(?P<path>.*)$", publishing_views.media, name="media"),
+    # Reader pages: the page cache's fast path in front of Wagtail's own serve view.
+    re_path(r"^((?:[\w\-]+/)*)$", publishing_views.serve_page, name="cached_page"),
     path("", include(wagtail_urls)),
 ]
 

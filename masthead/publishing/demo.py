@@ -1,14 +1,34 @@
-"""Demo content for a first run: sections, authors, original sample articles, locally generated images."""
+"""Demo content for a first run: sections, authors, original sample articles, locally generated images.
+
+Everything is made here (pictures with Pillow) or shipped in `demo_media/` (a short video and its captions);
+nothing is downloaded.
+"""
 
 from __future__ import annotations
 
+import io
 import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import File
+from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
 
+from masthead.publishing import demo_art
 from masthead.publishing.actions import create_article, create_section, ensure_home_page
+from masthead.publishing.demo_content import ARTICLES, AUTHORS, SECTIONS
 from masthead.publishing.models import ArticlePage, Author, SectionPage
+
+DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
+DEMO_VIDEO = DEMO_MEDIA / "river-at-dusk.webm"
+DEMO_CAPTIONS = DEMO_MEDIA / "river-at-dusk.en.vtt"
+DEMO_YOUTUBE_URL = "https://www.youtube.com/watch?v=MastheadDmo"
 
 
 def site_is_empty() -> bool:
@@ -25,19 +45,96 @@ def ensure_first_admin() -> tuple[str, str | None]:
     return "admin", password
 
 
+def _image(title: str, filename: str, data: bytes) -> Image:
+    image = Image(title=title, file=ImageFile(io.BytesIO(data), name=filename))
+    image.save()
+    return image
+
+
+def _document(title: str, path: Path) -> Document:
+    document = Document(title=title)
+    with path.open("rb") as handle:
+        document.file.save(path.name, File(handle), save=False)
+    document.save()
+    return document
+
+
+def _video_block(title: str) -> tuple[str, dict[str, Any]]:
+    return (
+        "video",
+        {
+            "video_file": _document(f"{title} (video)", DEMO_VIDEO),
+            "url": "",
+            "poster": _image(
+                f"{title} (poster)",
+                "river-at-dusk-poster.jpg",
+                demo_art.poster_image("The river at dusk"),
+            ),
+            "captions": _document(f"{title} (captions)", DEMO_CAPTIONS),
+            "captions_language": "en",
+            "caption": "Fishing crews set out on the lower Euphrates at dusk. Film: Sami Khoury.",
+            "credit": "Masthead video",
+        },
+    )
+
+
+def _youtube_block() -> tuple[str, dict[str, Any]]:
+    return (
+        "video",
+        {
+            "video_file": None,
+            "url": DEMO_YOUTUBE_URL,
+            "poster": None,
+            "captions": None,
+            "captions_language": "en",
+            "caption": "A night shift at the bakery, filmed for our In Video series.",
+            "credit": "Masthead video",
+        },
+    )
+
+
 @transaction.atomic
 def load_demo_content() -> bool:
     """Load the demo newsroom into an empty site; return False (and change nothing) when it has content."""
     home = ensure_home_page()
     if not site_is_empty():
         return False
-    author = Author.objects.create(name="Demo Writer", slug="demo-writer", bio="Writes the demo.")
-    news = create_section(home, "News", "news", "What happened today.")
-    create_article(
-        news,
-        "Welcome to Masthead",
-        standfirst="A demo article.",
-        body=[("paragraph", "<p>This is a demo article.</p>")],
-        authors=[author],
-    )
+    sections = {slug: create_section(home, title, slug, intro) for title, slug, intro in SECTIONS}
+    authors = {}
+    for index, person in enumerate(AUTHORS):
+        photo = _image(
+            person["name"],
+            f"{person['slug']}.jpg",
+            demo_art.portrait(person["name"], index * 7 + 3),
+        )
+        authors[person["slug"]] = Author.objects.create(photo=photo, **person)
+    now = timezone.now()
+    # Oldest first, so the page tree's order matches publication order.
+    for data in sorted(ARTICLES, key=lambda article: -article["hours_ago"]):
+        picture = _image(
+            data["title"],
+            f"{data['section']}-{data['seed']}.jpg",
+            demo_art.featured_image(data["title"], data["palette"], data["seed"]),
+        )
+        body = []
+        for block in data["body"]:
+            if block == "VIDEO":
+                body.append(_video_block(data["title"]))
+            elif block == "YOUTUBE":
+                body.append(_youtube_block())
+            else:
+                body.append(block)
+        create_article(
+            sections[data["section"]],
+            data["title"],
+            standfirst=data["standfirst"],
+            body=body,
+            authors=[authors[slug] for slug in data["authors"]],
+            tags=data["tags"],
+            dateline=data["dateline"],
+            featured_image=picture,
+            featured_image_caption=data["caption"],
+            featured_image_credit="Illustration: Masthead",
+            first_published_at=now - timedelta(hours=data["hours_ago"]),
+        )
     return True

@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from masthead.publishing.blocks import ArticleBodyBlock
+from masthead.publishing.caching import CachedPageMixin
 
 ARTICLES_PER_PAGE = 12
 
@@ -145,7 +146,7 @@ class Author(index.Indexed, models.Model):
         return self.name
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     """The front page: the lead story, the latest articles, and each section's newest."""
 
     intro = models.TextField(blank=True, help_text="A line under the site name.")
@@ -180,7 +181,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
+class SectionPage(CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
     """A section such as 'Middle East' or 'Analysis': a paginated list of its articles, with its own feeds."""
 
     intro = models.TextField(blank=True)
@@ -216,7 +217,7 @@ class ArticleAuthor(Orderable):
         unique_together = [("article", "author")]
 
 
-class ArticlePage(ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
+class ArticlePage(CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
     standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
     dateline = models.CharField(
         max_length=120, blank=True, help_text="Where the story was filed, e.g. 'Beirut'."
@@ -267,7 +268,10 @@ class ArticlePage(ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
 
     @cached_property
     def authors(self) -> list[Author]:
-        return [link.author for link in self.article_authors.select_related("author").all()]
+        # `.all()` uses the listing's prefetch; modelcluster's manager loses that (and the article
+        # filter) when `.select_related()` is chained onto it.
+        links = sorted(self.article_authors.all(), key=lambda link: link.sort_order or 0)
+        return [link.author for link in links]
 
     @cached_property
     def section(self) -> SectionPage | None:

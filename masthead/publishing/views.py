@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,11 +19,17 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 from taggit.models import Tag
+from wagtail.views import serve as wagtail_serve
 
-from masthead.publishing import queries
+from masthead.publishing import caching, queries
 from masthead.publishing.models import ArticlePage, paginate
 
 MAX_QUERY_LENGTH = 200
+
+
+def serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view, behind the page cache's fast path (no page-tree routing on a hit)."""
+    return caching.cached_response_for_path(request) or wagtail_serve(request, path)
 
 
 @require_safe
@@ -85,7 +92,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files, served by the app so a single process is the whole site; byte ranges for video seeking."""
     root = Path(settings.MEDIA_ROOT).resolve()
     full = (root / path).resolve()
@@ -97,6 +104,7 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     content_type = mimetypes.guess_type(str(full))[0] or "application/octet-stream"
     size = stat.st_size
     match = _RANGE.match(request.headers.get("Range", ""))
+    response: HttpResponseBase
     if match and (match.group(1) or match.group(2)):
         if match.group(1):
             start = int(match.group(1))
