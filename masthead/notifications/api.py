@@ -2,6 +2,134 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Literal
 
-router = Router()
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.utils import check_csrf
+
+from masthead.accounts.identity import Actor, actor_from_request
+from masthead.core.errors import ApiError, not_found
+from masthead.core.ratelimit import enforce
+from masthead.discussion.models import Comment, Thread
+from masthead.notifications import actions
+from masthead.notifications.conf import setting
+from masthead.notifications.emails import page_url
+from masthead.notifications.queries import subscriptions_of
+
+router = Router(tags=["notifications"])
+
+
+class SubscribeIn(Schema):
+    thread_id: int
+    email: str | None = None
+    kind: Literal["replies", "all"] = "replies"
+    comment_id: int | None = None
+
+
+class AcceptedOut(Schema):
+    status: str
+    message: str
+
+
+class SubscriptionOut(Schema):
+    id: int
+    thread_id: int
+    comment_id: int | None
+    kind: str
+    title: str
+    url: str
+    confirmed: bool
+    created_at: datetime
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    fields: dict[str, str]
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """A session counts only with a valid CSRF token, so another site cannot subscribe our readers."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return check_csrf(request) is None
+
+
+@router.post(
+    "/subscriptions",
+    response={202: AcceptedOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Subscribe an email address to a thread or to one comment's replies",
+)
+def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, AcceptedOut]:
+    """Always `202` whatever the address's state; a guest's address gets a confirmation email first
+    (at most one an hour). A signed-in reader with a verified email may omit `email`."""
+    actor = (
+        actor_from_request(request)
+        if _signed_in(request)
+        else Actor(ip=actor_from_request(request).ip)
+    )
+    enforce(
+        "subscribe",
+        actor_from_request(request).ip_hash,
+        str(setting("NOTIFICATIONS_SUBSCRIBE_RATE")),
+    )
+    thread = Thread.objects.filter(pk=data.thread_id).first()
+    if thread is None:
+        raise not_found("No such discussion.")
+    comment = None
+    if data.comment_id is not None:
+        comment = Comment.objects.filter(
+            pk=data.comment_id, thread=thread, status="approved"
+        ).first()
+        if comment is None:
+            raise not_found("No such comment in this discussion.")
+    email = data.email
+    if not email and actor.is_authenticated:
+        email = actor.user.email
+    if not email:
+        raise ApiError("invalid", "Enter your email address.", 400, {"email": "Required."})
+    actions.subscribe(actor, thread, email=email, kind=data.kind, comment=comment)
+    return 202, AcceptedOut(
+        status="accepted",
+        message="Thanks. If this address still needs confirming, we have sent it a link.",
+    )
+
+
+@router.get(
+    "/subscriptions",
+    response={200: list[SubscriptionOut], 401: ErrorOut},
+    summary="The signed-in reader's subscriptions",
+)
+def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
+    if not request.user.is_authenticated:
+        raise ApiError("not_authenticated", "Please sign in first.", 401)
+    return [
+        SubscriptionOut(
+            id=s.pk,
+            thread_id=s.thread_id,
+            comment_id=s.comment_id,
+            kind=s.kind,
+            title=s.thread.page.title,
+            url=page_url(s.thread.page),
+            confirmed=s.confirmed_at is not None,
+            created_at=s.created_at,
+        )
+        for s in subscriptions_of(request.user)[:500]
+    ]
+
+
+@router.delete(
+    "/subscriptions/{subscription_id}",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Remove one of the signed-in reader's subscriptions",
+)
+def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+    if not request.user.is_authenticated:
+        raise ApiError("not_authenticated", "Please sign in first.", 401)
+    if check_csrf(request) is not None:
+        raise ApiError("forbidden", "The CSRF check failed; reload the page.", 403)
+    actions.delete_subscription(request.user, subscription_id)
+    return 204, None

@@ -1,0 +1,369 @@
+"""The only writers of notification state: subscribe, confirm, unsubscribe, and the outbox fan-out.
+
+Every public action runs in one transaction (joining the caller's, e.g. the discussion's when called
+from a signal receiver) and sends mail only through tasks enqueued on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from masthead.core.errors import invalid, not_found
+from masthead.core.on_commit import enqueue_on_commit
+from masthead.core.text import ensure_encodable
+from masthead.notifications.conf import seconds
+from masthead.notifications.models import (
+    EmailAddress,
+    Notification,
+    NotificationReason,
+    NotificationStatus,
+    Subscription,
+    SubscriptionKind,
+)
+from masthead.notifications.tokens import UnsubscribeRequest
+
+FANOUT_BATCH = 1000
+_validate_email = EmailValidator(message="Enter a valid email address.")
+
+
+def normalise_email(raw: object) -> str:
+    """The address as stored (trimmed, lower-cased) or a 400 `invalid` ApiError."""
+    if not isinstance(raw, str):
+        raise invalid("Enter a valid email address.", email="Enter a valid email address.")
+    try:
+        email = ensure_encodable(raw).strip().lower()
+        if len(email) > 254:
+            raise ValidationError("too long")
+        _validate_email(email)
+    except (ValidationError, ValueError) as exc:
+        raise invalid("Enter a valid email address.", email="Enter a valid email address.") from exc
+    return email
+
+
+def _trusted_user(actor: Any, email: str) -> Any:
+    """The signed-in reader when `email` is their verified address (no confirmation needed)."""
+    user = getattr(actor, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "email_verified", False) and (user.email or "").lower() == email:
+        return user
+    return None
+
+
+@transaction.atomic
+def subscribe(
+    actor: Any,
+    thread: Any,
+    *,
+    email: str,
+    kind: str = SubscriptionKind.REPLIES,
+    comment: Any = None,
+    now: datetime | None = None,
+) -> Subscription:
+    """Subscribe `email` to `thread` (or to replies of `comment` in it).
+
+    A registered reader's verified address is confirmed at once; any other address gets (at most once
+    per NOTIFICATIONS_CONFIRMATION_INTERVAL) a confirmation email and receives nothing else until it is
+    confirmed. An existing subscription is kept, upgraded from replies to all when asked. Callers must
+    answer the same way whatever happened here (no enumeration).
+    """
+    now = now or timezone.now()
+    email = normalise_email(email)
+    if kind not in SubscriptionKind.values:
+        raise invalid("Choose replies or all.", kind="Choose replies or all.")
+    if comment is not None and comment.thread_id != thread.pk:
+        raise not_found("No such comment in this thread.")
+    address, _ = EmailAddress.objects.get_or_create(email=email, defaults={"created_at": now})
+    address = EmailAddress.objects.select_for_update().get(pk=address.pk)
+    trusted = _trusted_user(actor, email)
+    if trusted is not None:
+        changed = []
+        if address.user_id is None:
+            address.user = trusted
+            changed.append("user")
+        if address.confirmed_at is None:
+            address.confirmed_at = now
+            changed.append("confirmed_at")
+        if address.opted_out_at is not None:
+            address.opted_out_at = None
+            changed.append("opted_out_at")
+        if changed:
+            address.save(update_fields=changed)
+    confirmed_at = now if address.confirmed_at and address.opted_out_at is None else None
+    if comment is not None:
+        subscription, created = Subscription.objects.get_or_create(
+            address=address,
+            comment=comment,
+            defaults={"thread": thread, "kind": SubscriptionKind.REPLIES, "created_at": now},
+        )
+    else:
+        subscription, created = Subscription.objects.get_or_create(
+            address=address,
+            thread=thread,
+            comment=None,
+            defaults={"kind": kind, "created_at": now},
+        )
+        if not created and kind == SubscriptionKind.ALL and subscription.kind != kind:
+            subscription.kind = kind
+            subscription.save(update_fields=["kind"])
+    if subscription.confirmed_at is None and confirmed_at is not None:
+        subscription.confirmed_at = confirmed_at
+        subscription.save(update_fields=["confirmed_at"])
+    if subscription.confirmed_at is None:
+        request_confirmation(address, now=now)
+    return subscription
+
+
+def request_confirmation(address: EmailAddress, now: datetime | None = None) -> bool:
+    """Queue one confirmation email unless one went out within the interval; True when queued."""
+    from masthead.notifications.tasks import send_confirmation
+
+    now = now or timezone.now()
+    if address.failed_at is not None:
+        return False
+    recent = now - seconds("NOTIFICATIONS_CONFIRMATION_INTERVAL")
+    claimed = (
+        EmailAddress.objects.filter(pk=address.pk, failed_at__isnull=True)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=recent))
+        .update(confirmation_sent_at=now)
+    )
+    if claimed:
+        enqueue_on_commit(send_confirmation, address.pk)
+    return bool(claimed)
+
+
+@transaction.atomic
+def confirm_address(address: EmailAddress, now: datetime | None = None) -> int:
+    """Confirm the address and every subscription waiting for it; returns how many became active."""
+    now = now or timezone.now()
+    EmailAddress.objects.filter(pk=address.pk).update(confirmed_at=now, opted_out_at=None)
+    return Subscription.objects.filter(address=address, confirmed_at__isnull=True).update(
+        confirmed_at=now
+    )
+
+
+@transaction.atomic
+def unsubscribe(request: UnsubscribeRequest, now: datetime | None = None) -> int:
+    """Remove the address's subscriptions to one thread, or all of them (then it needs confirming again).
+
+    Notifications not yet sent for the removed subscriptions are skipped. Returns how many were removed.
+    """
+    now = now or timezone.now()
+    subscriptions = Subscription.objects.filter(address_id=request.address_id)
+    pending = Notification.objects.filter(
+        address_id=request.address_id, status=NotificationStatus.PENDING
+    )
+    if request.thread_id is not None:
+        subscriptions = subscriptions.filter(thread_id=request.thread_id)
+        pending = pending.filter(thread_id=request.thread_id).exclude(
+            reason=NotificationReason.MODERATION
+        )
+    else:
+        EmailAddress.objects.filter(pk=request.address_id).update(
+            opted_out_at=now, confirmed_at=None
+        )
+    pending.update(status=NotificationStatus.SKIPPED, last_error="unsubscribed")
+    removed, _ = subscriptions.delete()
+    return removed
+
+
+@transaction.atomic
+def delete_subscription(user: Any, subscription_id: int) -> None:
+    """A signed-in reader removes one of their own subscriptions (404 for anyone else's)."""
+    subscription = (
+        Subscription.objects.filter(pk=subscription_id)
+        .filter(addresses_of_user_q(user, "address__"))
+        .first()
+    )
+    if subscription is None:
+        raise not_found("No such subscription.")
+    Notification.objects.filter(
+        address_id=subscription.address_id,
+        thread_id=subscription.thread_id,
+        status=NotificationStatus.PENDING,
+    ).exclude(reason=NotificationReason.MODERATION).update(
+        status=NotificationStatus.SKIPPED, last_error="unsubscribed"
+    )
+    subscription.delete()
+
+
+def addresses_of_user_q(user: Any, prefix: str = "") -> Q:
+    """The addresses a signed-in reader owns: linked to them, or their verified email."""
+    q = Q(**{f"{prefix}user_id": user.pk})
+    if getattr(user, "email_verified", False) and user.email:
+        q |= Q(**{f"{prefix}email": user.email.lower()})
+    return q
+
+
+# The outbox ----------------------------------------------------------------------------------------
+
+
+def _send_times(address_ids: list[int], window_rows: Any, now: datetime) -> dict[int, datetime]:
+    """When each subscriber's notification may go: now, or batched into the digest of the window."""
+    window = seconds("NOTIFICATIONS_DIGEST_WINDOW")
+    last = dict(
+        window_rows.filter(address_id__in=address_ids)
+        .values("address_id")
+        .annotate(last=Max("send_after"))
+        .values_list("address_id", "last")
+    )
+    times = {}
+    for address_id in address_ids:
+        previous = last.get(address_id)
+        if previous is None or previous + window <= now:
+            times[address_id] = now
+        elif previous > now:
+            times[address_id] = previous  # joins the digest already waiting
+        else:
+            times[address_id] = previous + window
+    return times
+
+
+def _write_outbox(
+    comment: Any, reason: str, address_ids: list[int], window_rows: Any, now: datetime
+) -> tuple[int, datetime | None]:
+    times = _send_times(address_ids, window_rows, now)
+    rows = [
+        Notification(
+            address_id=address_id,
+            comment_id=comment.pk,
+            thread_id=comment.thread_id,
+            reason=reason,
+            send_after=times[address_id],
+            created_at=now,
+        )
+        for address_id in address_ids
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    earliest = min(times.values()) if times else None
+    return len(rows), earliest
+
+
+def _chunks(ids: Iterable[int], size: int = FANOUT_BATCH) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _author_q(comment: Any, prefix: str = "") -> Q:
+    """Addresses that belong to the author of `comment`."""
+    emails = {(comment.author_email or "").lower()}
+    if comment.user_id is not None and comment.user is not None and comment.user.email:
+        emails.add(comment.user.email.lower())
+    emails.discard("")
+    q = Q(**{f"{prefix}email__in": sorted(emails)}) if emails else Q(pk__in=[])
+    if comment.user_id is not None:
+        q |= Q(**{f"{prefix}user_id": comment.user_id})
+    return q
+
+
+def notify_comment(comment: Any, now: datetime | None = None) -> int:
+    """Write the outbox rows for an approved comment, in the caller's transaction.
+
+    Recipients: confirmed subscribers of the thread who follow every comment, and those whose comment
+    (or followed comment) was replied to; never the author; one row per address (a reply wins over
+    a plain follow-up). The first email to a subscriber goes at once, later ones in the window wait for
+    the digest. Subscribers are streamed in batches, so memory does not grow with their number.
+    """
+    from masthead.notifications.tasks import schedule_delivery
+
+    if comment.status != "approved":
+        return 0
+    now = now or timezone.now()
+    with transaction.atomic():
+        active = Subscription.objects.filter(
+            thread_id=comment.thread_id,
+            confirmed_at__isnull=False,
+            address__confirmed_at__isnull=False,
+            address__failed_at__isnull=True,
+            address__opted_out_at__isnull=True,
+        ).exclude(_author_q(comment, "address__"))
+        window_rows = Notification.objects.filter(thread_id=comment.thread_id).exclude(
+            reason=NotificationReason.MODERATION
+        )
+        written = 0
+        earliest: datetime | None = None
+        reply_ids: list[int] = []
+        if comment.parent_id is not None:
+            parent = comment.parent
+            to_parent_author = Q(comment__isnull=True) & _author_q(parent, "address__")
+            reply_ids = sorted(
+                set(
+                    active.filter(Q(comment_id=parent.pk) | to_parent_author).values_list(
+                        "address_id", flat=True
+                    )
+                )
+            )
+            for batch in _chunks(reply_ids):
+                count, when = _write_outbox(
+                    comment, NotificationReason.REPLY, batch, window_rows, now
+                )
+                written += count
+                earliest = when if earliest is None or (when and when < earliest) else earliest
+        followers = (
+            active.filter(comment__isnull=True, kind=SubscriptionKind.ALL)
+            .exclude(address_id__in=reply_ids)
+            .order_by("address_id")
+            .values_list("address_id", flat=True)
+        )
+        for batch in _chunks(followers.iterator(chunk_size=FANOUT_BATCH)):
+            count, when = _write_outbox(
+                comment, NotificationReason.COMMENT, batch, window_rows, now
+            )
+            written += count
+            earliest = when if earliest is None or (when and when < earliest) else earliest
+        if earliest is not None:
+            schedule_delivery(earliest, now)
+    return written
+
+
+def moderators() -> Any:
+    """Users who hear about the moderation queue: the "Moderators" group, else the superusers."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    in_group = users.filter(groups__name="Moderators").distinct()
+    return in_group if in_group.exists() else users.filter(is_superuser=True)
+
+
+def alert_moderators(comment: Any, now: datetime | None = None) -> int:
+    """Write moderator alerts for a comment waiting in the queue (batched like digests)."""
+    from masthead.notifications.tasks import schedule_delivery
+
+    if comment.status != "pending":
+        return 0
+    now = now or timezone.now()
+    with transaction.atomic():
+        address_ids = []
+        for user in moderators():
+            email = user.email.lower()
+            if email == (comment.author_email or "").lower() or user.pk == comment.user_id:
+                continue
+            address, _ = EmailAddress.objects.get_or_create(
+                email=email, defaults={"user": user, "confirmed_at": now, "created_at": now}
+            )
+            if address.failed_at is None and address.opted_out_at is None:
+                if address.confirmed_at is None:
+                    EmailAddress.objects.filter(pk=address.pk).update(confirmed_at=now)
+                address_ids.append(address.pk)
+        if not address_ids:
+            return 0
+        window_rows = Notification.objects.filter(reason=NotificationReason.MODERATION)
+        count, when = _write_outbox(
+            comment, NotificationReason.MODERATION, address_ids, window_rows, now
+        )
+        if when is not None:
+            schedule_delivery(when, now)
+    return count

@@ -1,0 +1,265 @@
+"""Draining the outbox: claim due notifications, send one email per subscriber and thread, record it.
+
+Each group of rows is claimed (pending -> sending, stamped with the message's Message-ID) before the
+SMTP transaction and marked sent right after it, each in its own short commit; a second worker never
+sends a claimed row. Temporary failures (server down, 4xx) put the rows back with a back-off; a 5xx
+refusal of the recipient marks the address as failing and stops mail to it. A worker killed between
+claim and record leaves at most its one in-flight message "sending"; after NOTIFICATIONS_CLAIM_TIMEOUT
+it is marked "uncertain" and not sent again (each notification is sent at most once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.mail import get_connection
+from django.utils import timezone
+
+from masthead.discussion.models import Comment
+from masthead.notifications import emails
+from masthead.notifications.conf import seconds, setting
+from masthead.notifications.models import (
+    EmailAddress,
+    Notification,
+    NotificationReason,
+    NotificationStatus,
+)
+
+logger = logging.getLogger("masthead.notifications")
+ADDRESS_BATCH = 200
+S = NotificationStatus
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    uncertain: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "errors": self.errors[:5]}
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def backoff(attempts: int) -> timedelta:
+    base = int(setting("NOTIFICATIONS_RETRY_BASE"))  # type: ignore[call-overload]
+    cap = int(setting("NOTIFICATIONS_RETRY_CAP"))  # type: ignore[call-overload]
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def give_up_stale_claims(now: datetime) -> int:
+    """Rows a worker claimed and never recorded: possibly sent, so never retried."""
+    return Notification.objects.filter(
+        status=S.SENDING, claimed_at__lt=now - seconds("NOTIFICATIONS_CLAIM_TIMEOUT")
+    ).update(status=S.UNCERTAIN, last_error="worker stopped while sending")
+
+
+def due(now: datetime) -> Any:
+    return Notification.objects.filter(status=S.PENDING, send_after__lte=now)
+
+
+def _classify(error: Exception) -> Exception:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        if codes and all(code >= 500 for code in codes):
+            return PermanentFailure(f"{codes[0]} recipient refused")
+        return TemporaryFailure(f"{codes[0] if codes else '?'} recipient deferred")
+    if isinstance(error, smtplib.SMTPDataError | smtplib.SMTPResponseException):
+        code = getattr(error, "smtp_code", 0)
+        if isinstance(error, smtplib.SMTPDataError) and code >= 500:
+            return PermanentFailure(f"{code} message refused")
+        return TemporaryFailure(f"{code} {type(error).__name__}")
+    return TemporaryFailure(f"{type(error).__name__}: {error}"[:300])
+
+
+class _Sender:
+    """One SMTP connection, opened on first use and reused for the whole run."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def send(self, message: Any) -> None:
+        try:
+            if self.connection is None:
+                self.connection = get_connection(fail_silently=False)
+                self.connection.open()
+            message.connection = self.connection
+            if self.connection.send_messages([message]) != 1:
+                raise TemporaryFailure("the backend did not send the message")
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise _classify(error) from error
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):  # a broken connection is being dropped anyway
+                self.connection.close()
+            self.connection = None
+
+
+class _Cache:
+    """Comments and pages seen in this run (a big fan-out is one comment for many subscribers)."""
+
+    def __init__(self) -> None:
+        self.comments: dict[int, Any] = {}
+
+    def load(self, comment_ids: set[int]) -> None:
+        missing = comment_ids - self.comments.keys()
+        if missing:
+            for comment in Comment.objects.filter(pk__in=missing).select_related("thread__page"):
+                self.comments[comment.pk] = comment
+
+
+def _group_key(row: Notification) -> tuple[int, bool, int]:
+    moderation = row.reason == NotificationReason.MODERATION
+    return (row.address_id, moderation, 0 if moderation else row.thread_id)
+
+
+def _still_relevant(row: Notification, comment: Any) -> bool:
+    if comment is None:
+        return False
+    wanted = "pending" if row.reason == NotificationReason.MODERATION else "approved"
+    return bool(comment.status == wanted)
+
+
+def _build(address: EmailAddress, rows: list[Notification], cache: _Cache, msgid: str) -> Any:
+    first = cache.comments[rows[0].comment_id]
+    if rows[0].reason == NotificationReason.MODERATION:
+        items = [
+            emails.comment_item(c, c.thread.page, False)
+            for c in (cache.comments[row.comment_id] for row in rows)
+        ]
+        return emails.moderation_email(address, items, msgid)
+    items = [
+        emails.comment_item(
+            cache.comments[row.comment_id],
+            first.thread.page,
+            row.reason == NotificationReason.REPLY,
+        )
+        for row in rows
+    ]
+    return emails.comments_email(address, first.thread.page, first.thread_id, items, msgid)
+
+
+def _claim(ids: list[int], msgid: str, now: datetime) -> list[int]:
+    claimed = Notification.objects.filter(pk__in=ids, status=S.PENDING).update(
+        status=S.SENDING, claimed_at=now, message_id=msgid
+    )
+    if claimed == len(ids):
+        return ids
+    return list(
+        Notification.objects.filter(message_id=msgid, status=S.SENDING).values_list("pk", flat=True)
+    )
+
+
+def deliver_due(now: datetime | None = None, max_messages: int | None = None) -> DeliveryReport:
+    """Send everything due at `now` (default: the current time); safe to run in several workers."""
+    now = now or timezone.now()
+    report = DeliveryReport(uncertain=give_up_stale_claims(now))
+    max_attempts = int(setting("NOTIFICATIONS_MAX_ATTEMPTS"))  # type: ignore[call-overload]
+    sender = _Sender()
+    cache = _Cache()
+    last_address = 0
+    try:
+        while True:
+            address_ids = list(
+                due(now)
+                .filter(address_id__gt=last_address)
+                .order_by("address_id")
+                .values_list("address_id", flat=True)
+                .distinct()[:ADDRESS_BATCH]
+            )
+            if not address_ids:
+                return report
+            last_address = address_ids[-1]
+            addresses = EmailAddress.objects.in_bulk(address_ids)
+            rows = list(
+                due(now)
+                .filter(address_id__in=address_ids)
+                .only("id", "address_id", "comment_id", "thread_id", "reason", "attempts")
+                .order_by("address_id", "id")
+            )
+            cache.load({row.comment_id for row in rows})
+            groups: dict[tuple[int, bool, int], list[Notification]] = defaultdict(list)
+            for row in rows:
+                groups[_group_key(row)].append(row)
+            for (address_id, _, _), members in groups.items():
+                address = addresses[address_id]
+                live = [r for r in members if _still_relevant(r, cache.comments.get(r.comment_id))]
+                dead = [r.pk for r in members if r not in live]
+                if not address.is_mailable:
+                    dead, live = [r.pk for r in members], []
+                if dead:
+                    report.skipped += Notification.objects.filter(
+                        pk__in=dead, status=S.PENDING
+                    ).update(status=S.SKIPPED, last_error="no longer relevant")
+                if not live:
+                    continue
+                msgid = emails.message_id()
+                claimed = set(_claim([r.pk for r in live], msgid, now))
+                live = [r for r in live if r.pk in claimed]
+                if not live:
+                    continue
+                try:
+                    sender.send(_build(address, live, cache, msgid))
+                except PermanentFailure as error:
+                    Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
+                        status=S.FAILED, last_error=str(error)
+                    )
+                    EmailAddress.objects.filter(pk=address_id).update(
+                        failed_at=now, failure=str(error)[:300]
+                    )
+                    report.failed += len(live)
+                    continue
+                except TemporaryFailure as error:
+                    _defer(live, msgid, str(error), now, max_attempts, report)
+                    report.errors.append(str(error))
+                    return report  # the server is unwell: leave the rest for the retry
+                Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
+                    status=S.SENT, sent_at=timezone.now()
+                )
+                report.sent += len(live)
+                if max_messages is not None and report.sent >= max_messages:
+                    return report
+    finally:
+        sender.close()
+
+
+def _defer(
+    rows: list[Notification],
+    msgid: str,
+    error: str,
+    now: datetime,
+    max_attempts: int,
+    report: DeliveryReport,
+) -> None:
+    attempts = max(row.attempts for row in rows) + 1
+    if attempts >= max_attempts:
+        report.failed += Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
+            status=S.FAILED, attempts=attempts, last_error=f"gave up: {error}"[:300]
+        )
+        return
+    report.deferred += Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
+        status=S.PENDING,
+        attempts=attempts,
+        send_after=now + backoff(attempts),
+        last_error=error[:300],
+        claimed_at=None,
+        message_id="",
+    )

@@ -1,0 +1,154 @@
+"""Building the emails: a text and an HTML part from templates, unsubscribe links and RFC 8058 headers.
+
+Comment text reaches an email only as a plain-text excerpt of its sanitised HTML, escaped by the HTML
+template, so nothing a reader typed can become markup, a link or a header in the message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from email.utils import make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from masthead.notifications.conf import base_url, setting
+from masthead.notifications.models import EmailAddress
+from masthead.notifications.tokens import confirm_token, unsubscribe_token
+
+_SPACES = re.compile(r"\s+")
+
+
+def excerpt(comment_html: str, limit: int | None = None) -> str:
+    """Plain text of a comment, cut at a word boundary."""
+    limit = limit or int(setting("NOTIFICATIONS_EXCERPT_LENGTH"))  # type: ignore[call-overload]
+    text = _SPACES.sub(" ", html.unescape(strip_tags(comment_html))).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def absolute(path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else base_url() + path
+
+
+def page_url(page: Any) -> str:
+    return absolute(page.get_url() or "/") if page is not None else base_url() + "/"
+
+
+def message_id() -> str:
+    domain = urlsplit(base_url()).hostname or "masthead.invalid"
+    return make_msgid(domain=domain)
+
+
+@dataclass
+class Item:
+    """One comment in a notification email."""
+
+    author: str
+    excerpt: str
+    url: str
+    is_reply: bool
+    created_at: Any
+
+
+def comment_item(comment: Any, page: Any, is_reply: bool) -> Item:
+    return Item(
+        author=comment.author_name or "A reader",
+        excerpt=excerpt(comment.html or ""),
+        url=f"{page_url(page)}#comment-{comment.pk}",
+        is_reply=is_reply,
+        created_at=comment.created_at,
+    )
+
+
+def _message(
+    to: str, subject: str, template: str, context: dict[str, Any], headers: dict[str, str]
+) -> EmailMultiAlternatives:
+    context = {"site_name": settings.SITE_NAME, "site_url": base_url() + "/", **context}
+    text = render_to_string(f"notifications/email/{template}.txt", context)
+    body_html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers={"Auto-Submitted": "auto-generated", **headers}
+    )
+    message.attach_alternative(body_html, "text/html")
+    return message
+
+
+def unsubscribe_links(address: EmailAddress, thread_id: int | None) -> dict[str, str]:
+    def link(thread: int | None) -> str:
+        token = unsubscribe_token(address.pk, address.email, thread)
+        return absolute(reverse("notifications:unsubscribe", args=[token]))
+
+    links = {"unsubscribe_all_url": link(None)}
+    links["unsubscribe_url"] = (
+        link(thread_id) if thread_id is not None else links["unsubscribe_all_url"]
+    )
+    return links
+
+
+def list_unsubscribe_headers(url: str, msgid: str) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Message-ID": msgid,
+    }
+
+
+def comments_email(
+    address: EmailAddress, page: Any, thread_id: int, items: list[Item], msgid: str
+) -> EmailMultiAlternatives:
+    """A notification (one item) or a digest (several) about one thread."""
+    title = page.title if page is not None else "a discussion"
+    if len(items) > 1:
+        subject = f"{len(items)} new comments on “{title}”"
+    elif items[0].is_reply:
+        subject = f"New reply to your comment on “{title}”"
+    else:
+        subject = f"New comment on “{title}”"
+    links = unsubscribe_links(address, thread_id)
+    context = {
+        "title": title,
+        "article_url": page_url(page),
+        "items": items,
+        "is_digest": len(items) > 1,
+        "manage_url": absolute(reverse("notifications:subscriptions")),
+        **links,
+    }
+    headers = list_unsubscribe_headers(links["unsubscribe_url"], msgid)
+    return _message(address.email, subject, "comments", context, headers)
+
+
+def moderation_email(
+    address: EmailAddress, items: list[Item], msgid: str
+) -> EmailMultiAlternatives:
+    count = len(items)
+    subject = f"{count} comment{'s' if count != 1 else ''} waiting for moderation"
+    links = unsubscribe_links(address, None)
+    context = {"items": items, "queue_url": absolute("/admin/"), **links}
+    headers = list_unsubscribe_headers(links["unsubscribe_all_url"], msgid)
+    return _message(address.email, subject, "moderation", context, headers)
+
+
+def confirmation_email(address: EmailAddress, titles: list[str]) -> EmailMultiAlternatives:
+    token = confirm_token(address.pk, address.email)
+    context = {
+        "confirm_url": absolute(reverse("notifications:confirm", args=[token])),
+        "titles": titles,
+        "max_age_days": max(1, int(setting("NOTIFICATIONS_CONFIRM_MAX_AGE")) // 86400),  # type: ignore[call-overload]
+    }
+    return _message(
+        address.email,
+        f"Confirm your email for {settings.SITE_NAME} notifications",
+        "confirm",
+        context,
+        {"Message-ID": message_id()},
+    )

@@ -1,0 +1,69 @@
+"""Background tasks (django-tasks): drain the outbox, send confirmation emails; the clock's sweep."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from masthead.core.clock import every_minute
+from masthead.notifications import emails
+from masthead.notifications.delivery import deliver_due
+from masthead.notifications.models import EmailAddress, Notification, NotificationStatus
+
+logger = logging.getLogger("masthead.notifications")
+
+
+@task()
+def deliver_notifications() -> dict[str, object]:
+    """Send every notification that is due; several may run at once without sending anything twice."""
+    report = deliver_due()
+    if report.errors:
+        logger.warning("Notification delivery deferred: %s", report.errors[0])
+    return report.as_dict()
+
+
+@task()
+def send_confirmation(address_id: int) -> bool:
+    """The confirmation email of an address (queued by `request_confirmation`, at most once an hour)."""
+    address = EmailAddress.objects.filter(pk=address_id).first()
+    if address is None or address.confirmed_at is not None or address.failed_at is not None:
+        return False
+    titles = [
+        str(title)
+        for title in address.subscriptions.filter(confirmed_at__isnull=True)
+        .order_by("-created_at")
+        .values_list("thread__page__title", flat=True)[:10]
+    ]
+    message = emails.confirmation_email(address, titles)
+    try:
+        message.connection = get_connection(fail_silently=False)
+        message.send()
+    except Exception:
+        # Let the reader ask again at once rather than wait out the hourly limit.
+        EmailAddress.objects.filter(pk=address_id).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+def schedule_delivery(when: datetime, now: datetime) -> None:
+    """After commit, run the drain now (or at `when`, when the backend can defer); the clock sweeps too."""
+    if when <= now:
+        transaction.on_commit(deliver_notifications.enqueue, robust=True)
+    elif getattr(default_task_backend, "supports_defer", False):
+        deferred = deliver_notifications.using(run_after=when)
+        transaction.on_commit(deferred.enqueue, robust=True)
+
+
+@every_minute
+def sweep_outbox() -> None:
+    """Clock job: start a drain when digests or retries are due or a claim went stale."""
+    now = timezone.now()
+    if Notification.objects.filter(
+        status=NotificationStatus.PENDING, send_after__lte=now
+    ).exists() or (Notification.objects.filter(status=NotificationStatus.SENDING).exists()):
+        deliver_notifications.enqueue()
