@@ -163,3 +163,6 @@ class Vote(models.Model):
 from masthead.discussion.policy import DiscussionSettings  # noqa: E402
 
 __all__ = ["AnchorState", "Comment", "CommentStatus", "DiscussionSettings", "Thread", "Vote"]
+
+# Inline feedback: where passages lie in each published revision (anchor_models.py).
+from masthead.discussion.anchor_models import AnchorResolution  # noqa: E402, F401
