@@ -79,8 +79,12 @@ def is_author(actor: Any, comment: Comment) -> bool:
     )
 
 
+def within_edit_window_at(created_at: Any, policy: Policy) -> bool:
+    return bool(timezone.now() < created_at + policy.edit_window)
+
+
 def within_edit_window(comment: Comment, policy: Policy) -> bool:
-    return timezone.now() < comment.created_at + policy.edit_window
+    return within_edit_window_at(comment.created_at, policy)
 
 
 def _thread_is_open(thread: Thread, policy: Policy) -> bool:

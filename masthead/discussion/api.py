@@ -1,7 +1,436 @@
-"""JSON API endpoints of this app, mounted under /api/v1/ by masthead/api.py."""
+"""JSON API of the discussion, mounted under /api/v1/ by masthead/api.py.
+
+Thin endpoints: input schema -> one action or query -> explicit output. Writes are same-origin only:
+each checks the request size and Django's CSRF token (csrftoken cookie + X-CSRFToken header) before the
+body is parsed, because guests are anonymous and the API is otherwise CSRF-exempt.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import json
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-router = Router()
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from ninja import Field, Router, Schema
+
+from masthead.accounts.guest import read_guest, write_guest
+from masthead.accounts.identity import Actor, actor_from_request
+from masthead.core.errors import ApiError, not_found
+from masthead.discussion import actions, guard, queries
+from masthead.discussion.inputs import CommentInput, clean_body
+from masthead.discussion.models import Comment, Thread
+from masthead.discussion.policy import effective_policy
+from masthead.discussion.rendering import render_markdown
+from masthead.discussion.serialise import comment_item, page_payload
+
+router = Router(tags=["discussion"])
+
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_ID = 2**62
+PAGE_CACHE_SECONDS = 300
+
+
+# --- guards --------------------------------------------------------------------------------------
+
+
+def _no_view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    return HttpResponse()
+
+
+def same_origin_write(request: HttpRequest) -> bool:
+    """Runs before the body is parsed: size limit (413), then CSRF (403). Lets guests through."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_REQUEST_BYTES:
+        raise ApiError("too_large", "The request is too large.", 413)
+    try:
+        if len(request.body) > MAX_REQUEST_BYTES:
+            raise ApiError("too_large", "The request is too large.", 413)
+    except RequestDataTooBig as exc:
+        raise ApiError("too_large", "The request is too large.", 413) from exc
+    refusal = CsrfViewMiddleware(_no_view).process_view(request, None, (), {})  # type: ignore[arg-type]
+    if refusal is not None:
+        raise ApiError(
+            "csrf_failed",
+            "Your session token is missing or stale; please reload the page and try again.",
+            403,
+        )
+    return True
+
+
+def _actor(request: HttpRequest, create_guest: bool = False) -> tuple[Actor, Any]:
+    guest = read_guest(request)
+    if create_guest and not guest.key and not request.user.is_authenticated:
+        guest = guest.with_key()
+    return actor_from_request(request, guest_key=guest.key), guest
+
+
+def _checked_id(value: int) -> int:
+    if not 0 < value < MAX_ID:
+        raise not_found()
+    return value
+
+
+def _public_thread(thread_id: int) -> Thread:
+    """A thread readers may see: its page is live, not private, and discussion not switched off."""
+    thread = Thread.objects.select_related("page").filter(pk=_checked_id(thread_id)).first()
+    if thread is None or not thread.page.live or thread.page.get_view_restrictions().exists():
+        raise not_found("No such discussion.")
+    return thread
+
+
+def _public_comment(comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.select_related("thread", "thread__page")
+        .filter(pk=_checked_id(comment_id))
+        .first()
+    )
+    if comment is None:
+        raise not_found("No such comment.")
+    _public_thread(comment.thread_id)
+    return comment
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class ThreadOut(Schema):
+    id: int
+    url: str
+    title: str
+    comment_count: int
+    is_open: bool
+
+
+class AuthorOut(Schema):
+    name: str
+    avatar_url: str
+    is_staff: bool
+    website: str
+
+
+class ReplyingToOut(Schema):
+    id: int
+    name: str
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    author: AuthorOut
+    html: str
+    created_at: str
+    edited_at: str | None
+    upvotes: int
+    downvotes: int
+    score: int
+    status: str
+    is_pinned: bool
+    depth: int
+    replying_to: ReplyingToOut | None
+    target: dict[str, Any] | None
+    anchor_state: str
+    replies: list[CommentOut]
+
+
+class CommentPageOut(Schema):
+    count: int
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class CommentIn(Schema):
+    body: str
+    parent_id: int | None = Field(None, ge=1, lt=MAX_ID)
+    name: str = ""
+    email: str = ""
+    website: str = ""
+    notify: Literal["none", "replies", "all"] | None = None
+    honeypot: str = ""
+    seconds_to_submit: float | None = Field(None, ge=0, le=10**7)
+    target: dict[str, Any] | None = None
+
+
+class EditIn(Schema):
+    body: str
+
+
+class VoteIn(Schema):
+    value: Literal[-1, 0, 1]
+
+
+class VoteOut(Schema):
+    id: int
+    upvotes: int
+    downvotes: int
+    score: int
+    my_vote: int
+
+
+class PreviewIn(Schema):
+    body: str
+
+
+class PreviewOut(Schema):
+    html: str
+
+
+class MeOut(Schema):
+    authenticated: bool
+    is_moderator: bool
+    name: str
+    email: str
+    website: str
+    csrf_token: str
+    editable_ids: list[int]
+    deletable_ids: list[int]
+    edit_deadlines: dict[str, str]
+    votes: dict[str, int]
+    hidden: list[CommentOut]
+    is_open: bool
+    likes_only: bool
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    fields: dict[str, str]
+
+
+ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 409, 413, 429), ErrorOut)
+
+
+# --- threads -------------------------------------------------------------------------------------
+
+
+def _thread_out(thread: Thread) -> dict[str, Any]:
+    policy = effective_policy(thread.page)
+    return {
+        "id": thread.pk,
+        "url": thread.page.url or "",
+        "title": thread.page.title,
+        "comment_count": thread.comment_count,
+        "is_open": policy.is_open and not thread.is_closed,
+    }
+
+
+def _page_for_url(url: str) -> Any:
+    from wagtail.models import Page, Site
+
+    from masthead.publishing.models import ArticlePage
+
+    if len(url) > 2000:
+        return None
+    path = urlsplit(url).path if "://" in url else url.split("?")[0].split("#")[0]
+    if not path.startswith("/"):
+        return None
+    path = path if path.endswith("/") else path + "/"
+    for site in Site.objects.select_related("root_page"):
+        candidate = site.root_page.url_path.rstrip("/") + path
+        page = Page.objects.live().public().filter(url_path=candidate).first()
+        if page is not None and isinstance(page.specific, ArticlePage):
+            return page.specific
+    return None
+
+
+@router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="The thread of a page")
+def get_thread(request: HttpRequest, url: str) -> Any:
+    page = _page_for_url(url)
+    if page is None or effective_policy(page).is_hidden:
+        raise not_found("No discussion for that address.")
+    return _thread_out(actions.thread_for_page(page))
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+
+def _parse_limit(limit: str | None, default: int) -> int | None:
+    if limit in (None, ""):
+        return default
+    if limit == "all":
+        return None
+    if not limit.isdigit() or not 1 <= int(limit) <= queries.MAX_LIMIT:
+        raise ApiError(
+            "invalid",
+            f"limit is a number from 1 to {queries.MAX_LIMIT}, or 'all'.",
+            400,
+            {"limit": "Invalid."},
+        )
+    return int(limit)
+
+
+@router.get(
+    "/threads/{thread_id}/comments",
+    response={200: CommentPageOut, **ERRORS},
+    summary="A page of comments with their replies",
+)
+def list_comments(
+    request: HttpRequest,
+    thread_id: int,
+    sort: str = "newest",
+    limit: str | None = None,
+    cursor: str | None = None,
+    around: int | None = None,
+) -> Any:
+    """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
+    `around=<comment id>` returns enough top-level comments for that comment to be included."""
+    thread = _public_thread(thread_id)
+    policy = effective_policy(thread.page)
+    if policy.is_hidden:
+        raise not_found("No such discussion.")
+    if sort not in queries.SORTS:
+        raise ApiError("invalid", "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."})
+    count = _parse_limit(limit, policy.page_size)
+    if around is not None and not cursor:
+        needed = queries.page_of_comment(thread, _checked_id(around), sort, policy.page_size)
+        if needed is not None and count is not None:
+            count = max(count, needed)
+    key = (
+        f"disc:page:{thread.pk}:{thread.version}:{sort}:{count}:{cursor or ''}:"
+        f"{policy.display_depth}:{int(policy.gravatar)}"
+    )
+    body = cache.get(key) if len(key) < 400 else None
+    if body is None:
+        page = queries.thread_page(thread, sort, count, cursor, policy.display_depth)
+        body = json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
+        if len(key) < 400:
+            cache.set(key, body, PAGE_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+@router.post(
+    "/threads/{thread_id}/comments",
+    response={201: CommentOut, **ERRORS},
+    auth=same_origin_write,
+    summary="Post a comment or a reply",
+)
+def create_comment(
+    request: HttpRequest, response: HttpResponse, thread_id: int, payload: CommentIn
+) -> Any:
+    thread = _public_thread(thread_id)
+    actor, guest = _actor(request, create_guest=True)
+    comment = actions.post_comment(actor, thread, CommentInput(**payload.dict()))
+    if not actor.is_authenticated:
+        write_guest(
+            response,
+            guest.remembering(comment.author_name, comment.author_email, comment.author_website),
+        )
+    shadow = bool(comment.moderation.get("shadow"))
+    return 201, comment_item(comment, as_public=shadow)
+
+
+@router.post(
+    "/comments/preview",
+    response={200: PreviewOut, **ERRORS},
+    auth=same_origin_write,
+    summary="Render a comment body without posting it",
+)
+def preview_comment(request: HttpRequest, payload: PreviewIn) -> Any:
+    actor, _ = _actor(request)
+    guard.check_preview_rate(actor)
+    return {"html": render_markdown(clean_body(payload.body, 5000))}
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response={200: CommentOut, **ERRORS},
+    auth=same_origin_write,
+    summary="Edit a comment",
+)
+def patch_comment(request: HttpRequest, comment_id: int, payload: EditIn) -> Any:
+    comment = _public_comment(comment_id)
+    actor, _ = _actor(request)
+    comment = actions.edit_comment(actor, comment, payload.body)
+    return comment_item(comment, as_public=bool(comment.moderation.get("shadow")))
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    response={204: None, 200: CommentOut, **ERRORS},
+    auth=same_origin_write,
+    summary="Delete a comment (a placeholder stays while it has replies)",
+)
+def remove_comment(request: HttpRequest, comment_id: int) -> Any:
+    comment = _public_comment(comment_id)
+    actor, _ = _actor(request)
+    placeholder = actions.delete_comment(actor, comment)
+    if placeholder is None:
+        return 204, None
+    return 200, comment_item(placeholder)
+
+
+@router.put(
+    "/comments/{comment_id}/vote",
+    response={200: VoteOut, **ERRORS},
+    auth=same_origin_write,
+    summary="Vote +1, -1, or 0 to withdraw",
+)
+def put_vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn) -> Any:
+    comment = _public_comment(comment_id)
+    actor, guest = _actor(request, create_guest=True)
+    comment = actions.vote(actor, comment, payload.value)
+    if not actor.is_authenticated and not read_guest(request).key:
+        write_guest(response, guest)
+    return {
+        "id": comment.pk,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "score": comment.score,
+        "my_vote": payload.value,
+    }
+
+
+@router.get(
+    "/threads/{thread_id}/me",
+    response={200: MeOut, **ERRORS},
+    summary="This reader's state in a thread (sets the CSRF cookie)",
+)
+def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
+    """Per-reader state kept out of the cached page: own editable comments, votes, remembered name,
+    own comments awaiting moderation (with their HTML), and the CSRF token (also set as a cookie)."""
+    thread = _public_thread(thread_id)
+    policy = effective_policy(thread.page)
+    actor, guest = _actor(request)
+    token = get_token(request)
+    response["Cache-Control"] = "private, no-store"
+    own = list(queries.own_comments(thread, actor).values_list("id", "created_at", "status"))
+    moderator = actions.can_moderate(actor)
+    editable: list[int] = []
+    deadlines: dict[str, str] = {}
+    open_now = policy.is_open and not thread.is_closed
+    for pk, created_at, _status in own:
+        deadline = created_at + policy.edit_window
+        if open_now and actions.within_edit_window_at(created_at, policy):
+            editable.append(pk)
+            deadlines[str(pk)] = deadline.isoformat()
+    deletable = [pk for pk, *_ in own] if actor.is_authenticated else list(editable)
+    hidden = [
+        comment_item(comment, as_public=bool(comment.moderation.get("shadow")))
+        for comment in queries.own_hidden(thread, actor)
+    ]
+    if actor.is_authenticated:
+        user = actor.user
+        name, email, website = getattr(user, "public_name", user.get_username()), user.email, ""
+    else:
+        name, email, website = guest.name, guest.email, guest.website
+    return {
+        "authenticated": actor.is_authenticated,
+        "is_moderator": moderator and actor.is_authenticated,
+        "name": name,
+        "email": email,
+        "website": website,
+        "csrf_token": token,
+        "editable_ids": editable,
+        "deletable_ids": deletable,
+        "edit_deadlines": deadlines,
+        "votes": {str(pk): value for pk, value in queries.own_votes(thread, actor).items()},
+        "hidden": hidden,
+        "is_open": open_now,
+        "likes_only": policy.likes_only,
+    }

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from masthead.discussion import views
 
 app_name = "discussion"
-urlpatterns: list = []
+urlpatterns = [
+    path("threads/<int:thread_id>/post/", views.post_form, name="post_form"),
+    path("comments/<int:comment_id>/", views.permalink, name="permalink"),
+    re_path(r"^avatars/(?P<seed>[0-9a-f]{16})\.svg$", views.avatar, name="avatar"),
+]

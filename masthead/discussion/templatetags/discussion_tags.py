@@ -1,15 +1,89 @@
-"""Template tags that place the discussion on a page. Filled in by the discussion issue."""
+"""Template tags that place the discussion on a page: `{% discussion page %}` after the article.
+
+The region is the same HTML for every anonymous reader (it is cached with the page): no CSRF token and
+no per-reader state. discussion.js asks `/api/v1/threads/{id}/me` for that and applies it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from masthead.discussion.avatars import avatar_url
+from masthead.discussion.models import CommentStatus
 
 register = template.Library()
 
+SORT_LABELS = (("newest", "Newest"), ("oldest", "Oldest"), ("votes", "Most voted"))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 18 else None
+
 
 @register.simple_tag(takes_context=True)
-def discussion(context: dict[str, Any], page: Any) -> str:
+def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
     """The discussion region under an article (server-rendered, enhanced by discussion.js)."""
-    return ""
+    from masthead.discussion import queries
+    from masthead.discussion.actions import thread_for_page
+    from masthead.discussion.policy import effective_policy
+
+    if page is None or getattr(page, "pk", None) is None:
+        return ""
+    policy = effective_policy(page)
+    if policy.is_hidden:
+        return ""
+    thread = thread_for_page(page)
+    request = context.get("request")
+    params = request.GET if request is not None else {}
+    sort = params.get("dsort", "newest")
+    sort = sort if sort in queries.SORTS else "newest"
+    limit: int | None = policy.page_size
+    if params.get("comments") == "all":
+        limit = None
+    linked = _int(params.get("comment"))
+    if linked is not None and limit is not None:
+        needed = queries.page_of_comment(thread, linked, sort, policy.page_size)
+        if needed is not None:
+            limit = max(limit, needed)
+    comments = queries.thread_page(thread, sort, limit, None, policy.display_depth)
+    reply_to = _int(params.get("reply"))
+    return render_to_string(
+        "discussion/region.html",
+        {
+            "thread": thread,
+            "page": page,
+            "policy": policy,
+            "is_open": policy.is_open and not thread.is_closed,
+            "count": comments.count,
+            "nodes": comments.items,
+            "next_cursor": comments.next_cursor,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "reply_to": reply_to,
+            "pending_notice": params.get("posted") == "pending",
+            "likes_only": policy.likes_only,
+            "window": policy.reply_window,
+        },
+    )
+
+
+@register.simple_tag
+def comment_avatar(comment: Any, gravatar: bool = False) -> str:
+    if comment.status == CommentStatus.DELETED:
+        return ""
+    return avatar_url(comment.author_name, comment.author_email, comment.user_id, gravatar)
+
+
+@register.filter
+def safe_comment_html(html: str) -> SafeString:
+    """Comment HTML is sanitised with nh3 when written (rendering.render_markdown); shown as stored."""
+    return mark_safe(html)
+
+
+@register.filter
+def split_window(replies: list[Any], size: int) -> tuple[list[Any], list[Any]]:
+    return replies[:size], replies[size:]

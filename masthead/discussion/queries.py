@@ -1,0 +1,284 @@
+"""Reads of a discussion: a page of top-level comments by keyset cursor, then all their replies at once.
+
+A page costs a fixed number of queries whatever the thread's size: pinned roots (usually none), unpinned
+roots after the cursor (partial indexes in each sort order), and one query for every reply under those
+roots. The tree is built iteratively (a 10,000-deep chain is fine), nested to the display depth and flat
+below it, each flattened reply knowing whom it answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from masthead.core.errors import invalid
+from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
+
+SORTS = ("newest", "oldest", "votes")
+VISIBLE = [CommentStatus.APPROVED, CommentStatus.DELETED]
+MAX_LIMIT = 100
+COMMENT_FIELDS = (
+    "id",
+    "thread_id",
+    "parent_id",
+    "root_id",
+    "depth",
+    "user_id",
+    "user__is_staff",
+    "author_name",
+    "author_email",
+    "author_website",
+    "html",
+    "status",
+    "created_at",
+    "edited_at",
+    "upvotes",
+    "downvotes",
+    "score",
+    "is_pinned",
+    "reply_count",
+    "target",
+    "anchor_state",
+    "moderation",
+)
+
+
+@dataclass
+class Node:
+    comment: Comment
+    level: int
+    replying_to: Comment | None = None  # set when shown flat below the display depth
+    replies: list[Node] = field(default_factory=list)
+    holder: Node | None = None  # the node whose replies list holds this one
+
+
+@dataclass
+class CommentPage:
+    count: int
+    items: list[Node]
+    next_cursor: str | None
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def _order(sort: str) -> list[tuple[str, bool]]:
+    """(field, descending) keys of a sort order, after the pinned phase."""
+    if sort == "oldest":
+        return [("created_at", False), ("id", False)]
+    if sort == "votes":
+        return [("score", True), ("created_at", True), ("id", True)]
+    return [("created_at", True), ("id", True)]
+
+
+def encode_cursor(sort: str, comment: Comment) -> str:
+    data = {
+        "s": sort,
+        "p": int(comment.is_pinned),
+        "c": comment.created_at.isoformat(),
+        "i": comment.pk,
+        "v": comment.score,
+    }
+    return (
+        base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
+
+
+def decode_cursor(sort: str, cursor: str) -> dict[str, Any]:
+    """The position a cursor stands for; anything malformed or from another sort order is a 400."""
+    bad = invalid(
+        "That page link is not valid; please reload the discussion.", cursor="Invalid cursor."
+    )
+    if len(cursor) > 300:
+        raise bad
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        created = datetime.fromisoformat(data["c"])
+        pk, score = int(data["i"]), int(data["v"])
+        position: dict[str, Any] = {
+            "s": str(data["s"]),
+            "p": bool(int(data["p"])),
+            "created_at": created if timezone.is_aware(created) else None,
+            "id": pk,
+            "score": score,
+        }
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        binascii.Error,
+        UnicodeDecodeError,
+        OverflowError,
+    ) as exc:
+        raise bad from exc
+    if position["s"] != sort or position["created_at"] is None:
+        raise bad
+    if not (-(2**62) < pk < 2**62 and -(2**31) < score < 2**31):
+        raise bad
+    return position
+
+
+def _after(sort: str, position: dict[str, Any]) -> Q:
+    """Rows strictly after `position` in the sort order (lexicographic keyset condition)."""
+    condition = Q(pk__in=[])
+    equal = Q()
+    for name, descending in _order(sort):
+        value = position[name]
+        step = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
+        condition |= equal & step
+        equal &= Q(**{name: value})
+    return condition
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def _roots(thread: Thread, sort: str, pinned: bool) -> QuerySet[Comment]:
+    ordering = [f"-{name}" if descending else name for name, descending in _order(sort)]
+    return (
+        Comment.objects.filter(
+            thread=thread, parent__isnull=True, status__in=VISIBLE, is_pinned=pinned
+        )
+        .select_related("user")
+        .only(*COMMENT_FIELDS)
+        .order_by(*ordering)
+    )
+
+
+def root_page(
+    thread: Thread, sort: str = "newest", limit: int | None = 20, cursor: str | None = None
+) -> tuple[list[Comment], str | None]:
+    """A page of top-level comments (pinned first) and the cursor of the next page, if any."""
+    if sort not in SORTS:
+        raise invalid("Sort by newest, oldest or votes.", sort="One of newest, oldest, votes.")
+    position = decode_cursor(sort, cursor) if cursor else None
+    want = None if limit is None else limit + 1
+    found: list[Comment] = []
+    if position is None or position["p"]:
+        pinned = _roots(thread, sort, True)
+        if position is not None:
+            pinned = pinned.filter(_after(sort, position))
+        found.extend(pinned if want is None else pinned[:want])
+    if want is None or len(found) < want:
+        rest = _roots(thread, sort, False)
+        if position is not None and not position["p"]:
+            rest = rest.filter(_after(sort, position))
+        found.extend(rest if want is None else rest[: want - len(found)])
+    if limit is not None and len(found) > limit:
+        found = found[:limit]
+        return found, encode_cursor(sort, found[-1])
+    return found, None
+
+
+def replies_of(root_ids: list[int]) -> list[Comment]:
+    """Every visible reply under these top-level comments, in chronological order (one query)."""
+    if not root_ids:
+        return []
+    return list(
+        Comment.objects.filter(root_id__in=root_ids, status__in=VISIBLE)
+        .select_related("user")
+        .only(*COMMENT_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
+def build_tree(roots: list[Comment], replies: list[Comment], display_depth: int) -> list[Node]:
+    """Nest replies under their parents up to `display_depth` levels; deeper ones go flat at the last level.
+
+    Iterative: parents come before their replies in chronological order. A reply whose parent is not
+    visible (held, removed) is hidden with it.
+    """
+    items = [Node(root, 0) for root in roots]
+    nodes: dict[int, Node] = {node.comment.pk: node for node in items}
+    for reply in replies:
+        parent = nodes.get(reply.parent_id)  # type: ignore[arg-type]
+        if parent is None:
+            continue
+        if parent.level + 1 < display_depth:
+            node = Node(reply, parent.level + 1, holder=parent)
+        else:
+            node = Node(reply, parent.level, replying_to=parent.comment, holder=parent.holder)
+        (node.holder or parent).replies.append(node)
+        nodes[reply.pk] = node
+    return _prune_empty_placeholders(items)
+
+
+def _prune_empty_placeholders(items: list[Node]) -> list[Node]:
+    """A deleted placeholder with nothing visible under it has nothing to hold; drop it (bottom-up)."""
+    stack = [(items, node) for node in items]
+    order: list[tuple[list[Node], Node]] = []
+    while stack:
+        siblings, node = stack.pop()
+        order.append((siblings, node))
+        stack.extend((node.replies, child) for child in node.replies)
+    for siblings, node in reversed(order):
+        if node.comment.status == CommentStatus.DELETED and not node.replies:
+            siblings.remove(node)
+    return items
+
+
+def thread_page(
+    thread: Thread,
+    sort: str = "newest",
+    limit: int | None = 20,
+    cursor: str | None = None,
+    display_depth: int = 4,
+) -> CommentPage:
+    """Top-level comments after `cursor` with all their visible replies; `limit=None` is "View all"."""
+    roots, next_cursor = root_page(thread, sort, limit, cursor)
+    replies = replies_of([root.pk for root in roots])
+    return CommentPage(thread.comment_count, build_tree(roots, replies, display_depth), next_cursor)
+
+
+def page_of_comment(thread: Thread, comment_id: int, sort: str, page_size: int) -> int | None:
+    """How many top-level comments to show so that `comment_id` is on the page (None: not visible)."""
+    comment = Comment.objects.filter(pk=comment_id, thread=thread, status__in=VISIBLE).first()
+    if comment is None:
+        return None
+    root = comment.root if comment.root_id else comment
+    if root is None or root.status not in VISIBLE:
+        return None
+    before = _roots(thread, sort, True).count() if not root.is_pinned else 0
+    position = {
+        "created_at": root.created_at,
+        "id": root.pk,
+        "score": root.score,
+    }
+    ahead = _roots(thread, sort, root.is_pinned).exclude(pk=root.pk).exclude(_after(sort, position))
+    return before + ahead.count() + 1
+
+
+# --- the reader's own state ----------------------------------------------------------------------
+
+
+def own_comments(thread: Thread, actor: Any) -> QuerySet[Comment]:
+    mine = Comment.objects.filter(thread=thread).exclude(status=CommentStatus.DELETED)
+    if actor.is_authenticated:
+        return mine.filter(user=actor.user)
+    if actor.guest_key:
+        return mine.filter(user__isnull=True, guest_key=actor.guest_key)
+    return mine.none()
+
+
+def own_votes(thread: Thread, actor: Any) -> dict[int, int]:
+    votes = Vote.objects.filter(comment__thread=thread, voter_key=actor.voter_key)
+    return dict(votes.values_list("comment_id", "value"))
+
+
+def own_hidden(thread: Thread, actor: Any) -> list[Comment]:
+    """The reader's comments others cannot see: pending ('awaiting moderation') and shadowed ones."""
+    hidden = own_comments(thread, actor).filter(
+        status__in=[CommentStatus.PENDING, CommentStatus.SPAM]
+    )
+    return list(
+        hidden.select_related("user").only(*COMMENT_FIELDS).order_by("created_at", "id")[:50]
+    )

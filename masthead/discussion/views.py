@@ -1,0 +1,122 @@
+"""Pages of the discussion outside the JSON API: the no-JavaScript comment form, permalinks, avatars.
+
+The form post is CSRF-exempt because the cached article page carries no token; instead it accepts only
+same-origin posts (the Origin header, or the Referer when a browser sends no Origin) and it redirects
+only to the thread's own page, looked up in the database.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from masthead.accounts.guest import read_guest, write_guest
+from masthead.accounts.identity import actor_from_request
+from masthead.core.errors import ApiError
+from masthead.discussion import actions
+from masthead.discussion.avatars import avatar_svg
+from masthead.discussion.inputs import CommentInput
+from masthead.discussion.models import Comment, CommentStatus, Thread
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+def is_same_origin(request: HttpRequest) -> bool:
+    source = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER") or ""
+    if not source or source == "null":
+        return False
+    parts = urlsplit(source)
+    return parts.scheme in ("http", "https") and parts.netloc == request.get_host()
+
+
+def _error_page(
+    request: HttpRequest, thread: Thread, error: ApiError, data: CommentInput
+) -> HttpResponse:
+    response = render(
+        request,
+        "discussion/form_error.html",
+        {"thread": thread, "page": thread.page, "error": error, "data": data},
+        status=error.status,
+    )
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+@csrf_exempt
+@require_POST
+def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """The comment form without JavaScript: post, then go back to the new comment (303)."""
+    thread = Thread.objects.select_related("page").filter(pk=thread_id).first()
+    if thread is None or not thread.page.live or thread.page.get_view_restrictions().exists():
+        raise Http404("No such discussion")
+    try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
+            raise ApiError("too_large", "The comment form was too large.", 413)
+    except ValueError:
+        pass
+    form = request.POST
+    parent = form.get("parent_id", "")
+    data = CommentInput(
+        body=form.get("body", ""),
+        parent_id=int(parent) if parent.isdigit() and len(parent) < 18 else None,
+        name=form.get("name", ""),
+        email=form.get("email", ""),
+        website=form.get("website", ""),
+        notify=form.get("notify") or None,
+        honeypot=form.get("homepage_url", ""),
+    )
+    guest = read_guest(request)
+    if not request.user.is_authenticated:
+        guest = guest.with_key()
+    actor = actor_from_request(request, guest_key=guest.key)
+    try:
+        if not is_same_origin(request):
+            raise ApiError("csrf_failed", "Please post comments from the article page.", 403)
+        if parent and data.parent_id is None:
+            raise ApiError(
+                "invalid", "Unknown comment to reply to.", 400, {"parent_id": "Unknown."}
+            )
+        comment = actions.post_comment(actor, thread, data)
+    except ApiError as error:
+        return _error_page(request, thread, error, data)
+    page_url = thread.page.url or "/"
+    if comment.status == CommentStatus.APPROVED:
+        target = f"{page_url}?comment={comment.pk}#comment-{comment.pk}"
+    else:
+        target = f"{page_url}?posted=pending#comments"
+    response = HttpResponseRedirect(target, status=303)
+    if not actor.is_authenticated:
+        write_guest(
+            response,
+            guest.remembering(comment.author_name, comment.author_email, comment.author_website),
+        )
+    return response
+
+
+@require_safe
+def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """/discussion/comments/<id>/ -> the article page opened at that comment."""
+    comment = (
+        Comment.objects.select_related("thread__page")
+        .filter(pk=comment_id, status__in=[CommentStatus.APPROVED, CommentStatus.DELETED])
+        .first()
+    )
+    if comment is None or not comment.thread.page.live:
+        raise Http404("No such comment")
+    page_url = comment.thread.page.url or "/"
+    return HttpResponseRedirect(f"{page_url}?comment={comment.pk}#comment-{comment.pk}")
+
+
+@require_safe
+@cache_control(max_age=86400 * 30, public=True, immutable=True)
+def avatar(request: HttpRequest, seed: str) -> HttpResponse:
+    svg = avatar_svg(seed, request.GET.get("i", "?")[:8])
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
