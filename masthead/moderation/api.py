@@ -1,7 +1,276 @@
-"""JSON API endpoints of this app, mounted under /api/v1/ by masthead/api.py."""
+"""JSON API of moderation, mounted under /api/v1/ by masthead/api.py.
+
+Every /moderation/ endpoint needs a signed-in user with the moderation permission (403 otherwise)
+and sees only comments of the request's site. Commenters' emails appear here, for moderators, and
+nowhere in the public API. Readers report comments through /comments/{id}/reports.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Any, Literal
 
-router = Router()
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.utils import check_csrf
+
+from masthead.accounts.guest import read_guest
+from masthead.accounts.identity import Actor, actor_from_request
+from masthead.core.errors import ApiError, forbidden, not_found
+from masthead.discussion.models import Comment
+from masthead.moderation import actions, queries
+from masthead.moderation.conf import setting
+from masthead.moderation.models import Ban
+
+router = Router(tags=["moderation"])
+
+
+def _moderator(request: HttpRequest, write: bool = False) -> Actor:
+    actor = actor_from_request(request)
+    if not actions.is_moderator(actor):
+        raise forbidden("You need the moderator permission for this.")
+    if write:
+        error = check_csrf(request)
+        if error is not None:
+            raise forbidden("CSRF check failed; reload the page and try again.")
+    return actor
+
+
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    comment = queries.comment_for_moderator(request, comment_id)
+    if comment is None:
+        raise not_found("No such comment.")
+    return comment
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class ParentOut(Schema):
+    id: int
+    author_name: str
+    excerpt: str
+
+
+class AuthorOut(Schema):
+    name: str
+    email: str
+    website: str
+    user_id: int | None
+    address: str = Field(description="A short tag of the salted address hash.")
+    approved: int
+    rejected: int
+
+
+class WhyOut(Schema):
+    rule: str = ""
+    reason: str = ""
+    scorer: str = ""
+    version: str = ""
+    score: float | None = None
+    shadow: bool = False
+    reports: list[dict[str, Any]] = []
+
+
+class QueueItemOut(Schema):
+    id: int
+    status: str
+    body: str
+    html: str
+    created_at: datetime
+    edited_at: datetime | None
+    is_pinned: bool
+    article: ArticleOut
+    parent: ParentOut | None
+    author: AuthorOut
+    why: WhyOut
+
+
+class QueueOut(Schema):
+    count: int
+    items: list[QueueItemOut]
+
+
+def _item(comment: Comment) -> dict[str, Any]:
+    page = comment.thread.page
+    moderation = comment.moderation or {}
+    history = getattr(comment, "history", {"approved": 0, "rejected": 0})
+    score = moderation.get("score")
+    return {
+        "id": comment.pk,
+        "status": comment.status,
+        "body": comment.body,
+        "html": comment.html,
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "is_pinned": comment.is_pinned,
+        "article": {"id": page.pk, "title": page.title, "url": page.url or ""},
+        "parent": (
+            {
+                "id": comment.parent.pk,
+                "author_name": comment.parent.author_name,
+                "excerpt": comment.parent.body[:200],
+            }
+            if comment.parent is not None
+            else None
+        ),
+        "author": {
+            "name": comment.author_name,
+            "email": comment.author_email,
+            "website": comment.author_website,
+            "user_id": comment.user_id,
+            "address": queries.masked_address(comment),
+            **history,
+        },
+        "why": {
+            "rule": str(moderation.get("rule", "")),
+            "reason": str(
+                moderation.get("reason", "") or (moderation.get("decision") or {}).get("reason", "")
+            ),
+            "scorer": str(moderation.get("scorer", "")),
+            "version": str(moderation.get("version", "")),
+            "score": float(score) if isinstance(score, int | float) else None,
+            "shadow": bool(moderation.get("shadow", False)),
+            "reports": [
+                {"reason": reason, "count": count}
+                for reason, count in getattr(comment, "report_summary", [])
+            ],
+        },
+    }
+
+
+@router.get("/moderation/comments", response=QueueOut, summary="The moderation queue (moderators)")
+def moderation_queue(
+    request: HttpRequest,
+    status: Literal["pending", "reported", "spam", "approved", "removed"] = "pending",
+    limit: int = 50,
+    offset: int = 0,
+    article: int | None = None,
+    rule: str = "",
+) -> dict[str, Any]:
+    _moderator(request)
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    comments = queries.queue(request, status, queries.QueueFilters(article=article, rule=rule[:40]))
+    rows = queries.annotate_rows(list(comments[offset : offset + limit]))
+    return {"count": comments.count(), "items": [_item(comment) for comment in rows]}
+
+
+class DecisionIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
+Decision = Literal["approve", "remove", "spam", "pin", "unpin"]
+
+
+@router.post(
+    "/moderation/comments/{comment_id}/{decision}",
+    response=QueueItemOut,
+    summary="Approve, remove, mark as spam, pin or unpin a comment (moderators)",
+)
+def moderation_decide(
+    request: HttpRequest, comment_id: int, decision: Decision, data: DecisionIn | None = None
+) -> dict[str, Any]:
+    actor = _moderator(request, write=True)
+    comment = _comment(request, comment_id)
+    actions.decide(actor, comment, decision, data.reason if data else "")
+    fresh = _comment(request, comment_id)
+    return _item(queries.annotate_rows([fresh])[0])
+
+
+class BanIn(Schema):
+    comment_id: int | None = Field(
+        None, description="Ban this comment's author on every identity it carries."
+    )
+    kind: Literal["user", "email", "ip", "ip_hash", "guest"] | None = None
+    value: str = Field("", max_length=255)
+    mode: Literal["block", "shadow"] = "block"
+    reason: str = Field("", max_length=300)
+    days: int | None = Field(None, ge=1, le=3650, description="Empty: until lifted.")
+
+
+class BanOut(Schema):
+    id: int
+    kind: str
+    mode: str
+    reason: str
+    expires_at: datetime | None
+
+
+@router.post(
+    "/moderation/bans", response={201: list[BanOut]}, summary="Ban or shadow-ban (moderators)"
+)
+def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
+    actor = _moderator(request, write=True)
+    if data.comment_id is not None:
+        comment = _comment(request, data.comment_id)
+        bans = actions.ban_author(
+            actor, comment, mode=data.mode, reason=data.reason, days=data.days
+        )
+    elif data.kind and data.value:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        expires_at = timezone.now() + timedelta(days=data.days) if data.days else None
+        bans = [
+            actions.create_ban(
+                actor,
+                data.kind,
+                data.value,
+                mode=data.mode,
+                reason=data.reason,
+                expires_at=expires_at,
+            )
+        ]
+    else:
+        raise ApiError(
+            "invalid", "Give a comment_id, or a kind and a value.", 400, {"comment_id": "Required."}
+        )
+    return 201, bans
+
+
+@router.delete("/moderation/bans/{ban_id}", response={204: None}, summary="Lift a ban (moderators)")
+def moderation_unban(request: HttpRequest, ban_id: int) -> tuple[int, None]:
+    actor = _moderator(request, write=True)
+    ban = Ban.objects.filter(pk=ban_id).first()
+    if ban is None:
+        raise not_found("No such ban.")
+    actions.lift_ban(actor, ban)
+    return 204, None
+
+
+class ReportIn(Schema):
+    reason: Literal["spam", "abuse", "off_topic", "other"]
+    note: str = Field("", max_length=500)
+
+
+class ReportOut(Schema):
+    id: int
+    reason: str
+    threshold: int
+
+
+@router.post(
+    "/comments/{comment_id}/reports",
+    response={201: ReportOut},
+    summary="Report a comment (readers)",
+)
+def report(request: HttpRequest, comment_id: int, data: ReportIn) -> tuple[int, dict[str, Any]]:
+    error = check_csrf(request)
+    if error is not None:
+        raise forbidden("CSRF check failed; reload the page and try again.")
+    guest = read_guest(request)
+    actor = actor_from_request(request, guest_key=guest.key)
+    comment = queries.site_comments(request).select_related("thread").filter(pk=comment_id).first()
+    if comment is None:
+        raise not_found("No such comment.")
+    created = actions.report_comment(actor, comment, data.reason, data.note)
+    return 201, {
+        "id": created.pk,
+        "reason": created.reason,
+        "threshold": int(setting("REPORT_THRESHOLD")),
+    }

@@ -142,7 +142,12 @@ def extract_links(text: str) -> list[Link]:
         bare = not scheme and not host.startswith("www.") and not match.group("path")
         if bare and tld not in _COMMON_TLDS and not tld.startswith("xn--"):
             continue
-        if not scheme and " " in raw_host.strip() and tld not in _COMMON_TLDS:
+        if (
+            not scheme
+            and " " in raw_host.strip()
+            and tld not in _COMMON_TLDS
+            and not match.group("path")
+        ):
             continue
         unicode_host = _unicode_host(host)
         ascii_host = _ascii_host(unicode_host)

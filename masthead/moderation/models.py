@@ -6,7 +6,10 @@ Comments themselves belong to discussion; moderation changes their status only t
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -41,6 +44,14 @@ class WordRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display().split(':')[0]}: {self.pattern}"
+
+    def clean(self) -> None:
+        from masthead.moderation.rules import compile_word
+
+        try:
+            compile_word(self.pattern, self.is_regex)
+        except re.error as exc:
+            raise ValidationError({"pattern": f"Not a valid regular expression: {exc}"}) from exc
 
 
 class DomainRuleKind(models.TextChoices):
@@ -108,6 +119,15 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mode} {self.kind} {self.value}"
+
+    def clean(self) -> None:
+        from masthead.core.errors import ApiError
+        from masthead.moderation.actions import _normalise_ban_value
+
+        try:
+            self.value = _normalise_ban_value(self.kind, self.value)
+        except ApiError as exc:
+            raise ValidationError({"value": exc.message}) from exc
 
     @property
     def is_active(self) -> bool:

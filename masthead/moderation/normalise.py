@@ -175,9 +175,12 @@ def fold(text: str) -> str:
 
 def _unleet(match: re.Match[str]) -> str:
     word = match.group(0)
-    if any(char.isalpha() for char in word):
-        return word.translate(_LEET_TABLE)
-    return word
+    # Symbols at the edges are punctuation ("wow!", "$5"), not letters.
+    core = word.strip("!|")
+    if not core or not any(char.isalpha() for char in core):
+        return word
+    start = word.index(core)
+    return word[:start] + core.translate(_LEET_TABLE) + word[start + len(core) :]
 
 
 def scripts_of(text: str) -> set[str]:

@@ -1,15 +1,61 @@
-"""Template tags of the moderation app. Filled in by the moderation issue."""
+"""Template tags of the moderation app: staff tools on article pages, safe comment HTML for staff views."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import nh3
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "del",
+    "span",
+}
 
 
 @register.simple_tag(takes_context=True)
 def moderation_tools(context: dict[str, Any], thread: Any) -> str:
-    """Assets for staff moderation on the article page; they act only when /me says the reader is staff."""
-    return ""
+    """Assets for staff moderation on the article page; they act only when /me says the reader is staff.
+
+    The same markup for every reader (pages are cached): the script asks the API who is reading.
+    """
+    thread_id = getattr(thread, "pk", None)
+    if thread_id is None:
+        return ""
+    return format_html(
+        '<link rel="stylesheet" href="{}"><script src="{}" defer data-moderation-thread="{}"></script>',
+        static("moderation/article-tools.css"),
+        static("moderation/article-tools.js"),
+        thread_id,
+    )
+
+
+@register.filter
+def moderation_safe_html(html: str) -> SafeString:
+    """Comment HTML sanitised once more before staff see it: the stored HTML is already clean, but
+    moderation screens are where staff read hostile text, so they do not trust it."""
+    cleaned = nh3.clean(
+        html or "",
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener noreferrer",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)

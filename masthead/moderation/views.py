@@ -1,0 +1,191 @@
+"""HTML views: the moderation queue in the Wagtail admin, the audit log, and one-click email links.
+
+Admin views are mounted by wagtail_hooks.register_admin_urls (admin access required) and each checks
+the moderation permission itself. Every user-supplied string is escaped by the templates; comment
+HTML is sanitised again before display (defence in depth for staff eyes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.accounts.identity import actor_from_request
+from masthead.core.errors import ApiError
+from masthead.core.models import AuditEntry
+from masthead.discussion.models import Thread
+from masthead.moderation import actions, queries
+from masthead.moderation.conf import setting
+from masthead.moderation.models import BanMode
+
+RULE_LABELS = {
+    "ban": "Banned author",
+    "shadow_ban": "Shadow-banned author",
+    "banned_word": "Banned word",
+    "suspect_word": "Suspect word",
+    "blocked_domain": "Blocked domain",
+    "suspect_domain": "Suspect domain",
+    "lookalike_domain": "Look-alike domain",
+    "obfuscated_link": "Disguised link",
+    "link_count": "Too many links",
+    "first_time_link": "Link from a new commenter",
+    "first_time": "New commenter",
+    "premoderation": "Pre-moderation",
+    "spam_score": "Spam score",
+    "reports": "Reader reports",
+}
+
+
+def _require_moderator(request: HttpRequest) -> Any:
+    actor = actor_from_request(request)
+    if not actions.is_moderator(actor):
+        raise PermissionDenied("You need the moderator permission for this.")
+    return actor
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def queue_view(request: HttpRequest, tab: str = "pending") -> HttpResponse:
+    _require_moderator(request)
+    if tab not in queries.TABS:
+        tab = "pending"
+    filters = queries.QueueFilters(
+        article=_parse_int(request.GET.get("article", "")),
+        author=request.GET.get("author", "")[:100],
+        rule=request.GET.get("rule", "")[:40],
+        since=_parse_date(request.GET.get("since", "")),
+        until=_parse_date(request.GET.get("until", "")),
+        query=request.GET.get("q", "")[:100],
+    )
+    comments = queries.queue(request, tab, filters)
+    paginator = Paginator(comments, int(setting("QUEUE_PAGE_SIZE")))
+    page = paginator.get_page(request.GET.get("p"))
+    rows = queries.annotate_rows(list(page.object_list))
+    for row in rows:
+        moderation = row.moderation or {}
+        row.why_rule = RULE_LABELS.get(moderation.get("rule", ""), moderation.get("rule", ""))  # type: ignore[attr-defined]
+        row.address = queries.masked_address(row)  # type: ignore[attr-defined]
+    articles = (
+        Thread.objects.filter(pk__in=queries.site_comments(request).values("thread_id"))
+        .select_related("page")
+        .order_by("-created_at")[:200]
+    )
+    kept = {key: value for key, value in request.GET.items() if key != "p" and value}
+    return render(
+        request,
+        "moderation/admin/queue.html",
+        {
+            "tab": tab,
+            "tabs": [(name, count) for name, count in queries.tab_counts(request).items()],
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "filter_query": urlencode(kept),
+            "articles": articles,
+            "rules": sorted(RULE_LABELS.items(), key=lambda item: item[1]),
+            "ban_modes": BanMode.choices,
+            "is_admin": request.user.is_superuser,
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+def act_view(request: HttpRequest) -> HttpResponse:
+    """One decision on one or more comments (bulk), from a row button, a shortcut or the bulk bar."""
+    actor = _require_moderator(request)
+    decision = request.POST.get("decision", "")
+    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()][:200]
+    reason = request.POST.get("reason", "")[:1000]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    done, errors = 0, []
+    for comment_id in ids:
+        comment = queries.comment_for_moderator(request, comment_id)
+        if comment is None:
+            errors.append(f"Comment {comment_id} not found.")
+            continue
+        try:
+            if decision == "ban":
+                days = _parse_int(request.POST.get("days", ""))
+                mode = request.POST.get("mode", BanMode.BLOCK)
+                actions.ban_author(actor, comment, mode=mode, reason=reason, days=days)
+                if request.POST.get("also") == "spam":
+                    actions.mark_spam(actor, comment, reason)
+            elif decision in ("close", "open"):
+                actions.set_thread_closed(actor, comment.thread, decision == "close")
+            else:
+                actions.decide(actor, comment, decision, reason)
+            done += 1
+        except ApiError as error:
+            errors.append(f"Comment {comment_id}: {error.message}")
+    if wants_json:
+        return JsonResponse({"done": done, "errors": errors}, status=200 if not errors else 400)
+    if done:
+        messages.success(request, f"{decision.capitalize()}: {done} comment(s).")
+    for error in errors:
+        messages.error(request, error)
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//") or "\\" in next_url:
+        next_url = reverse("moderation_admin:queue")
+    return redirect(next_url)
+
+
+def audit_view(request: HttpRequest) -> HttpResponse:
+    """Every moderation action (who, what, when, before/after): administrators only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only administrators can read the audit log.")
+    entries = AuditEntry.objects.select_related("actor")
+    action = request.GET.get("action", "")[:64]
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 100).get_page(request.GET.get("p"))
+    actions_seen = (
+        AuditEntry.objects.values_list("action", flat=True).distinct().order_by("action")[:100]
+    )
+    return render(
+        request,
+        "moderation/admin/audit.html",
+        {"page": page, "action": action, "actions_seen": actions_seen},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def one_click_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the comment and a confirm button (so mail scanners that prefetch links change nothing);
+    POST carries out the decision once."""
+    try:
+        row = actions.read_one_click(token)
+        if request.method == "POST":
+            comment = actions.use_one_click(token)
+            return render(
+                request,
+                "moderation/one_click.html",
+                {"done": True, "comment": comment, "action": row.action},
+            )
+    except ApiError as error:
+        return render(
+            request, "moderation/one_click.html", {"error": error.message}, status=error.status
+        )
+    return render(
+        request,
+        "moderation/one_click.html",
+        {"row": row, "comment": row.comment, "action": row.action},
+    )
