@@ -139,3 +139,12 @@ def fresh_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+def ensure_wagtail_root() -> None:
+    """A transactional test's flush removes Wagtail's root page (made by a migration); put it back."""
+    from wagtail.models import Locale, Page
+
+    if Page.get_first_root_node() is None:
+        Locale.objects.get_or_create(language_code="en")
+        Page.add_root(instance=Page(title="Root", slug="root"))
