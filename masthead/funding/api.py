@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 
 from masthead.core import ratelimit
 from masthead.core.clientip import client_ip, hash_ip
-from masthead.core.errors import CONFLICT, UNAVAILABLE, ApiError, invalid, not_found
+from masthead.core.errors import CONFLICT, INVALID, UNAVAILABLE, ApiError, invalid, not_found
 from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, DonationStatus
@@ -155,7 +155,7 @@ def _validate(campaign: Campaign, data: DonationIn) -> actions.DonationRequest:
         else:
             source_url = checked
     if fields:
-        raise invalid("Please correct the donation.", **fields)
+        raise ApiError(INVALID, "Please correct the donation.", 400, fields)
     return actions.DonationRequest(
         amount=data.amount,
         interval=data.interval,

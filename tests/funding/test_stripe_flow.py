@@ -100,7 +100,7 @@ def test_card_refused_at_setup_never_reaches_a_charge(
     client: Any, campaign: Any, stripe_live: str
 ) -> None:
     created = start(client, campaign).json()
-    status, body = confirm_card_setup(stripe_live, created["client_secret"], "4000000000000002")
+    status, _ = confirm_card_setup(stripe_live, created["client_secret"], "4000000000000002")
     assert status == 402
     confirmed = client.post(
         f"/api/v1/donations/{created['donation_id']}/confirm",
