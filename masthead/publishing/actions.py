@@ -96,3 +96,26 @@ def create_article(
         ArticlePage.objects.filter(pk=article.pk).update(first_published_at=first_published_at)
         article.refresh_from_db()
     return article
+
+
+@transaction.atomic
+def update_article(article: ArticlePage, *, publish: bool = True, **fields: Any) -> ArticlePage:
+    """Change an article's fields as a new revision, published at once unless `publish=False` (a draft).
+
+    Publishing sends Wagtail's `page_published`, which invalidates cached pages on commit.
+    """
+    for name, value in fields.items():
+        setattr(article, name, value)
+    revision = article.save_revision()
+    if publish:
+        revision.publish()
+        article.refresh_from_db()
+    return article
+
+
+@transaction.atomic
+def unpublish_article(article: ArticlePage) -> ArticlePage:
+    """Take an article off the site (it stays in the admin as a draft); cached pages miss on commit."""
+    article.unpublish()
+    article.refresh_from_db()
+    return article

@@ -118,6 +118,8 @@ class VideoBlock(blocks.StructBlock):
         context["video_type"] = None
         if document is not None:
             try:
+                if not document.file.storage.exists(document.file.name):
+                    raise FileNotFoundError(document.file.name)
                 context["video_url"] = document.file.url
                 context["video_type"] = VIDEO_EXTENSIONS.get(
                     document.file_extension.lower(), "video/mp4"
@@ -128,7 +130,8 @@ class VideoBlock(blocks.StructBlock):
         context["captions_url"] = None
         if captions is not None:
             try:
-                context["captions_url"] = captions.file.url
+                if captions.file.storage.exists(captions.file.name):
+                    context["captions_url"] = captions.file.url
             except Exception:
                 context["captions_url"] = None
         url = value.get("url")

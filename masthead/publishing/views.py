@@ -25,6 +25,7 @@ from masthead.publishing import caching, queries
 from masthead.publishing.models import ArticlePage, paginate
 
 MAX_QUERY_LENGTH = 200
+MAX_SEARCH_WORDS = 12
 
 
 def serve_page(request: HttpRequest, path: str) -> HttpResponse:
@@ -32,12 +33,21 @@ def serve_page(request: HttpRequest, path: str) -> HttpResponse:
     return caching.cached_response_for_path(request) or wagtail_serve(request, path)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def search_terms(query: str) -> str:
+    """The words of a query, lower-cased: quotes, operators and punctuation reach no search backend."""
+    return " ".join(word.lower() for word in _WORD.findall(query)[:MAX_SEARCH_WORDS])
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = None
-    if query:
-        found = ArticlePage.objects.live().public().search(query, operator="and")
+    terms = search_terms(query)
+    if terms:
+        found = ArticlePage.objects.live().public().search(terms, operator="and")
         results = paginate(request, found, per_page=10)
     return render(request, "publishing/search.html", {"query": query, "results": results})
 
