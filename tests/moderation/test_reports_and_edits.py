@@ -70,7 +70,7 @@ def test_report_input_is_validated(post: Any) -> None:
 
 def test_approving_a_reported_comment_closes_its_reports(post: Any, moderator_actor: Any) -> None:
     comment = post("Fine, actually")
-    for number in range(3):
+    for _number in range(3):
         actions.report_comment(guest(), comment, "off_topic")
     comment.refresh_from_db()
     assert comment.status == "pending"
