@@ -20,7 +20,7 @@ from django.utils import timezone
 from masthead.core.errors import invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import ensure_encodable
-from masthead.notifications.conf import seconds
+from masthead.notifications.conf import seconds, setting
 from masthead.notifications.models import (
     EmailAddress,
     Notification,
@@ -137,7 +137,8 @@ def request_confirmation(address: EmailAddress, now: datetime | None = None) -> 
         .update(confirmation_sent_at=now)
     )
     if claimed:
-        enqueue_on_commit(send_confirmation, address.pk)
+        queue = str(setting("NOTIFICATIONS_TASK_QUEUE"))
+        enqueue_on_commit(send_confirmation.using(queue_name=queue), address.pk)
     return bool(claimed)
 
 

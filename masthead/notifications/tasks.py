@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.core.mail import get_connection
 from django.db import transaction
@@ -12,6 +13,7 @@ from django_tasks import default_task_backend, task
 
 from masthead.core.clock import every_minute
 from masthead.notifications import emails
+from masthead.notifications.conf import setting
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import EmailAddress, Notification, NotificationStatus
 
@@ -50,12 +52,16 @@ def send_confirmation(address_id: int) -> bool:
     return True
 
 
+def _queued(task_: Any) -> Any:
+    return task_.using(queue_name=str(setting("NOTIFICATIONS_TASK_QUEUE")))
+
+
 def schedule_delivery(when: datetime, now: datetime) -> None:
     """After commit, run the drain now (or at `when`, when the backend can defer); the clock sweeps too."""
     if when <= now:
-        transaction.on_commit(deliver_notifications.enqueue, robust=True)
+        transaction.on_commit(_queued(deliver_notifications).enqueue, robust=True)
     elif getattr(default_task_backend, "supports_defer", False):
-        deferred = deliver_notifications.using(run_after=when)
+        deferred = _queued(deliver_notifications).using(run_after=when)
         transaction.on_commit(deferred.enqueue, robust=True)
 
 
@@ -66,4 +72,4 @@ def sweep_outbox() -> None:
     if Notification.objects.filter(
         status=NotificationStatus.PENDING, send_after__lte=now
     ).exists() or (Notification.objects.filter(status=NotificationStatus.SENDING).exists()):
-        deliver_notifications.enqueue()
+        _queued(deliver_notifications).enqueue()
