@@ -120,13 +120,12 @@ def site_settings(site: Any) -> FundingSettings | None:
     return FundingSettings.for_site(site)
 
 
-def default_campaign(site: Any) -> Campaign | None:
-    settings_row = site_settings(site)
+def default_campaign(settings_row: FundingSettings | None) -> Campaign | None:
     campaign = settings_row.default_campaign if settings_row else None
     return campaign if campaign is not None and campaign.is_open() else None
 
 
-def effective_placement(page: Any, site: Any) -> str:
+def effective_placement(page: Any, settings_row: FundingSettings | None) -> str:
     """Article overrides section, section overrides the site setting."""
     own = getattr(page, "support_placement", "")
     if own:
@@ -134,7 +133,6 @@ def effective_placement(page: Any, site: Any) -> str:
     section = getattr(page, "section", None)
     if section is not None and getattr(section, "support_placement", ""):
         return section.support_placement
-    settings_row = site_settings(site)
     return settings_row.support_placement if settings_row else "after"
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from masthead.funding import queries
+from masthead.funding.models import FundingSettings
 from masthead.funding.providers import stripe as provider
 
 register = template.Library()
@@ -25,10 +26,15 @@ def support_block(context: dict[str, Any], page: Any, placement: str) -> str:
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     site = site or Site.objects.filter(is_default_site=True).first()
-    chosen = queries.effective_placement(page, site)
+    setting = (
+        FundingSettings.for_request(request)
+        if request is not None and site is not None
+        else queries.site_settings(site)
+    )
+    chosen = queries.effective_placement(page, setting)
     if chosen not in (placement, "both"):
         return ""
-    campaign = queries.default_campaign(site)
+    campaign = queries.default_campaign(setting)
     if campaign is None:
         return ""
     url = page.get_url(request) if hasattr(page, "get_url") else ""
