@@ -42,6 +42,8 @@ RULE_LABELS = {
     "premoderation": "Pre-moderation",
     "spam_score": "Spam score",
     "reports": "Reader reports",
+    "default": "No rule matched",
+    "staff": "Staff comment",
 }
 
 

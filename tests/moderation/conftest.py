@@ -72,10 +72,11 @@ def _user(username: str, **extra: Any) -> Any:
 
 @pytest.fixture
 def a_moderator(db: Any) -> Any:
-    from django.contrib.auth.models import Group
+    """A member of the Moderators group (re-made if a transactional test flushed the migration's rows)."""
+    from masthead.moderation.groups import ensure_moderators_group
 
     user = _user("moderator")
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(ensure_moderators_group())
     return user
 
 
