@@ -9,9 +9,23 @@ import pytest
 from masthead.discussion import actions
 from masthead.discussion.inputs import CommentInput
 from masthead.moderation.models import Ban, WordRule
-from tests.moderation.conftest import a_moderator, guest  # noqa: F401 (fixture)
+from tests.moderation.conftest import guest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def moderator_login(db: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from masthead.moderation.groups import ensure_moderators_group
+
+    user = get_user_model().objects.create_user(
+        "moderator", "moderator@example.com", "correct horse battery"
+    )
+    user.groups.add(ensure_moderators_group())
+    return user
+
 
 TRAP = "window.__fired = []; for (const name of ['alert', 'confirm', 'prompt', 'print']) { window[name] = (...args) => { window.__fired.push(name); }; }"
 
