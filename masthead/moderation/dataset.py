@@ -134,12 +134,20 @@ SPAM_DOMAINS = [
     "gummies.store",
 ]
 SPAM_FAMILY_B = [
+    "I agree with this article. My uncle makes $%d an hour from his laptop, search for it",
+    "So true. By the way, anyone looking for {product}? Message me, best price in town",
+    "Good point about {topic}. I quit my job and now earn %d a week online, ask me how",
     "Dear friend, I am a banker with an offer of %d dollars, write to {link}",
     "Congratulations you have been selected, claim your {product} prize at {link}",
     "Work from home and earn %d per hour, no experience, {link}",
     "Nice post. Check my profile for {product} {link}",
 ]
 HAM_FAMILY_B = [
+    "The casino on the river bank closed last year and {claim}.",
+    "Crypto scams hit pensioners here too; {opinion} {claim}.",
+    "The pharmacy ran out of insulin again. {ending} Buy local, support the small shops.",
+    "Free tickets for the council debate are at {source}, worth going. {ending}",
+    "WOW!!! {claim}!!! {ending}",
     "{opinion} the piece on {topic} should mention the 2021 study. {ending}",
     "Has anyone here actually read the full report on {topic}? {opinion} it is worse than described.",
     "I was at the meeting about {topic} yesterday; {claim}.",
@@ -180,7 +188,7 @@ def _ham(rng: random.Random, family_b: bool) -> str:
     claim, ending = rng.choice(CLAIMS), rng.choice(ENDINGS)
     if family_b:
         text = rng.choice(HAM_FAMILY_B).format(
-            topic=topic, opinion=opinion, claim=claim, ending=ending
+            topic=topic, opinion=opinion, claim=claim, ending=ending, source=rng.choice(SOURCES)
         )
     else:
         text = f"{opinion} {claim} on {topic}. {ending}"
@@ -198,7 +206,9 @@ def _spam(rng: random.Random, family_b: bool) -> str:
     if "%d" in template:
         template = template % rng.choice([300, 500, 1200, 5000, 85])
     product = _disguise(rng, rng.choice(PRODUCTS))
-    text = template.format(product=product, link=_spam_link(rng), link2=_spam_link(rng))
+    text = template.format(
+        product=product, link=_spam_link(rng), link2=_spam_link(rng), topic=rng.choice(TOPICS)
+    )
     if rng.random() < 0.25:
         # Spam that opens like a reader, to get past a skimming moderator.
         text = f"{rng.choice(OPINIONS)} {rng.choice(CLAIMS)}. " + text
