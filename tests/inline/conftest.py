@@ -58,6 +58,10 @@ def a_guest(name: str = "Ada") -> Any:
 
 @pytest.fixture
 def an_inline_article(a_section: Any) -> Any:
+    return inline_article(a_section)
+
+
+def inline_article(a_section: Any) -> Any:
     """A published article open to reader highlights, with an editor prompt."""
     from masthead.publishing.actions import create_article
 

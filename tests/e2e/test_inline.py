@@ -1,0 +1,131 @@
+"""Inline feedback in a real browser: select a passage with the mouse, comment on it, see its marker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from masthead.discussion.models import Comment
+from tests.inline.conftest import inline_article, post_inline
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSAGE = "lowest level in a decade"
+
+
+@pytest.fixture
+def an_inline_article(a_section: Any) -> Any:
+    return inline_article(a_section)
+
+
+@pytest.fixture
+def an_inline_thread(an_inline_article: Any) -> Any:
+    from masthead.discussion.actions import thread_for_page
+
+    return thread_for_page(an_inline_article)
+
+
+def drag_select(page: Any, block_text: str, passage: str) -> None:
+    """Press the mouse at the passage's first character and release it after its last."""
+    box = page.evaluate(
+        """([blockText, passage]) => {
+            const host = [...document.querySelectorAll('[data-article-body] p')].find(p => p.textContent.includes(blockText));
+            const node = [...host.childNodes].find(n => n.nodeType === 3 && n.nodeValue.includes(passage));
+            const at = node.nodeValue.indexOf(passage);
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + 1);
+            const first = range.getBoundingClientRect();
+            range.setStart(node, at + passage.length - 1); range.setEnd(node, at + passage.length);
+            const last = range.getBoundingClientRect();
+            return {x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2};
+        }""",
+        [block_text, passage],
+    )
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move((box["x1"] + box["x2"]) / 2, box["y2"], steps=5)
+    page.mouse.move(box["x2"], box["y2"], steps=5)
+    page.mouse.up()
+
+
+def test_reader_selects_a_passage_comments_and_sees_the_marker(
+    live_server: Any,
+    page: Any,
+    an_inline_article: Any,
+    an_inline_thread: Any,
+    settings: Any,
+    screenshot_dir: Any,
+) -> None:
+    settings.RATELIMIT_ENABLED = False
+    post_inline(an_inline_thread, "Prices of wheat", body="Bread went up too.", name="Omar K.")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + an_inline_article.url)
+    body = page.locator("[data-article-body]")
+    body.locator(".inline-marker").first.wait_for()
+    assert body.locator(".inline-marker").get_attribute("data-count") == "1"
+    assert body.locator(".inline-bubble").inner_text().endswith("0 answers")
+
+    drag_select(page, "The river has fallen", PASSAGE)
+    action = page.get_by_role("button", name="Comment on this", exact=True)
+    action.wait_for()
+    page.screenshot(path=str(screenshot_dir / "inline-select.png"))
+    action.click()
+    panel = page.get_by_role("dialog", name="Comment on this passage")
+    assert panel.locator("blockquote").inner_text() == PASSAGE
+    panel.locator("textarea").fill("Lowest since *when* exactly?")
+    panel.get_by_placeholder("Name").fill("Bea Reader")
+    panel.get_by_placeholder("Email (never shown)").fill("bea@example.com")
+    panel.get_by_role("button", name="Post comment").click()
+    panel.get_by_text("Your comment was posted").wait_for()
+
+    marker = body.get_by_role("button", name="1 comment on this passage")
+    assert marker.count() == 2  # the new passage and the seeded one
+    assert body.locator("mark.inline-mark", has_text="lowest level").count() == 1
+    saved = Comment.objects.get(author_name="Bea Reader")
+    assert saved.target["selector"][0]["exact"] == PASSAGE
+
+    # A second reader sees the marker after a reload, opens it and finds the comment.
+    page.reload()
+    mark_button = body.locator(".inline-marker").first
+    mark_button.wait_for()
+    page.screenshot(path=str(screenshot_dir / "inline-markers.png"), full_page=False)
+    mark_button.focus()
+    page.keyboard.press("Enter")
+    opened = page.get_by_role("dialog")
+    opened.wait_for()
+    assert (
+        "Lowest since when exactly?" in opened.inner_text()
+        or "Bread went up too." in opened.inner_text()
+    )
+    page.screenshot(path=str(screenshot_dir / "inline-panel.png"))
+    assert errors == []
+
+
+def test_reader_answers_an_editor_prompt(
+    live_server: Any,
+    page: Any,
+    an_inline_article: Any,
+    an_inline_thread: Any,
+    settings: Any,
+    screenshot_dir: Any,
+) -> None:
+    settings.RATELIMIT_ENABLED = False
+    page.goto(live_server.url + an_inline_article.url)
+    bubble = page.locator(".inline-bubble")
+    bubble.wait_for()
+    assert (
+        page.locator("mark.inline-prompt__passage").inner_text()
+        == "the dam upstream holds back the spring floods"
+    )
+    bubble.click()
+    panel = page.get_by_role("dialog", name="Has the dam changed your season?")
+    panel.locator("textarea").fill("Yes: the floods come a month later now.")
+    panel.get_by_placeholder("Name").fill("Farid")
+    panel.get_by_placeholder("Email (never shown)").fill("farid@example.com")
+    panel.get_by_role("button", name="Post comment").click()
+    panel.get_by_text("Your comment was posted").wait_for()
+    assert bubble.inner_text().endswith("1 answer")
+    page.screenshot(path=str(screenshot_dir / "inline-prompt.png"))
+    assert Comment.objects.get(author_name="Farid").target["prompt"]
