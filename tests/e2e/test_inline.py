@@ -9,7 +9,10 @@ import pytest
 from masthead.discussion.models import Comment
 from tests.inline.conftest import inline_article, post_inline
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSAGE = "lowest level in a decade"
 
