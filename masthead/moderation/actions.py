@@ -355,11 +355,15 @@ def read_one_click(token: str) -> OneClickToken:
         raise ApiError("expired", "This link has expired.", 410) from exc
     except signing.BadSignature as exc:
         raise not_found("This link is not valid.") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("n"), str)
+        or not isinstance(payload.get("c"), int)
+    ):
         raise not_found("This link is not valid.")
     row = (
         OneClickToken.objects.select_related("comment", "comment__thread", "moderator")
-        .filter(nonce=payload["n"], comment_id=payload.get("c"), action=payload.get("a"))
+        .filter(nonce=payload["n"], comment_id=payload["c"], action=str(payload.get("a")))
         .first()
     )
     if row is None:

@@ -142,8 +142,8 @@ def act_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"done": done, "errors": errors}, status=200 if not errors else 400)
     if done:
         messages.success(request, f"{decision.capitalize()}: {done} comment(s).")
-    for error in errors:
-        messages.error(request, error)
+    for problem in errors:
+        messages.error(request, problem)
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//") or "\\" in next_url:
         next_url = reverse("moderation_admin:queue")
