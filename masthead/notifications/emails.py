@@ -107,6 +107,14 @@ def comments_email(
     address: EmailAddress, page: Any, thread_id: int, items: list[Item], msgid: str
 ) -> EmailMultiAlternatives:
     """A notification (one item) or a digest (several) about one thread."""
+    return _comments_message(
+        address.email, page, items, msgid, unsubscribe_links(address, thread_id)
+    )
+
+
+def _comments_message(
+    to: str, page: Any, items: list[Item], msgid: str, links: dict[str, str]
+) -> EmailMultiAlternatives:
     title = page.title if page is not None else "a discussion"
     if len(items) > 1:
         subject = f"{len(items)} new comments on “{title}”"
@@ -114,7 +122,6 @@ def comments_email(
         subject = f"New reply to your comment on “{title}”"
     else:
         subject = f"New comment on “{title}”"
-    links = unsubscribe_links(address, thread_id)
     context = {
         "title": title,
         "article_url": page_url(page),
@@ -124,7 +131,47 @@ def comments_email(
         **links,
     }
     headers = list_unsubscribe_headers(links["unsubscribe_url"], msgid)
-    return _message(address.email, subject, "comments", context, headers)
+    return _message(to, subject, "comments", context, headers)
+
+
+# A fan-out sends the same email to thousands of subscribers: it is rendered and serialised once
+# with placeholders, and each copy only gets its recipient, Message-ID and unsubscribe links.
+PLACEHOLDERS = {
+    "to": "notify-recipient@masthead.invalid",
+    "msgid": "<notify-message-id@masthead.invalid>",
+    "unsubscribe_url": "https://unsubscribe-this.masthead.invalid/t/",
+    "unsubscribe_all_url": "https://unsubscribe-all.masthead.invalid/a/",
+}
+
+
+@dataclass
+class PreparedMessage:
+    """One serialised email (CRLF line ends) with placeholders for what differs per recipient."""
+
+    from_email: str
+    raw: bytes
+    thread_id: int | None
+
+    def for_address(self, address: EmailAddress, msgid: str) -> bytes:
+        links = unsubscribe_links(address, self.thread_id)
+        raw = self.raw.replace(PLACEHOLDERS["to"].encode(), address.email.encode())
+        raw = raw.replace(PLACEHOLDERS["msgid"].encode(), msgid.encode())
+        for name in ("unsubscribe_url", "unsubscribe_all_url"):
+            raw = raw.replace(PLACEHOLDERS[name].encode(), links[name].encode())
+        return raw
+
+
+def prepare_comments_email(page: Any, thread_id: int, items: list[Item]) -> PreparedMessage | None:
+    """The email of `comments_email` with placeholders, or None when the body had to be encoded
+    (quoted-printable/base64 would split the placeholders; the caller then renders per recipient)."""
+    links = {name: PLACEHOLDERS[name] for name in ("unsubscribe_url", "unsubscribe_all_url")}
+    message = _comments_message(PLACEHOLDERS["to"], page, items, PLACEHOLDERS["msgid"], links)
+    raw = message.message().as_bytes(linesep="\r\n")
+    if b"quoted-printable" in raw or b"base64" in raw:
+        return None
+    if raw.count(PLACEHOLDERS["to"].encode()) != 1 or PLACEHOLDERS["msgid"].encode() not in raw:
+        return None
+    return PreparedMessage(message.from_email, raw, thread_id)
 
 
 def moderation_email(
