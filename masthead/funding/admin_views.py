@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -68,21 +68,28 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+CHART_DAYS = 30
+
+
 def _chart(per_day: list[tuple[Any, int]], currency: str) -> dict[str, Any]:
-    """Bars for a server-rendered SVG: x/y/width/height in a 600 by 160 box."""
+    """One bar per day of the last 30 days for a server-rendered SVG in a 600 by 160 box."""
     width, height = 600, 160
-    if not per_day:
-        return {"bars": [], "width": width, "height": height, "max_text": ""}
-    peak = max(total for _, total in per_day) or 1
-    slot = width // max(len(per_day), 1)
+    totals = {str(day): int(total) for day, total in per_day}
+    today = timezone.localdate()
+    days = [today - timedelta(days=CHART_DAYS - 1 - index) for index in range(CHART_DAYS)]
+    peak = max([totals.get(str(day), 0) for day in days] + [0])
+    slot = width // CHART_DAYS
     bars = []
-    for index, (day, total) in enumerate(per_day):
-        bar_height = max(2, total * (height - 20) // peak)
+    for index, day in enumerate(days):
+        total = totals.get(str(day), 0)
+        if not total:
+            continue
+        bar_height = max(2, total * (height - 20) // max(peak, 1))
         bars.append(
             {
                 "x": index * slot + 2,
                 "y": height - bar_height,
-                "w": max(2, slot - 4),
+                "w": slot - 4,
                 "h": bar_height,
                 "label": f"{day}: {format_amount(total, currency)}",
             }
@@ -91,9 +98,9 @@ def _chart(per_day: list[tuple[Any, int]], currency: str) -> dict[str, Any]:
         "bars": bars,
         "width": width,
         "height": height,
-        "max_text": format_amount(peak, currency),
-        "first": str(per_day[0][0]),
-        "last": str(per_day[-1][0]),
+        "max_text": format_amount(peak, currency) if peak else "",
+        "first": str(days[0]),
+        "last": str(days[-1]),
     }
 
 

@@ -192,7 +192,7 @@ def campaign_report(campaign: Campaign, livemode: bool | None = None) -> Report:
             DonationStatus.DISPUTE_LOST,
         ],
     ).count()
-    since = timezone.now() - timedelta(days=60)
+    since = timezone.now() - timedelta(days=31)
     per_day = list(
         ledger.filter(amount__gt=0, occurred_at__gte=since)
         .annotate(day=TruncDate("occurred_at"))
