@@ -315,6 +315,8 @@ def apply_event(event_pk: int) -> str:
     event.attempts += 1
     handler = HANDLERS.get(event.type)
     obj = _get(event.payload, "data", "object")
+    status: str
+    error: str
     if handler is None or not isinstance(obj, dict):
         status, error = EventStatus.IGNORED, ""
     else:

@@ -127,12 +127,13 @@ def default_campaign(settings_row: FundingSettings | None) -> Campaign | None:
 
 def effective_placement(page: Any, settings_row: FundingSettings | None) -> str:
     """Article overrides section, section overrides the site setting."""
-    own = getattr(page, "support_placement", "")
+    own: str = getattr(page, "support_placement", None) or ""
     if own:
         return own
     section = getattr(page, "section", None)
-    if section is not None and getattr(section, "support_placement", ""):
-        return section.support_placement
+    inherited: str = getattr(section, "support_placement", None) or ""
+    if inherited:
+        return inherited
     return settings_row.support_placement if settings_row else "after"
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+
 from masthead.core import pagecache
 from masthead.funding.models import Campaign, FundingSettings
 
-WATCHED = [Campaign, FundingSettings]
+WATCHED: list[type[models.Model]] = [Campaign, FundingSettings]
 
 
 def campaign_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -55,9 +55,10 @@ def _donation_from_token(token: str) -> Donation:
         data = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_MAX_AGE)
     except signing.BadSignature as exc:
         raise Http404("Unknown link") from exc
-    donation = Donation.objects.filter(
-        pk=data.get("donation") if isinstance(data, dict) else None
-    ).first()
+    donation_id = data.get("donation") if isinstance(data, dict) else None
+    if not isinstance(donation_id, int):
+        raise Http404("Unknown link")
+    donation = Donation.objects.filter(pk=donation_id).first()
     if donation is None or donation.interval != "month":
         raise Http404("Unknown link")
     return donation
