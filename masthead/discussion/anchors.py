@@ -30,10 +30,11 @@ MAX_QUOTE = 1000
 CONTEXT = 32
 # Fuzzy matching: how far from the expected place a changed passage may have gone, how different it
 # may be, and how long one diff may take.
-FUZZY_DISTANCE = 2000
-FUZZY_THRESHOLD = 0.4
+FUZZY_DISTANCE = 1000
+FUZZY_WINDOW = 250
+FUZZY_THRESHOLD = 0.3
 FUZZY_MAX_ERRORS = 0.3
-FUZZY_PATTERN = 48
+FUZZY_PATTERN = 32
 DIFF_TIMEOUT = 0.05
 # A short quote found far from its place counts only when some of its context came with it.
 SHORT_QUOTE = 24
@@ -423,16 +424,19 @@ def _matcher() -> diff_match_patch:
 
 def fuzzy_locate(article: ArticleText, selectors: Selectors) -> tuple[int, int] | None:
     """A slightly changed passage near where it was: its head and tail matched approximately, and
-    the span between them close enough to the original wording."""
+    the span between them close enough to the original wording. Matching runs on a window of the
+    text around the expected place, which bounds its cost whatever the article's length."""
     exact = selectors.exact or ""
     text = article.text
     expected = _expected_start(article, selectors)
     if expected is None or not exact.strip() or not text:
         return None
     expected = max(0, min(expected, len(text) - 1))
+    low = max(0, expected - FUZZY_WINDOW)
+    window = text[low : expected + len(exact) + FUZZY_WINDOW]
     matcher = _matcher()
     head = exact[:FUZZY_PATTERN]
-    start = matcher.match_main(text, head, expected)
+    start = matcher.match_main(window, head, expected - low)
     if start == -1:
         return None
     if len(exact) <= FUZZY_PATTERN:
@@ -440,12 +444,12 @@ def fuzzy_locate(article: ArticleText, selectors: Selectors) -> tuple[int, int] 
     else:
         tail = exact[-FUZZY_PATTERN:]
         tail_start = matcher.match_main(
-            text, tail, min(len(text) - 1, start + len(exact) - len(tail))
+            window, tail, min(len(window) - 1, start + len(exact) - len(tail))
         )
         if tail_start == -1 or tail_start + len(tail) <= start:
             return None
         end = tail_start + len(tail)
-    end = min(end, len(text))
+    start, end = low + start, min(low + end, len(text))
     found = text[start:end]
     if not 0.5 * len(exact) <= len(found) <= 1.5 * len(exact):
         return None
