@@ -115,14 +115,31 @@ def run_one(data_dir: Path, env: dict[str, str], size: int, thread_id: int) -> R
         "MASTHEAD_RATELIMIT_ENABLED": "0",
     }
     worker = subprocess.Popen(
-        [PYTHON, "-m", "masthead.cli", "manage", "db_worker", "--queue-name", "*", "--interval", "0.2",
-         "--no-startup-delay", "--no-reload", "--verbosity", "0"],
+        [
+            PYTHON,
+            "-m",
+            "masthead.cli",
+            "manage",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--no-reload",
+            "--verbosity",
+            "0",
+        ],
         env=worker_env,
         cwd=ROOT,
     )
     try:
         time.sleep(3)  # let the worker import Django before the clock starts
-        output = shell(data_dir, POST.format(thread_id=thread_id), env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"})
+        output = shell(
+            data_dir,
+            POST.format(thread_id=thread_id),
+            env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},
+        )
         match = re.search(r"POSTED ([\d.]+) ([\d.]+)", output)
         assert match, output
         started, returned = float(match.group(1)), float(match.group(2))
@@ -130,7 +147,9 @@ def run_one(data_dir: Path, env: dict[str, str], size: int, thread_id: int) -> R
         while sink.count < size and time.time() < deadline:
             time.sleep(0.1)
         time.sleep(1)  # nothing more should arrive
-        return Result(size, returned - started, sink.last - started, sink.count, peak_rss_mb(worker.pid))
+        return Result(
+            size, returned - started, sink.last - started, sink.count, peak_rss_mb(worker.pid)
+        )
     finally:
         worker.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -145,7 +164,11 @@ def write_results(lines: list[str]) -> None:
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     section = "## Notifications\n\n" + "\n".join(lines) + "\n"
     pattern = re.compile(r"## Notifications\n.*?(?=\n## |\Z)", re.DOTALL)
-    text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    text = (
+        pattern.sub(section.rstrip("\n"), text)
+        if pattern.search(text)
+        else text.rstrip("\n") + "\n\n" + section
+    )
     path.write_text(text if text.endswith("\n") else text + "\n")
 
 

@@ -196,3 +196,16 @@ def test_subscribing_is_rate_limited(a_thread: Any, smtp: SmtpSink, client: Clie
     assert response.status_code == 429
     assert response.json()["error"] == "rate_limited"
     assert int(response["Retry-After"]) > 0
+
+
+def test_openapi_lists_the_subscription_endpoints(client: Client, db: Any) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/subscriptions"])
+    assert "delete" in paths["/api/v1/subscriptions/{subscription_id}"]
+
+
+def test_the_article_page_offers_the_subscribe_form(a_thread: Any, client: Client) -> None:
+    html = client.get(a_thread.page.url).content.decode()
+    assert 'class="subscribe-form"' in html
+    assert f'name="thread" value="{a_thread.pk}"' in html
+    assert "csrfmiddlewaretoken" not in html.split('class="subscribe-form"')[1].split("</form>")[0]
