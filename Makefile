@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres lint bench demo services venv install install-test clean
+.PHONY: openapi-snapshot run test test-sqlite test-postgres lint bench demo services venv install install-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -57,6 +57,11 @@ test: install-test services
 
 bench: install-test services
 	$(BIN)/python -m bench
+
+openapi-snapshot: install-test
+	MASTHEAD_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=masthead.settings.test $(BIN)/python -c \
+	  'import django, json; django.setup(); from tests.test_openapi import current_schema, SNAPSHOT; \
+	  SNAPSHOT.write_text(json.dumps(current_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")'
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
