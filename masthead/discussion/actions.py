@@ -17,6 +17,7 @@ from django.utils import timezone
 from masthead.core import audit, pagecache
 from masthead.core.errors import ApiError, forbidden, invalid
 from masthead.discussion import guard, signals
+from masthead.discussion.anchoring import complete_comment_target
 from masthead.discussion.hooks import REJECT, Submission, Verdict, run_checks, strictest
 from masthead.discussion.inputs import (
     CommentInput,
@@ -220,6 +221,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
                 "You can only reply to a published comment of this discussion.",
                 parent_id="Unknown comment.",
             )
+    target = complete_comment_target(thread, data.target, parent)
     guard.check_honeypot(data.honeypot)
     guard.check_post_rate(actor)
     html = render_markdown(body)
@@ -237,7 +239,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
             website=website,
             seconds_to_submit=data.seconds_to_submit,
             honeypot=data.honeypot,
-            extra={"target": data.target} if data.target else {},
+            extra={"target": target} if target else {},
         )
         verdict = _judge(submission, _default_verdict(actor, policy, email))
         status = _status_for(verdict)
@@ -256,7 +258,8 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
             html=html,
             status=status,
             moderation=verdict.as_dict(),
-            target=data.target or None,
+            target=target,
+            anchor_state="anchored" if target else "",
         )
         if status == PUBLIC:
             _count(comment, +1)

@@ -152,3 +152,14 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
         revision_id=page.live_revision_id,
         prompt_passages=prompts,
     )
+
+
+def count_inline(thread: Any) -> int:
+    """Public inline comments of a thread (the count shown on the "Inline feedback" filter)."""
+    from masthead.discussion.models import CommentStatus
+
+    return int(
+        inline_comments(thread.page_id)
+        .filter(thread=thread, parent__isnull=True, status=CommentStatus.APPROVED)
+        .count()
+    )

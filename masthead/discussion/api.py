@@ -277,6 +277,7 @@ def list_comments(
     limit: str | None = None,
     cursor: str | None = None,
     around: int | None = None,
+    kind: str = "",
 ) -> Any:
     """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
     `around=<comment id>` returns enough top-level comments for that comment to be included."""
@@ -286,6 +287,8 @@ def list_comments(
         raise not_found("No such discussion.")
     if sort not in queries.SORTS:
         raise ApiError("invalid", "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."})
+    if kind not in ("", "all", "inline"):  # inline: only comments on a passage
+        raise ApiError("invalid", "Kind is all or inline.", 400, {"kind": "One of all, inline."})
     count = _parse_limit(limit, policy.page_size)
     if around is not None and not cursor:
         needed = queries.page_of_comment(thread, _checked_id(around), sort, policy.page_size)
@@ -293,11 +296,11 @@ def list_comments(
             count = max(count, needed)
     key = (
         f"disc:page:{thread.pk}:{thread.version}:{sort}:{count}:{cursor or ''}:"
-        f"{policy.display_depth}:{int(policy.gravatar)}"
+        f"{policy.display_depth}:{int(policy.gravatar)}:{kind}"
     )
     body = cache.get(key) if len(key) < 400 else None
     if body is None:
-        page = queries.thread_page(thread, sort, count, cursor, policy.display_depth)
+        page = queries.thread_page(thread, sort, count, cursor, policy.display_depth, kind)
         body = json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
         if len(key) < 400:
             cache.set(key, body, PAGE_CACHE_SECONDS)

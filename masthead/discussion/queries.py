@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from masthead.core.errors import invalid
+from masthead.discussion.anchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 
 SORTS = ("newest", "oldest", "votes")
@@ -142,11 +143,15 @@ def _after(sort: str, position: dict[str, Any]) -> Q:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def _roots(thread: Thread, sort: str, pinned: bool) -> QuerySet[Comment]:
+def _roots(thread: Thread, sort: str, pinned: bool, kind: str = "") -> QuerySet[Comment]:
     ordering = [f"-{name}" if descending else name for name, descending in _order(sort)]
     return (
         Comment.objects.filter(
-            thread=thread, parent__isnull=True, status__in=VISIBLE, is_pinned=pinned
+            thread=thread,
+            parent__isnull=True,
+            status__in=VISIBLE,
+            is_pinned=pinned,
+            **({"target__isnull": False} if kind == "inline" else {}),  # inline feedback only
         )
         .select_related("user")
         .only(*COMMENT_FIELDS)
@@ -155,7 +160,11 @@ def _roots(thread: Thread, sort: str, pinned: bool) -> QuerySet[Comment]:
 
 
 def root_page(
-    thread: Thread, sort: str = "newest", limit: int | None = 20, cursor: str | None = None
+    thread: Thread,
+    sort: str = "newest",
+    limit: int | None = 20,
+    cursor: str | None = None,
+    kind: str = "",
 ) -> tuple[list[Comment], str | None]:
     """A page of top-level comments (pinned first) and the cursor of the next page, if any."""
     if sort not in SORTS:
@@ -164,12 +173,12 @@ def root_page(
     want = None if limit is None else limit + 1
     found: list[Comment] = []
     if position is None or position["p"]:
-        pinned = _roots(thread, sort, True)
+        pinned = _roots(thread, sort, True, kind)
         if position is not None:
             pinned = pinned.filter(_after(sort, position))
         found.extend(pinned if want is None else pinned[:want])
     if want is None or len(found) < want:
-        rest = _roots(thread, sort, False)
+        rest = _roots(thread, sort, False, kind)
         if position is not None and not position["p"]:
             rest = rest.filter(_after(sort, position))
         found.extend(rest if want is None else rest[: want - len(found)])
@@ -232,11 +241,13 @@ def thread_page(
     limit: int | None = 20,
     cursor: str | None = None,
     display_depth: int = 4,
+    kind: str = "",
 ) -> CommentPage:
     """Top-level comments after `cursor` with all their visible replies; `limit=None` is "View all"."""
-    roots, next_cursor = root_page(thread, sort, limit, cursor)
+    roots, next_cursor = root_page(thread, sort, limit, cursor, kind)
     replies = replies_of([root.pk for root in roots])
-    return CommentPage(thread.comment_count, build_tree(roots, replies, display_depth), next_cursor)
+    count = thread.comment_count if kind != "inline" else count_inline(thread)
+    return CommentPage(count, build_tree(roots, replies, display_depth), next_cursor)
 
 
 def page_of_comment(thread: Thread, comment_id: int, sort: str, page_size: int) -> int | None:

@@ -49,7 +49,8 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
         needed = queries.page_of_comment(thread, linked, sort, policy.page_size)
         if needed is not None:
             limit = max(limit, needed)
-    comments = queries.thread_page(thread, sort, limit, None, policy.display_depth)
+    kind = "inline" if params.get("dkind") == "inline" else ""  # the "Inline feedback" filter
+    comments = queries.thread_page(thread, sort, limit, None, policy.display_depth, kind)
     reply_to = _int(params.get("reply"))
     return render_to_string(
         "discussion/region.html",
@@ -62,6 +63,7 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             "nodes": comments.items,
             "next_cursor": comments.next_cursor,
             "sort": sort,
+            "kind": kind,
             "sorts": SORT_LABELS,
             "reply_to": reply_to,
             "pending_notice": params.get("posted") == "pending",
