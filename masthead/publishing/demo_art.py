@@ -154,7 +154,7 @@ def featured_image(title: str, palette: str, seed: int, label: str = "") -> byte
 def poster_image(title: str) -> bytes:
     """The video's poster frame with its title."""
     image = scene((1280, 720), "dusk", 7, sun_at=0.62, boat_at=0.3)
-    _shadowed_text(image, (60, 600), title, 44)
+    _shadowed_text(image, (56, 48), title, 44)
     return _jpeg(image)
 
 

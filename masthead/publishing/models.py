@@ -167,7 +167,7 @@ class HomePage(CachedPageMixin, Page):
         from masthead.publishing import queries
 
         context = super().get_context(request, *args, **kwargs)
-        latest = list(queries.latest_articles(limit=13))
+        latest = queries.with_sections(queries.latest_articles(limit=13))
         lead = (
             self.lead_article
             if self.lead_article and self.lead_article.live

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -45,3 +46,12 @@ def sections_with_latest(per_section: int = 4) -> list[dict[str, Any]]:
         {"section": section, "articles": list(section_articles(section)[:per_section])}
         for section in sections()
     ]
+
+
+def with_sections(articles: Iterable[ArticlePage]) -> list[ArticlePage]:
+    """The articles, each with `listing_section` set from one query for all sections (no N+1)."""
+    articles = list(articles)
+    by_path = {section.path: section for section in sections()}
+    for article in articles:
+        article.listing_section = by_path.get(article.path[: -ArticlePage.steplen])  # type: ignore[attr-defined]
+    return articles

@@ -49,6 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if terms:
         found = ArticlePage.objects.live().public().search(terms, operator="and")
         results = paginate(request, found, per_page=10)
+        results.object_list = queries.with_sections(results.object_list)
     return render(request, "publishing/search.html", {"query": query, "results": results})
 
 
@@ -58,6 +59,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     if tag_object is None:
         raise Http404("No such tag")
     articles = paginate(request, queries.tagged_articles(slug))
+    articles.object_list = queries.with_sections(articles.object_list)
     return render(request, "publishing/tag.html", {"tag": tag_object, "articles": articles})
 
 
