@@ -1,0 +1,547 @@
+/* Masthead discussion: enhances the server-rendered region (post, reply, vote, sort, load more, edit,
+ * delete, preview). Plain modern JS, no build. Per-reader state comes from GET /threads/{id}/me, so the
+ * page HTML stays the same for every reader and can be cached. Names and other reader text are set with
+ * textContent; only comment HTML (sanitised by the server) is set as HTML. */
+(() => {
+  "use strict";
+  const API = "/api/v1";
+  const SORT_KEY = "masthead.discussion.sort";
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("data-") || key.startsWith("aria-") || ["href", "rel", "src", "alt", "type", "datetime", "title", "id", "width", "height", "loading", "hidden"].includes(key)) node.setAttribute(key, value === true ? "" : value);
+      else node[key] = value;
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  };
+  const svgIcon = (path) => {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("aria-hidden", "true");
+    const p = document.createElementNS(ns, "path");
+    p.setAttribute("d", path);
+    svg.append(p);
+    return svg;
+  };
+  const cookie = (name) => {
+    const found = document.cookie.split("; ").find((part) => part.startsWith(name + "="));
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  };
+  const safeHref = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
+
+  const relative = (iso) => {
+    const then = new Date(iso);
+    const seconds = Math.round((Date.now() - then.getTime()) / 1000);
+    if (Number.isNaN(seconds)) return "";
+    if (seconds < 45) return "just now";
+    const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+    for (const [unit, size] of units) {
+      const count = Math.floor(seconds / size);
+      if (count >= 1) return `${count} ${unit}${count > 1 ? "s" : ""} ago`;
+    }
+    return "just now";
+  };
+  const refreshTimes = (root) => {
+    for (const time of root.querySelectorAll(".comment__time time")) {
+      const label = relative(time.getAttribute("datetime"));
+      if (label) {
+        time.title = time.title || time.textContent;
+        time.textContent = label;
+      }
+    }
+  };
+
+  class Discussion {
+    constructor(region) {
+      this.region = region;
+      this.threadId = region.dataset.threadId;
+      this.sort = region.dataset.sort || "newest";
+      this.pageSize = Number(region.dataset.pageSize || 20);
+      this.window = Number(region.dataset.window || 5);
+      this.likesOnly = region.dataset.likesOnly === "1";
+      this.open = region.dataset.open === "1";
+      this.cursor = region.dataset.nextCursor || null;
+      this.list = region.querySelector("[data-comment-list]");
+      this.form = region.querySelector("[data-comment-form]");
+      this.formHome = this.form ? this.form.parentNode : null;
+      this.formNext = this.form ? this.form.nextSibling : null;
+      this.more = region.querySelector("[data-more]");
+      this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
+      this.loadedAt = Date.now();
+      this.bind();
+      refreshTimes(region);
+      this.start();
+    }
+
+    async start() {
+      await this.loadMe();
+      const stored = localStorage.getItem(SORT_KEY);
+      const target = /^#comment-(\d+)$/.exec(location.hash);
+      if (target && !document.getElementById(`comment-${target[1]}`)) {
+        await this.reload({ around: target[1] });
+        const found = document.getElementById(`comment-${target[1]}`);
+        if (found) this.reveal(found);
+      } else if (stored && stored !== this.sort && ["newest", "oldest", "votes"].includes(stored) && !new URLSearchParams(location.search).has("dsort")) {
+        await this.setSort(stored, false);
+      } else {
+        this.applyMe();
+      }
+    }
+
+    async call(method, path, body) {
+      const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+      if (body !== undefined) {
+        options.headers["Content-Type"] = "application/json";
+        options.body = JSON.stringify(body);
+      }
+      if (method !== "GET") options.headers["X-CSRFToken"] = cookie("csrftoken") || this.me.csrf_token || "";
+      const response = await fetch(API + path, options);
+      let data = null;
+      if (response.status !== 204) {
+        try { data = await response.json(); } catch (error) { data = null; }
+      }
+      if (!response.ok) {
+        const error = new Error((data && data.message) || "Something went wrong; please try again.");
+        error.code = data && data.error;
+        error.fields = (data && data.fields) || {};
+        error.status = response.status;
+        throw error;
+      }
+      return data;
+    }
+
+    async loadMe() {
+      try {
+        this.me = await this.call("GET", `/threads/${this.threadId}/me`);
+      } catch (error) {
+        return;
+      }
+      if (!this.form) return;
+      const guestFields = this.form.querySelector("[data-guest-fields]");
+      const signedIn = this.form.querySelector("[data-signed-in]");
+      if (this.me.authenticated) {
+        guestFields.hidden = true;
+        for (const input of guestFields.querySelectorAll("input")) input.required = false;
+        signedIn.hidden = false;
+        signedIn.textContent = `Commenting as ${this.me.name}`;
+      } else {
+        for (const name of ["name", "email", "website"]) {
+          const input = this.form.elements[name];
+          if (input && !input.value && this.me[name]) input.value = this.me[name];
+        }
+      }
+      if (!this.me.is_open) this.form.hidden = true;
+    }
+
+    applyMe() {
+      const votes = this.me.votes || {};
+      for (const card of this.region.querySelectorAll("[data-comment-id]")) {
+        const id = card.dataset.commentId;
+        const mine = votes[id] || 0;
+        for (const button of card.querySelectorAll(":scope > .comment__card [data-vote]")) {
+          button.setAttribute("aria-pressed", String(Number(button.dataset.vote) === mine && mine !== 0));
+        }
+        const edit = card.querySelector(":scope > .comment__card [data-edit]");
+        const del = card.querySelector(":scope > .comment__card [data-delete]");
+        if (edit) edit.hidden = !(this.me.editable_ids || []).includes(Number(id));
+        if (del) del.hidden = !(this.me.deletable_ids || []).includes(Number(id));
+      }
+      for (const item of this.me.hidden || []) {
+        if (!document.getElementById(`comment-${item.id}`)) this.insert(item, { mine: true });
+      }
+    }
+
+    bind() {
+      this.region.addEventListener("click", (event) => this.onClick(event));
+      if (this.form) {
+        this.form.addEventListener("submit", (event) => this.onSubmit(event));
+        const previewButton = this.form.querySelector("[data-preview-button]");
+        previewButton.hidden = false;
+        previewButton.addEventListener("click", () => this.preview());
+        this.form.querySelector("[data-cancel-reply]").addEventListener("click", () => this.cancelReply());
+        this.form.elements.body.addEventListener("input", () => {
+          const box = this.form.querySelector("[data-preview]");
+          box.hidden = true;
+        });
+      }
+      const loadMore = this.region.querySelector("[data-load-more]");
+      if (loadMore) loadMore.addEventListener("click", (event) => { event.preventDefault(); this.loadMore(); });
+      const viewAll = this.region.querySelector("[data-view-all]");
+      if (viewAll) viewAll.addEventListener("click", (event) => { event.preventDefault(); this.reload({ all: true }); });
+      for (const option of this.region.querySelectorAll("[data-sort-option]")) {
+        option.addEventListener("click", (event) => { event.preventDefault(); this.setSort(option.dataset.sortOption, true); });
+      }
+      window.addEventListener("hashchange", () => {
+        const target = /^#comment-(\d+)$/.exec(location.hash);
+        if (target && !document.getElementById(`comment-${target[1]}`)) this.reload({ around: target[1] }).then(() => {
+          const found = document.getElementById(`comment-${target[1]}`);
+          if (found) this.reveal(found);
+        });
+      });
+    }
+
+    onClick(event) {
+      const button = event.target.closest("button, a");
+      if (!button || !this.region.contains(button)) return;
+      const card = button.closest("[data-comment-id]");
+      if (button.matches("[data-vote]") && card) {
+        event.preventDefault();
+        this.vote(card, Number(button.dataset.vote), button);
+      } else if (button.matches("[data-reply]") && card) {
+        event.preventDefault();
+        this.replyTo(card);
+      } else if (button.matches("[data-edit]") && card) {
+        this.startEdit(card);
+      } else if (button.matches("[data-delete]") && card) {
+        this.remove(card);
+      }
+    }
+
+    // --- rendering items from the API ---------------------------------------------------------------
+
+    renderItem(item, level, opts = {}) {
+      const deleted = item.status === "deleted";
+      const classes = ["comment"];
+      if (level) classes.push("comment--reply");
+      if (item.is_pinned) classes.push("comment--pinned");
+      if (deleted) classes.push("comment--deleted");
+      if (opts.pending) classes.push("comment--pending");
+      const li = el("li", { class: classes.join(" "), id: `comment-${item.id}`, "data-comment-id": String(item.id), "data-level": String(level) });
+      const card = el("article", { class: "comment__card" });
+      li.append(card);
+      if (deleted) {
+        card.append(el("p", { class: "comment__placeholder", text: "[deleted]" }));
+      } else {
+        const link = safeHref(item.author.website);
+        const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer", text: item.author.name }) : document.createTextNode(item.author.name));
+        const who = el("span", { class: "comment__who" }, author);
+        if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: "Staff" }));
+        if (item.is_pinned) who.append(el("span", { class: "comment__badge comment__badge--pinned", text: "Pinned" }));
+        const created = new Date(item.created_at);
+        who.append(el("a", { class: "comment__time", href: `#comment-${item.id}` }, el("time", { datetime: item.created_at, title: created.toLocaleString(), text: relative(item.created_at) })));
+        if (item.edited_at) who.append(el("span", { class: "comment__edited", title: item.edited_at, text: "edited" }));
+        if (opts.pending) who.append(el("span", { class: "comment__badge comment__badge--pending", text: "Awaiting moderation" }));
+        const avatar = el("img", { class: "comment__avatar", src: item.author.avatar_url || "", alt: "", width: "40", height: "40", loading: "lazy" });
+        card.append(el("header", { class: "comment__meta" }, avatar, who));
+        if (item.replying_to) {
+          card.append(el("p", { class: "comment__replying-to" }, document.createTextNode("replying to "), el("a", { href: `#comment-${item.replying_to.id}`, text: item.replying_to.name })));
+        }
+        const body = el("div", { class: "comment__body", "data-body": "" });
+        body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
+        card.append(body);
+        const votes = el("span", { class: "comment__votes", "data-votes": "" });
+        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-label": "Upvote", "aria-pressed": "false" }, svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
+        votes.append(up);
+        if (!this.likesOnly) {
+          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-label": "Downvote", "aria-pressed": "false" }, svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
+        }
+        const actions = el("footer", { class: "comment__actions" }, votes);
+        if (this.open) actions.append(el("a", { class: "comment__reply", href: `?reply=${item.id}#respond`, "data-reply": "", text: "Reply" }));
+        actions.append(el("button", { type: "button", class: "link-button", "data-edit": "", hidden: true, text: "Edit" }));
+        actions.append(el("button", { type: "button", class: "link-button", "data-delete": "", hidden: true, text: "Delete" }));
+        card.append(actions);
+      }
+      const replies = item.replies || [];
+      if (replies.length) {
+        const ol = el("ol", { class: "comment-list comment-list--replies", "data-replies": "" });
+        const shown = replies.slice(0, this.window);
+        const rest = replies.slice(this.window);
+        for (const reply of shown) ol.append(this.renderItem(reply, level + 1));
+        if (rest.length) {
+          const inner = el("ol", { class: "comment-list comment-list--replies comment-list--window" });
+          for (const reply of rest) inner.append(this.renderItem(reply, level + 1));
+          const label = `Show ${rest.length} more repl${rest.length === 1 ? "y" : "ies"}`;
+          ol.append(el("li", { class: "comment-more" }, el("details", { "data-more-replies": "" }, el("summary", { text: label }), inner)));
+        }
+        li.append(ol);
+      }
+      return li;
+    }
+
+    renderPage(data, append) {
+      if (!append) this.list.replaceChildren();
+      for (const item of data.items) this.list.append(this.renderItem(item, 0));
+      this.cursor = data.next_cursor;
+      this.more.hidden = !this.cursor;
+      this.setCount(data.count);
+      const empty = this.region.querySelector("[data-empty]");
+      if (empty) empty.hidden = this.list.children.length > 0;
+      this.applyMe();
+    }
+
+    setCount(count) {
+      const counter = this.region.querySelector("[data-count]");
+      counter.textContent = String(count);
+      counter.nextSibling.textContent = count === 1 ? " Comment" : " Comments";
+    }
+
+    async fetchPage(params) {
+      const query = new URLSearchParams({ sort: this.sort, ...params });
+      return this.call("GET", `/threads/${this.threadId}/comments?${query}`);
+    }
+
+    async reload({ all = false, around = null } = {}) {
+      const params = {};
+      if (all) params.limit = "all";
+      if (around) params.around = around;
+      this.region.setAttribute("aria-busy", "true");
+      try {
+        this.renderPage(await this.fetchPage(params), false);
+      } finally {
+        this.region.removeAttribute("aria-busy");
+      }
+    }
+
+    async loadMore() {
+      if (!this.cursor) return;
+      const button = this.region.querySelector("[data-load-more]");
+      button.setAttribute("aria-disabled", "true");
+      try {
+        this.renderPage(await this.fetchPage({ cursor: this.cursor }), true);
+      } finally {
+        button.removeAttribute("aria-disabled");
+      }
+    }
+
+    async setSort(sort, remember) {
+      this.sort = sort;
+      if (remember) localStorage.setItem(SORT_KEY, sort);
+      for (const option of this.region.querySelectorAll("[data-sort-option]")) {
+        if (option.dataset.sortOption === sort) option.setAttribute("aria-current", "true");
+        else option.removeAttribute("aria-current");
+      }
+      await this.reload();
+    }
+
+    reveal(node) {
+      for (let parent = node.parentElement; parent && parent !== this.region; parent = parent.parentElement) {
+        if (parent.tagName === "DETAILS") parent.open = true;
+      }
+      node.classList.add("comment--highlight");
+      node.scrollIntoView({ block: "center" });
+    }
+
+    // --- writing ----------------------------------------------------------------------------------------
+
+    insert(item, { mine = false } = {}) {
+      const pending = item.status !== "approved";
+      const node = this.renderItem(item, 0, { pending });
+      const parent = item.parent_id ? document.getElementById(`comment-${item.parent_id}`) : null;
+      if (parent) {
+        let list = parent.querySelector(":scope > [data-replies]");
+        const level = Number(parent.dataset.level || 0);
+        const depth = Number(this.region.dataset.depth || 4);
+        if (level + 1 >= depth) {
+          // Below the display depth: flat in the parent's list, naming whom it answers.
+          list = parent.parentElement;
+          const name = parent.querySelector(".comment__author");
+          const note = el("p", { class: "comment__replying-to" }, document.createTextNode("replying to "), el("a", { href: `#comment-${item.parent_id}`, text: name ? name.textContent : "comment" }));
+          node.querySelector(".comment__card .comment__body").before(note);
+          node.dataset.level = String(level);
+        } else {
+          node.dataset.level = String(level + 1);
+          node.classList.add("comment--reply");
+          if (!list) {
+            list = el("ol", { class: "comment-list comment-list--replies", "data-replies": "" });
+            parent.append(list);
+          }
+        }
+        list.append(node);
+      } else if (this.sort === "oldest" && !mine) {
+        this.list.append(node);
+      } else {
+        this.list.prepend(node);
+      }
+      const empty = this.region.querySelector("[data-empty]");
+      if (empty) empty.hidden = true;
+      return node;
+    }
+
+    showError(message, fields = {}) {
+      const box = this.form.querySelector("[data-form-error]");
+      box.textContent = message;
+      box.hidden = !message;
+      for (const input of this.form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+      for (const name of Object.keys(fields)) {
+        const input = this.form.elements[name];
+        if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+      }
+    }
+
+    async onSubmit(event) {
+      event.preventDefault();
+      const form = this.form;
+      const submit = form.querySelector("[data-submit]");
+      const data = {
+        body: form.elements.body.value,
+        parent_id: form.elements.parent_id.value ? Number(form.elements.parent_id.value) : null,
+        notify: form.elements.notify.value,
+        honeypot: form.elements.homepage_url.value,
+        seconds_to_submit: (Date.now() - this.loadedAt) / 1000,
+      };
+      if (!this.me.authenticated) {
+        data.name = form.elements.name.value;
+        data.email = form.elements.email.value;
+        data.website = form.elements.website.value;
+      }
+      if (!data.body.trim()) {
+        this.showError("Please write a comment.", { body: "Required." });
+        form.elements.body.focus();
+        return;
+      }
+      submit.disabled = true;
+      this.showError("");
+      try {
+        const item = await this.call("POST", `/threads/${this.threadId}/comments`, data);
+        const node = this.insert(item, { mine: true });
+        form.elements.body.value = "";
+        form.querySelector("[data-preview]").hidden = true;
+        if (item.status === "approved") {
+          const counter = this.region.querySelector("[data-count]");
+          this.setCount(Number(counter.textContent) + 1);
+        }
+        this.me.editable_ids = [...(this.me.editable_ids || []), item.id];
+        this.me.deletable_ids = [...(this.me.deletable_ids || []), item.id];
+        this.cancelReply();
+        this.applyMe();
+        this.reveal(node);
+        history.replaceState(null, "", `#comment-${item.id}`);
+      } catch (error) {
+        this.showError(error.message, error.fields);
+      } finally {
+        submit.disabled = false;
+      }
+    }
+
+    async preview() {
+      const box = this.form.querySelector("[data-preview]");
+      const body = this.form.elements.body.value;
+      if (!body.trim()) return;
+      try {
+        const data = await this.call("POST", "/comments/preview", { body });
+        box.innerHTML = data.html; // sanitised by the server
+        box.hidden = false;
+      } catch (error) {
+        this.showError(error.message, error.fields);
+      }
+    }
+
+    replyTo(card) {
+      if (!this.form) return;
+      const id = card.dataset.commentId;
+      this.form.elements.parent_id.value = id;
+      const replying = this.form.querySelector("[data-replying]");
+      const link = this.form.querySelector("[data-replying-link]");
+      const name = card.querySelector(".comment__author");
+      link.textContent = name ? name.textContent : "comment";
+      link.href = `#comment-${id}`;
+      replying.hidden = false;
+      this.form.classList.add("comment-form--reply");
+      card.querySelector(":scope > .comment__card").after(this.form);
+      this.form.elements.body.focus();
+    }
+
+    cancelReply() {
+      if (!this.form) return;
+      this.form.elements.parent_id.value = "";
+      this.form.querySelector("[data-replying]").hidden = true;
+      this.form.classList.remove("comment-form--reply");
+      if (this.form.parentNode !== this.formHome) this.formHome.insertBefore(this.form, this.formNext);
+    }
+
+    async vote(card, value, button) {
+      const id = card.dataset.commentId;
+      const current = (this.me.votes || {})[id] || 0;
+      const next = current === value ? 0 : value;
+      button.disabled = true;
+      try {
+        const data = await this.call("PUT", `/comments/${id}/vote`, { value: next });
+        this.me.votes = { ...(this.me.votes || {}), [id]: data.my_vote };
+        const own = card.querySelector(":scope > .comment__card");
+        own.querySelector("[data-upvotes]").textContent = String(data.upvotes);
+        const downs = own.querySelector("[data-downvotes]");
+        if (downs) downs.textContent = String(data.downvotes);
+        for (const other of own.querySelectorAll("[data-vote]")) {
+          other.setAttribute("aria-pressed", String(Number(other.dataset.vote) === data.my_vote && data.my_vote !== 0));
+        }
+      } catch (error) {
+        this.flash(card, error.message);
+      } finally {
+        button.disabled = false;
+      }
+    }
+
+    flash(card, message) {
+      const own = card.querySelector(":scope > .comment__card");
+      let note = own.querySelector(".comment__flash");
+      if (!note) {
+        note = el("p", { class: "comment__flash", role: "status" });
+        own.append(note);
+      }
+      note.textContent = message;
+      setTimeout(() => note.remove(), 4000);
+    }
+
+    startEdit(card) {
+      const own = card.querySelector(":scope > .comment__card");
+      if (own.querySelector(".comment__editor")) return;
+      const body = own.querySelector("[data-body]");
+      const editor = el("form", { class: "comment__editor" });
+      const textarea = el("textarea", { rows: 4, "aria-label": "Edit your comment" });
+      textarea.value = body.textContent.trim();
+      const save = el("button", { type: "submit", text: "Save" });
+      const cancel = el("button", { type: "button", class: "secondary", text: "Cancel" });
+      editor.append(textarea, el("div", { class: "comment__editor-buttons" }, save, cancel));
+      body.hidden = true;
+      body.after(editor);
+      textarea.focus();
+      cancel.addEventListener("click", () => { editor.remove(); body.hidden = false; });
+      editor.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        save.disabled = true;
+        try {
+          const item = await this.call("PATCH", `/comments/${card.dataset.commentId}`, { body: textarea.value });
+          body.innerHTML = item.html; // sanitised by the server
+          if (!own.querySelector(".comment__edited")) own.querySelector(".comment__who").append(el("span", { class: "comment__edited", text: "edited" }));
+          editor.remove();
+          body.hidden = false;
+        } catch (error) {
+          this.flash(card, error.message);
+          save.disabled = false;
+        }
+      });
+    }
+
+    async remove(card) {
+      if (!window.confirm("Delete this comment?")) return;
+      try {
+        const result = await this.call("DELETE", `/comments/${card.dataset.commentId}`);
+        const counter = this.region.querySelector("[data-count]");
+        if (!card.classList.contains("comment--pending")) this.setCount(Math.max(0, Number(counter.textContent) - 1));
+        if (result) {
+          const own = card.querySelector(":scope > .comment__card");
+          own.replaceChildren(el("p", { class: "comment__placeholder", text: "[deleted]" }));
+          card.classList.add("comment--deleted");
+        } else {
+          card.remove();
+        }
+      } catch (error) {
+        this.flash(card, error.message);
+      }
+    }
+  }
+
+  const start = () => {
+    for (const region of document.querySelectorAll("[data-discussion]")) {
+      if (!region.discussion) region.discussion = new Discussion(region);
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,169 @@
+"""A reader in a real browser: post a comment, reply, vote, switch sort, load more; screenshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from masthead.discussion import actions
+from masthead.discussion.models import Comment
+from tests.discussion.conftest import comment_input, guest_actor
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NAMES = ["Layla Hassan", "Omar K.", "Sam Ortiz", "Mina", "Jonas Berg", "Priya N."]
+BODIES = [
+    "The canal figures match what we saw upstream last year. Has anyone looked at **groundwater** levels?",
+    "I farm near the delta. The dry season started *three weeks* earlier than usual.",
+    "> Irrigation canals that once ran all summer now dry up by June.\n\nThis is the key line of the piece.",
+    "Good reporting. Would love a follow-up on the [water-sharing agreement](https://example.com/agreement).",
+    "Same here: the wells in our village are lower than my father can remember.",
+]
+
+
+@pytest.fixture
+def a_home(db: Any) -> Any:
+    """The site's home page; recreates Wagtail's root when an earlier transactional test flushed it."""
+    from wagtail.models import Locale, Page
+
+    from masthead.publishing.actions import ensure_home_page
+
+    if Page.get_first_root_node() is None:
+        Locale.objects.get_or_create(language_code="en")
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    return ensure_home_page()
+
+
+def seed(thread: Any, count: int) -> list[Any]:
+    made = []
+    for n in range(count):
+        author = guest_actor(f"seed{n}")
+        made.append(
+            actions.post_comment(
+                author,
+                thread,
+                comment_input(
+                    BODIES[n % len(BODIES)] + f" ({n})",
+                    name=NAMES[n % len(NAMES)],
+                    email=f"reader{n % len(NAMES)}@example.com",
+                ),
+            )
+        )
+    return made
+
+
+def test_reader_posts_replies_votes_sorts_and_loads_more(
+    live_server: Any, page: Any, an_article: Any, settings: Any, screenshot_dir: Any
+) -> None:
+    settings.RATELIMIT_ENABLED = False
+    thread = actions.thread_for_page(an_article)
+    seeded = seed(thread, 22)
+    voter = guest_actor("voter")
+    actions.vote(voter, seeded[-1], 1)
+    actions.post_comment(
+        guest_actor("replier"),
+        thread,
+        comment_input(
+            "Agreed, and the **canal** maps back it up.",
+            name="Jonas Berg",
+            email="jonas@example.com",
+            parent_id=seeded[-1].pk,
+        ),
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + an_article.url)
+    region = page.locator("#comments")
+    region.locator("[data-count]").wait_for()
+    thread.refresh_from_db()
+    visible_roots = Comment.objects.filter(thread=thread, parent=None, status="approved").count()
+    assert visible_roots > 20, "moderation rules held too many seeded comments for this test"
+    count = thread.comment_count
+    assert region.locator("[data-count]").inner_text() == str(count)
+    assert region.locator(".comment-list > .comment:not(.comment--reply)").count() == 20
+
+    # Post a comment.
+    form = page.locator("[data-comment-form]")
+    form.locator("textarea[name=body]").fill("A fresh *view* from the browser.")
+    form.locator("input[name=name]").fill("Bea Reader")
+    form.locator("input[name=email]").fill("bea@example.com")
+    form.locator("[data-submit]").click()
+    mine = page.locator(".comment", has_text="A fresh view from the browser.")
+    mine.wait_for()
+    assert region.locator("[data-count]").inner_text() == str(count + 1)
+    assert mine.locator("em").inner_text() == "view"
+
+    # Reply to someone else's comment.
+    target = page.locator(f"#comment-{seeded[-2].pk}")
+    target.locator("[data-reply]").first.click()
+    form.locator("textarea[name=body]").fill("Replying from the browser.")
+    form.locator("[data-submit]").click()
+    reply = target.locator(".comment--reply", has_text="Replying from the browser.")
+    reply.wait_for()
+
+    # Vote on a comment.
+    up = target.locator(":scope > .comment__card [data-vote='1']")
+    up.click()
+    page.wait_for_function(
+        "id => document.querySelector(`#comment-${id} [data-upvotes]`).textContent === '1'",
+        arg=seeded[-2].pk,
+    )
+    assert up.get_attribute("aria-pressed") == "true"
+
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    region.screenshot(path=str(screenshot_dir / "discussion-desktop.png"))
+
+    # Switch the sort order: oldest first, remembered.
+    region.locator("[data-sort-option=oldest]").click()
+    page.wait_for_function(
+        "id => document.querySelector('[data-comment-list] > li').id === `comment-${id}`",
+        arg=seeded[0].pk,
+    )
+    assert page.evaluate("localStorage.getItem('masthead.discussion.sort')") == "oldest"
+
+    # Load more.
+    region.locator("[data-load-more]").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-comment-list] > li').length === n",
+        arg=visible_roots + 1,
+    )
+    assert region.locator("[data-more]").is_hidden()
+
+    # A reload keeps the remembered sort.
+    page.reload()
+    page.wait_for_function(
+        "id => document.querySelector('[data-comment-list] > li').id === `comment-${id}`",
+        arg=seeded[0].pk,
+    )
+
+    page.set_viewport_size({"width": 390, "height": 1400})
+    page.locator("#comments").screenshot(path=str(screenshot_dir / "discussion-phone.png"))
+    assert errors == []
+
+
+def test_hostile_comment_does_not_execute_in_the_browser(
+    live_server: Any, page: Any, an_article: Any, settings: Any
+) -> None:
+    from tests.conftest import hostile_strings
+
+    settings.RATELIMIT_ENABLED = False
+    thread = actions.thread_for_page(an_article)
+    strings = hostile_strings("xss.txt") + hostile_strings("markdown-xss.txt")
+    for n, text in enumerate(strings[:60]):
+        try:
+            actions.post_comment(
+                guest_actor(f"x{n}"), thread, comment_input(text, name=text[:50] or "x")
+            )
+        except Exception:  # noqa: S112 - some strings are refused (e.g. names that clean to nothing)
+            continue
+    page.add_init_script(
+        "window.__fired = []; for (const f of ['alert','confirm','prompt','print']) window[f] = (...a) => window.__fired.push(f);"
+    )
+    page.goto(live_server.url + an_article.url + "?comments=all")
+    page.locator("#comments").wait_for()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__fired") == []
