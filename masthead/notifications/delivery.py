@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from masthead.notifications.models import (
 
 logger = logging.getLogger("masthead.notifications")
 ADDRESS_BATCH = 200
+# Addresses that need no quoting or encoding in a header; others take Django's full path.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 S = NotificationStatus
 
 
@@ -126,7 +129,7 @@ class _Sender:
                 raise TemporaryFailure("no SMTP connection")
             if from_email not in self.senders:
                 self.senders[from_email] = sanitize_address(from_email, settings.DEFAULT_CHARSET)
-            # Only ASCII addresses take this path, and stored addresses passed EmailValidator.
+            # Only PLAIN_ADDRESS recipients take this path.
             backend.connection.sendmail(self.senders[from_email], [to], raw)
         except (smtplib.SMTPException, OSError) as error:
             self.close()
@@ -268,7 +271,7 @@ def deliver_due(now: datetime | None = None, max_messages: int | None = None) ->
                         cache.prepared_for(live)
                         if raw_smtp
                         and live[0].reason != NotificationReason.MODERATION
-                        and address.email.isascii()
+                        and PLAIN_ADDRESS.fullmatch(address.email)
                         else None
                     )
                     if prepared is not None:

@@ -86,3 +86,16 @@ def test_comments_within_the_window_arrive_as_one_digest(a_thread: Any, smtp: Sm
     assert deliver_due(now=later + timedelta(hours=1)).sent == 0
     statuses = set(Notification.objects.values_list("status", flat=True))
     assert statuses == {NotificationStatus.SENT}
+
+
+def test_unusual_addresses_get_the_same_email_through_djangos_full_path(
+    a_thread: Any, smtp: SmtpSink
+) -> None:
+    confirmed(a_thread, "plain@example.org", "all")
+    confirmed(a_thread, "leser@bücher.example", "all")  # an IDN domain, punycoded by Django
+    post(a_thread, "Both should hear of this.", name="Writer", email="writer@example.org")
+    [plain] = smtp.to("plain@example.org")
+    [quoted] = smtp.to("leser@xn--bcher-kva.example")
+    assert plain["Subject"] == quoted["Subject"]
+    assert plain["List-Unsubscribe-Post"] == quoted["List-Unsubscribe-Post"]
+    assert bodies(plain)[0].split("-- ")[0] == bodies(quoted)[0].split("-- ")[0]
