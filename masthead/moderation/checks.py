@@ -8,9 +8,11 @@ Order of severity: rejected (bans, banned words, blocked domains) > spam (shadow
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from masthead.discussion.hooks import Submission, Verdict
@@ -33,6 +35,15 @@ def author_key(user: Any = None, email: str = "", guest_key: str = "", ip_hash: 
     if guest_key:
         return f"guest:{guest_key}"
     return f"ip:{ip_hash}"
+
+
+def submission_trust(submission: Submission) -> tuple[int, int]:
+    """(approved, rejected) of the submission's author, read once per submission."""
+    cached = submission.extra.get("moderation_trust")
+    if cached is None:
+        cached = author_trust(submission_author_key(submission))
+        submission.extra["moderation_trust"] = cached
+    return cached
 
 
 def submission_author_key(submission: Submission) -> str:
@@ -156,35 +167,48 @@ def check_links(submission: Submission) -> Verdict | None:
     limit = int(setting("MAX_LINKS"))
     if len(counted) > limit:
         return Verdict("pending", "link_count", f"{len(counted)} links (more than {limit})", held)
-    approved, _ = author_trust(submission_author_key(submission))
+    approved, _ = submission_trust(submission)
     if approved == 0:
         return Verdict("pending", "first_time_link", "A link from a first-time commenter", held)
     return None
 
 
+_POLICY_SECONDS = 10.0
+_policy_cache: dict[int, tuple[float, str]] = {}
+
+
+def forget_policies(sender: Any = None, **kwargs: Any) -> None:
+    """Drop cached pre-moderation modes when discussion settings or a page are saved (this process)."""
+    from wagtail.models import Page
+
+    if sender is None or sender.__name__ == "DiscussionSettings" or issubclass(sender, Page):
+        _policy_cache.clear()
+
+
 def _premoderation(submission: Submission) -> str:
-    try:
-        from masthead.discussion.policy import effective_policy  # type: ignore[import-not-found]
-    except ImportError:
-        return "none"
-    page = getattr(submission.thread, "page", None)
-    policy = effective_policy(page.specific if page is not None else page)
-    value = getattr(policy, "premoderation", None)
-    if value is None and isinstance(policy, dict):
-        value = policy.get("premoderation")
-    return str(value or "none")
+    """The page's pre-moderation mode, kept in the process for a few seconds (it costs ~4 queries)."""
+    from masthead.discussion.policy import effective_policy
+
+    page_id = submission.thread.page_id
+    now = time.monotonic()
+    cached = _policy_cache.get(page_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    mode = str(getattr(effective_policy(submission.thread.page), "premoderation", "") or "none")
+    if len(_policy_cache) > 5000:
+        _policy_cache.clear()
+    _policy_cache[page_id] = (now + _POLICY_SECONDS, mode)
+    return mode
 
 
 def check_first_time(submission: Submission) -> Verdict | None:
     """`first_time` pre-moderation: hold comments until the author has earned enough trust."""
     if _is_exempt(submission) or submission.is_edit:
         return None
-    if _premoderation(submission) != "first_time":
-        return None
-    approved, rejected = author_trust(submission_author_key(submission))
+    approved, rejected = submission_trust(submission)
     needed = int(setting("FIRST_TIME_APPROVALS"))
     trust = approved - 2 * rejected
-    if trust >= needed:
+    if trust >= needed or _premoderation(submission) != "first_time":
         return None
     return Verdict(
         status="pending",
@@ -192,6 +216,12 @@ def check_first_time(submission: Submission) -> Verdict | None:
         reason=f"Pre-moderation of new commenters: trust {trust} of {needed} needed",
         public_message="Comments from new commenters appear once a moderator has reviewed them.",
     )
+
+
+def burst_key(ip_hash: str) -> str:
+    """A fixed-window counter of posts from one address (incremented by receivers.on_comment_posted)."""
+    window = int(time.time() // int(setting("BURST_SECONDS")))
+    return f"moderation:burst:{ip_hash}:{window}"
 
 
 def spam_signals(submission: Submission) -> dict[str, float]:
@@ -211,8 +241,7 @@ def spam_signals(submission: Submission) -> dict[str, float]:
     ip_hash = getattr(submission.actor, "ip_hash", "")
     now = timezone.now()
     if ip_hash and not submission.is_edit:
-        since = now - timedelta(seconds=int(setting("BURST_SECONDS")))
-        recent = SubmissionLog.objects.filter(ip_hash=ip_hash, created_at__gte=since).count()
+        recent = cache.get(burst_key(ip_hash)) or 0
         if recent >= int(setting("BURST_COMMENTS")):
             signals["burst"] = 0.5
     digest = fingerprint(submission.body)

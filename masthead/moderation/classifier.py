@@ -18,21 +18,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from masthead.moderation.links import extract_links
+from masthead.moderation.links import Link, extract_links
 from masthead.moderation.normalise import fold, has_mixed_script_word
 
 NAME = "naive-bayes"
 FEATURES_VERSION = 1
 MAX_VOCABULARY = 30_000
+LATEST_KEY = "moderation:classifier:latest"
 _WORD = re.compile(r"[a-z][a-z0-9']{1,24}")
 
 
-def features(body: str, *, name: str = "", website: str = "") -> set[str]:
+def features(
+    body: str, *, name: str = "", website: str = "", links: list[Link] | None = None
+) -> set[str]:
     folded = fold(body)
     words = _WORD.findall(folded)
     found = set(words)
     found.update(f"{a}_{b}" for a, b in itertools.pairwise(words))
-    links = extract_links(body)
+    if links is None:
+        links = extract_links(body)
     found.add(f"__links:{min(len(links), 4)}")
     for link in links:
         found.add("__domain:" + ".".join(link.host.rsplit(".", 2)[-2:]))
@@ -110,13 +114,24 @@ _cached: dict[str, Any] = {"id": None, "model": None}
 
 def active_model() -> Model | None:
     """The newest stored model, loaded once per version in this process."""
+    from django.core.cache import cache
+
     from masthead.moderation.models import ClassifierModel
 
-    latest = ClassifierModel.objects.order_by("-version").values_list("pk", "version").first()
+    latest = cache.get(LATEST_KEY)
     if latest is None:
-        return None
-    if _cached["id"] != latest[0]:
-        row = ClassifierModel.objects.get(pk=latest[0])
+        # The training time is part of the identity: a rolled-back row's id can be reused.
+        latest = (
+            ClassifierModel.objects.order_by("-version").values_list("pk", "trained_at").first()
+        )
+        if latest is None:
+            return None
+        cache.set(LATEST_KEY, tuple(latest), 60)
+    if _cached["id"] != latest:
+        row = ClassifierModel.objects.filter(pk=latest[0]).first()
+        if row is None:
+            cache.delete(LATEST_KEY)
+            return None
         model = Model(
             version=row.version,
             spam_documents=row.spam_documents,
@@ -125,5 +140,5 @@ def active_model() -> Model | None:
             ham=row.data.get("ham", {}),
         )
         with _lock:
-            _cached.update(id=latest[0], model=model)
+            _cached.update(id=latest, model=model)
     return _cached["model"]

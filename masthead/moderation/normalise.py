@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from masthead.core.text import _INVISIBLE
 
@@ -161,6 +162,7 @@ def strip_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=512)
 def fold(text: str) -> str:
     """The skeleton rules match against: lower-case ASCII-ish letters, leet digits read as letters."""
     text = unicodedata.normalize("NFKC", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from masthead.core import ratelimit
 from masthead.core.clientip import network_of
 from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment, CommentStatus
-from masthead.moderation.checks import author_key
+from masthead.moderation.checks import author_key, burst_key
 from masthead.moderation.conf import setting
 from masthead.moderation.models import AuthorRecord, SubmissionLog
 from masthead.moderation.normalise import fingerprint
@@ -34,14 +35,17 @@ def comment_author_key(comment: Comment) -> str:
 
 def _bump(comment: Comment, approved: int = 0, rejected: int = 0) -> None:
     key = comment_author_key(comment)
-    record, _ = AuthorRecord.objects.get_or_create(key=key)
-    AuthorRecord.objects.filter(pk=record.pk).update(
-        approved_count=F("approved_count") + approved if approved >= 0 else F("approved_count"),
+    updated = AuthorRecord.objects.filter(key=key).update(
+        approved_count=F("approved_count") + max(approved, 0),
         rejected_count=F("rejected_count") + rejected,
         updated_at=timezone.now(),
     )
+    if not updated:
+        AuthorRecord.objects.get_or_create(
+            key=key, defaults={"approved_count": max(approved, 0), "rejected_count": rejected}
+        )
     if approved < 0:
-        AuthorRecord.objects.filter(pk=record.pk, approved_count__gt=0).update(
+        AuthorRecord.objects.filter(key=key, approved_count__gt=0).update(
             approved_count=F("approved_count") - 1
         )
 
@@ -67,6 +71,13 @@ def on_status_changed(
 
 
 def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
+    if comment.ip_hash:
+        key = burst_key(comment.ip_hash)
+        if not cache.add(key, 1, int(setting("BURST_SECONDS")) + 1):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, int(setting("BURST_SECONDS")) + 1)
     SubmissionLog.objects.create(
         digest=fingerprint(comment.body),
         thread_id=comment.thread_id,

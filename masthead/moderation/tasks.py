@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -66,6 +67,7 @@ def train_now(include_seed: bool | None = None, note: str = "") -> object:
             MODELS_KEPT:
         ]
         ClassifierModel.objects.filter(pk__in=list(stale)).delete()
+        transaction.on_commit(lambda: cache.delete(classifier.LATEST_KEY))
     return row
 
 
