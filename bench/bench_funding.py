@@ -66,6 +66,32 @@ row.default_campaign = Campaign.objects.get(slug="{slug}")
 row.save()
 """
 
+IN_PROCESS = """
+import json, statistics, time
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+from masthead.funding.models import Campaign, FundingSettings
+
+client = Client(HTTP_HOST="localhost")
+row = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+out = {{}}
+for slug in ("small", "large"):
+    row.default_campaign = Campaign.objects.get(slug=slug)
+    row.save()
+    client.get("{url}")
+    timings = []
+    for _ in range(40):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get("{url}")
+            timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    out[slug] = {{"median_ms": statistics.median(timings) * 1000, "queries": len(captured)}}
+print(json.dumps(out))
+"""
+
 WEBHOOKS = """
 import json, time, hashlib, hmac
 from django.test import Client
@@ -82,7 +108,7 @@ for n in range({events}):
     events.append({{"id": f"evt_bench_{{n}}", "type": "payment_intent.succeeded", "livemode": False, "created": int(time.time()),
                    "data": {{"object": {{"id": f"pi_bench_{{n}}", "object": "payment_intent", "amount": 1000, "amount_received": 1000,
                                         "currency": "usd", "metadata": {{"masthead_donation": str(donation.pk)}}}}}}}})
-client = Client()
+client = Client(HTTP_HOST="localhost")
 
 def post_all():
     started = time.perf_counter()
@@ -104,22 +130,41 @@ print(json.dumps({{"first": first, "again": again, "entries": LedgerEntry.object
 def main() -> None:
     with scratch_dir("funding") as data_dir:
         manage(data_dir, "migrate", "--verbosity", "0", env=ENV)
-        article_url = shell(data_dir, SEED.format(small=SMALL, large=LARGE), env=ENV).strip().splitlines()[-1]
+        article_url = (
+            shell(data_dir, SEED.format(small=SMALL, large=LARGE), env=ENV).strip().splitlines()[-1]
+        )
         page_results = {}
         for slug, count in (("small", SMALL), ("large", LARGE)):
             shell(data_dir, SWITCH.format(slug=slug), env=ENV)
             with masthead_server(data_dir, env=ENV) as server:
                 url = server.url + article_url
                 wrk(url, concurrency=2, seconds=3)  # warm-up
-                result = wrk(url, concurrency=4, seconds=10, label=f"article + support block ({count:,} donations)")
+                result = wrk(
+                    url,
+                    concurrency=4,
+                    seconds=10,
+                    label=f"article + support block ({count:,} donations)",
+                )
                 page_results[count] = result
                 print(result.line())
-        hooks = json.loads(shell(data_dir, WEBHOOKS.format(events=EVENTS), env=ENV).strip().splitlines()[-1])
+        in_process = json.loads(
+            shell(data_dir, IN_PROCESS.format(url=article_url), env=ENV).strip().splitlines()[-1]
+        )
+        print(f"in-process render: {in_process}")
+        hooks = json.loads(
+            shell(data_dir, WEBHOOKS.format(events=EVENTS), env=ENV).strip().splitlines()[-1]
+        )
     first_rate = EVENTS / hooks["first"]
     again_rate = EVENTS / hooks["again"]
-    print(f"webhooks: {first_rate:.0f} events/s applied, {again_rate:.0f} events/s as duplicates; ledger entries {hooks['entries']} for {EVENTS} events x2")
+    print(
+        f"webhooks: {first_rate:.0f} events/s applied, {again_rate:.0f} events/s as duplicates; ledger entries {hooks['entries']} for {EVENTS} events x2"
+    )
     small, large = page_results[SMALL], page_results[LARGE]
-    ratio = large.requests_per_second / small.requests_per_second if small.requests_per_second else float("nan")
+    ratio = (
+        large.requests_per_second / small.requests_per_second
+        if small.requests_per_second
+        else float("nan")
+    )
     section = "\n".join(
         [
             "## Funding",
@@ -134,7 +179,10 @@ def main() -> None:
             f"| {SMALL:,} | {small.requests_per_second:.1f} | {small.p50_ms:.1f} ms | {small.p99_ms:.1f} ms | {small.non_2xx} |",
             f"| {LARGE:,} | {large.requests_per_second:.1f} | {large.p50_ms:.1f} ms | {large.p99_ms:.1f} ms | {large.non_2xx} |",
             "",
-            f"Throughput at 100,000 donations is {ratio:.2f}x that at 10 (target: the same cost).",
+            f"Throughput at 100,000 donations is {ratio:.2f}x that at 10 (target: the same cost; wrk on a",
+            "shared 2-core machine is noisy). In one process, 40 renders each through the test client:",
+            f"10 donations: median {in_process['small']['median_ms']:.1f} ms, {in_process['small']['queries']} queries;",
+            f"100,000 donations: median {in_process['large']['median_ms']:.1f} ms, {in_process['large']['queries']} queries.",
             "",
             f"Webhooks (SQLite, one process, signed `payment_intent.succeeded`, {EVENTS:,} distinct events):",
             f"{first_rate:.0f} events/s applied; the same events again as duplicates: {again_rate:.0f} events/s;",

@@ -62,7 +62,13 @@ def _when(obj: dict[str, Any]) -> datetime:
     return timezone.now()
 
 
-def _check_currency(donation: Donation, obj: dict[str, Any]) -> None:
+def _check_currency(
+    donation: Donation, obj: dict[str, Any], event: PaymentEvent | None = None
+) -> None:
+    if event is not None and event.livemode != donation.livemode:
+        raise Rejected(
+            f"a {'live' if event.livemode else 'test'}-mode event for donation {donation.pk}"
+        )
     currency = obj.get("currency")
     if not isinstance(currency, str) or currency.upper() != donation.currency.upper():
         raise Rejected(
@@ -122,7 +128,7 @@ def on_payment_intent_succeeded(event: PaymentEvent, intent: dict[str, Any]) -> 
     donation = _donation_for_intent(intent)
     if donation is None:
         return EventStatus.IGNORED  # e.g. the PaymentIntent of a subscription invoice
-    _check_currency(donation, intent)
+    _check_currency(donation, intent, event)
     amount = _amount(intent.get("amount_received") or intent.get("amount"))
     actions.add_ledger_entry(
         donation,
@@ -160,7 +166,7 @@ def on_invoice_paid(event: PaymentEvent, invoice: dict[str, Any]) -> str:
             donation = _lock(Donation.objects.filter(pk=int(donation_id), interval="month"))
     if donation is None:
         return EventStatus.IGNORED
-    _check_currency(donation, invoice)
+    _check_currency(donation, invoice, event)
     amount = _amount(invoice.get("amount_paid"))
     if amount == 0:
         return EventStatus.IGNORED
@@ -196,7 +202,7 @@ def on_charge_refunded(event: PaymentEvent, charge: dict[str, Any]) -> str:
     donation = _donation_for_charge(charge_id, _id(charge.get("payment_intent")))
     if donation is None:
         return EventStatus.IGNORED
-    _check_currency(donation, charge)
+    _check_currency(donation, charge, event)
     refunded_total = _amount(charge.get("amount_refunded") or 0)
     recorded = LedgerEntry.objects.filter(kind=EntryKind.REFUND, charge_id=charge_id)
 
@@ -237,7 +243,7 @@ def on_dispute_created(event: PaymentEvent, dispute: dict[str, Any]) -> str:
     donation = _donation_for_dispute(dispute)
     if donation is None:
         return EventStatus.IGNORED
-    _check_currency(donation, dispute)
+    _check_currency(donation, dispute, event)
     actions.transition(donation, DonationStatus.DISPUTED)
     return EventStatus.SUCCEEDED
 
@@ -246,7 +252,7 @@ def on_dispute_closed(event: PaymentEvent, dispute: dict[str, Any]) -> str:
     donation = _donation_for_dispute(dispute)
     if donation is None:
         return EventStatus.IGNORED
-    _check_currency(donation, dispute)
+    _check_currency(donation, dispute, event)
     outcome = dispute.get("status")
     if outcome == "lost":
         actions.add_ledger_entry(

@@ -23,7 +23,10 @@ def staff_client(client: Any, a_staff_user: Any) -> Any:
 def test_funding_admin_needs_staff(client: Any, a_campaign: Any) -> None:
     response = client.get(f"/admin/funding/campaign/{a_campaign.pk}/")
     assert response.status_code in (302, 403)
-    assert client.get(f"/admin/funding/campaign/{a_campaign.pk}/donations.csv").status_code in (302, 403)
+    assert client.get(f"/admin/funding/campaign/{a_campaign.pk}/donations.csv").status_code in (
+        302,
+        403,
+    )
 
 
 def test_admin_explains_why_card_payments_are_off(staff_client: Any, a_campaign: Any) -> None:
@@ -33,17 +36,31 @@ def test_admin_explains_why_card_payments_are_off(staff_client: Any, a_campaign:
     assert a_campaign.title in html
 
 
-def test_staff_records_a_manual_donation_that_counts(staff_client: Any, a_campaign: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_staff_records_a_manual_donation_that_counts(
+    staff_client: Any, a_campaign: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             f"/admin/funding/campaign/{a_campaign.pk}/",
-            {"amount": "250.50", "method": "bank_transfer", "donor_name": "Local Bakery", "donor_email": "", "note": "June transfer"},
+            {
+                "amount": "250.50",
+                "method": "bank_transfer",
+                "donor_name": "Local Bakery",
+                "donor_email": "",
+                "note": "June transfer",
+            },
         )
     assert response.status_code == 302
     donation = Donation.objects.get()
-    assert (donation.method, donation.amount, donation.status) == ("bank_transfer", 25050, "succeeded")
+    assert (donation.method, donation.amount, donation.status) == (
+        "bank_transfer",
+        25050,
+        "succeeded",
+    )
     assert queries.campaign_progress(a_campaign).raised == 10_000 + 25050
-    bad = staff_client.post(f"/admin/funding/campaign/{a_campaign.pk}/", {"amount": "-3", "method": "cash"})
+    bad = staff_client.post(
+        f"/admin/funding/campaign/{a_campaign.pk}/", {"amount": "-3", "method": "cash"}
+    )
     assert bad.status_code == 200
     assert Donation.objects.count() == 1
 
@@ -51,10 +68,22 @@ def test_staff_records_a_manual_donation_that_counts(staff_client: Any, a_campai
 def test_report_shows_totals_chart_top_articles_and_exports_csv(
     staff_client: Any, a_campaign: Any, an_article: Any, a_staff_user: Any
 ) -> None:
-    actions.record_manual_donation(a_staff_user, a_campaign, amount=5000, method="cheque", donor_name="=HYPERLINK(\"http://evil.example\")")
+    actions.record_manual_donation(
+        a_staff_user,
+        a_campaign,
+        amount=5000,
+        method="cheque",
+        donor_name='=HYPERLINK("http://evil.example")',
+    )
     donation = actions.create_donation(
         a_campaign,
-        actions.DonationRequest(amount=2500, interval="once", email="reader@example.com", name="Reader", source_page=an_article),
+        actions.DonationRequest(
+            amount=2500,
+            interval="once",
+            email="reader@example.com",
+            name="Reader",
+            source_page=an_article,
+        ),
         livemode=True,
     )
     actions.add_ledger_entry(donation, "charge", "pi_report_1", 2500)
@@ -70,14 +99,23 @@ def test_report_shows_totals_chart_top_articles_and_exports_csv(
     assert rows[0][0] == "donation_id"
     assert len(rows) == 3
     names = {row[8] for row in rows[1:]}
-    assert "'=HYPERLINK(\"http://evil.example\")" in names  # stays text in a spreadsheet
+    assert '\'=HYPERLINK("http://evil.example")' in names  # stays text in a spreadsheet
 
 
-def test_donor_export_and_erasure_keep_the_money(staff_client: Any, a_campaign: Any, a_staff_user: Any) -> None:
+def test_donor_export_and_erasure_keep_the_money(
+    staff_client: Any, a_campaign: Any, a_staff_user: Any
+) -> None:
     donation = actions.record_manual_donation(
-        a_staff_user, a_campaign, amount=4000, method="cash", donor_name="Hana", donor_email="hana@example.com"
+        a_staff_user,
+        a_campaign,
+        amount=4000,
+        method="cash",
+        donor_name="Hana",
+        donor_email="hana@example.com",
     )
-    exported = staff_client.get("/admin/funding/donors/", {"email": "HANA@example.com", "format": "json"}).json()
+    exported = staff_client.get(
+        "/admin/funding/donors/", {"email": "HANA@example.com", "format": "json"}
+    ).json()
     assert exported["donations"][0]["name"] == "Hana"
     raised_before = queries.campaign_progress(a_campaign).raised
     response = staff_client.post("/admin/funding/donors/erase/", {"email": "hana@example.com"})
@@ -90,7 +128,12 @@ def test_donor_export_and_erasure_keep_the_money(staff_client: Any, a_campaign: 
 
     cache.clear()
     assert queries.campaign_progress(a_campaign).raised == raised_before
-    assert staff_client.get("/admin/funding/donors/", {"email": "hana@example.com", "format": "json"}).json()["donations"] == []
+    assert (
+        staff_client.get(
+            "/admin/funding/donors/", {"email": "hana@example.com", "format": "json"}
+        ).json()["donations"]
+        == []
+    )
 
 
 def test_campaign_snippet_admin_lists_campaigns(staff_client: Any, a_campaign: Any) -> None:

@@ -221,3 +221,24 @@ def test_hostile_source_urls_are_refused_or_kept_as_local_paths(
         fields = response.json()["fields"]
         if "source_url" not in fields:
             assert value.startswith("/") and not value.startswith(("//", "/\\")), value
+
+
+def test_openapi_document_lists_funding_endpoints(client: Any) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{slug}",
+        "/api/v1/campaigns/{slug}/donations",
+        "/api/v1/donations/{donation_id}/confirm",
+    } <= set(paths)
+
+
+def test_demo_campaign_is_active_default_and_loaded_once(client: Any, an_article: Any) -> None:
+    from masthead.funding.demo import load_demo_campaign
+    from masthead.funding.models import Campaign
+
+    first = load_demo_campaign()
+    assert load_demo_campaign().pk == first.pk
+    assert Campaign.objects.count() == 1
+    assert client.get("/api/v1/campaigns").json()[0]["slug"] == "support-us"
+    assert 'role="progressbar"' in client.get(an_article.url).content.decode()

@@ -316,3 +316,13 @@ def test_unexpected_failure_is_stored_with_its_error_and_answered_500(
 
 def test_get_is_not_allowed(client: Any, stripe_keys: Any) -> None:
     assert client.get("/funding/stripe/webhook").status_code == 405
+
+
+def test_live_mode_event_for_a_test_mode_donation_is_rejected(
+    a_pending_donation: Any, deliver: Any
+) -> None:
+    payload = event("payment_intent.succeeded", intent(a_pending_donation))
+    payload["livemode"] = True
+    assert deliver(payload).status_code == 200
+    assert PaymentEvent.objects.get().status == "rejected"
+    assert raised(a_pending_donation.campaign) == 10_000
