@@ -53,9 +53,9 @@ class Inspector(HTMLParser):
                 BAD_SCHEMES
             ):
                 self.problems.append(f"{tag}@{name}={value}")
-        if tag == "a" and dict(attrs).get("href", "").startswith(("http", "mailto")):
-            if dict(attrs).get("rel") != REL:
-                self.problems.append(f"a without rel: {attrs}")
+        links_out = tag == "a" and (dict(attrs).get("href") or "").startswith(("http", "mailto"))
+        if links_out and dict(attrs).get("rel") != REL:
+            self.problems.append(f"a without rel: {attrs}")
 
 
 def problems_in(html: str, allow: set[str] | None = None) -> list[str]:
