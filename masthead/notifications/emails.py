@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from email.utils import make_msgid
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,10 +84,16 @@ def _message(
     return message
 
 
+@lru_cache(maxsize=8)
+def _unsubscribe_url(base: str) -> str:
+    return base + reverse("notifications:unsubscribe", args=["TOKEN"])
+
+
 def unsubscribe_links(address: EmailAddress, thread_id: int | None) -> dict[str, str]:
+    template = _unsubscribe_url(base_url())
+
     def link(thread: int | None) -> str:
-        token = unsubscribe_token(address.pk, address.email, thread)
-        return absolute(reverse("notifications:unsubscribe", args=[token]))
+        return template.replace("TOKEN", unsubscribe_token(address.pk, address.email, thread))
 
     links = {"unsubscribe_all_url": link(None)}
     links["unsubscribe_url"] = (
