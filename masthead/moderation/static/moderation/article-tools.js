@@ -41,7 +41,7 @@
     if (!match || comment.querySelector(":scope > .mod-tools")) return;
     var bar = document.createElement("div");
     bar.className = "mod-tools";
-    [["approve", "Approve"], ["remove", "Remove"], ["spam", "Spam"], ["pin", "Pin"], ["unpin", "Unpin"]].forEach(function (pair) {
+    [["remove", "Remove"], ["spam", "Spam"], ["pin", "Pin"], ["unpin", "Unpin"]].forEach(function (pair) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "mod-tools__button mod-tools__button--" + pair[0];
