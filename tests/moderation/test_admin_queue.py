@@ -176,3 +176,27 @@ def test_forged_and_expired_one_click_links_do_nothing(post: Any, a_moderator: A
     assert Client().post(path).status_code == 410
     comment.refresh_from_db()
     assert comment.status == "pending"
+
+
+def test_moderators_edit_rule_lists_in_the_admin(a_moderator: Any, post: Any) -> None:
+    from masthead.moderation.models import WordRule
+
+    client = logged_in(a_moderator)
+    assert client.get(reverse("moderation_words:index")).status_code == 200
+    assert client.get(reverse("moderation_domains:index")).status_code == 200
+    assert client.get(reverse("moderation_bans:index")).status_code == 200
+    bad = client.post(
+        reverse("moderation_words:add"),
+        {"kind": "banned", "pattern": "(unclosed", "is_regex": "on"},
+    )
+    assert bad.status_code == 200
+    assert not WordRule.objects.exists()
+    client.post(
+        reverse("moderation_words:add"),
+        {"kind": "banned", "pattern": "spamword", "is_enabled": "on"},
+    )
+    assert WordRule.objects.filter(pattern="spamword").exists()
+    from masthead.core.errors import ApiError
+
+    with pytest.raises(ApiError):
+        post("This has a spаmword in it")  # the new rule applies at once
