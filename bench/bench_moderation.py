@@ -105,7 +105,16 @@ def evaluate_classifier() -> dict[str, object]:
         fn = sum(1 for p, spam in scored if p < threshold and spam)
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        rows.append({"threshold": threshold, "precision": precision, "recall": recall, "tp": tp, "fp": fp, "fn": fn})
+        rows.append(
+            {
+                "threshold": threshold,
+                "precision": precision,
+                "recall": recall,
+                "tp": tp,
+                "fp": fp,
+                "fn": fn,
+            }
+        )
     return {
         "train": len(train),
         "test": len(test),
@@ -155,10 +164,10 @@ def main() -> None:
         "| spam if p ≥ | precision | recall | TP | FP | FN |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in evaluation["rows"]:  # type: ignore[attr-defined]
-        lines.append(
-            f"| {row['threshold']} | {row['precision']:.3f} | {row['recall']:.3f} | {row['tp']} | {row['fp']} | {row['fn']} |"
-        )
+    lines += [
+        f"| {row['threshold']} | {row['precision']:.3f} | {row['recall']:.3f} | {row['tp']} | {row['fp']} | {row['fn']} |"
+        for row in evaluation["rows"]  # type: ignore[attr-defined]
+    ]
     met = [row for row in evaluation["rows"] if row["precision"] >= 0.95 and row["recall"] >= 0.8]  # type: ignore[attr-defined]
     lines += [
         "",
