@@ -141,11 +141,14 @@ def run_one(data_dir: Path, env: dict[str, str], size: int, thread_id: int) -> R
     )
     try:
         time.sleep(3)  # let the worker import Django before the clock starts
-        output = shell(
-            data_dir,
-            POST.format(thread_id=thread_id),
-            env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},
-        )
+        try:
+            output = shell(
+                data_dir,
+                POST.format(thread_id=thread_id),
+                env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},
+            )
+        except subprocess.CalledProcessError as error:
+            raise RuntimeError(f"posting failed: {error.stderr[-2000:]}") from error
         match = re.search(r"POSTED ([\d.]+) ([\d.]+)", output)
         assert match, output
         started, returned = float(match.group(1)), float(match.group(2))

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -232,19 +232,29 @@ def _send_times(address_ids: list[int], window_rows: Any, now: datetime) -> dict
 def _write_outbox(
     comment: Any, reason: str, address_ids: list[int], window_rows: Any, now: datetime
 ) -> tuple[int, datetime | None]:
+    """Insert one outbox row per address; an address already notified of this comment is skipped.
+
+    Plain parameterised INSERTs (ON CONFLICT DO NOTHING works on SQLite and PostgreSQL alike): a
+    fan-out to thousands of subscribers is dominated by building model instances otherwise.
+    """
     times = _send_times(address_ids, window_rows, now)
-    rows = [
-        Notification(
-            address_id=address_id,
-            comment_id=comment.pk,
-            thread_id=comment.thread_id,
-            reason=reason,
-            send_after=times[address_id],
-            created_at=now,
-        )
-        for address_id in address_ids
-    ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    adapt = connection.ops.adapt_datetimefield_value
+    adapted: dict[datetime, Any] = {}
+    created = adapt(now)
+    rows = []
+    for address_id in address_ids:
+        when = times[address_id]
+        if when not in adapted:
+            adapted[when] = adapt(when)
+        rows.append((address_id, comment.pk, comment.thread_id, reason, adapted[when], created))
+    table = Notification._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (address_id, comment_id, thread_id, reason, send_after, created_at, "  # noqa: S608
+        "status, attempts, last_error, message_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, 'pending', 0, '', '') ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
     earliest = min(times.values()) if times else None
     return len(rows), earliest
 
