@@ -23,7 +23,7 @@ from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import Comment, Thread
-from masthead.discussion.policy import effective_policy
+from masthead.discussion.policy import cached_policy
 from masthead.discussion.rendering import render_markdown
 from masthead.discussion.serialise import comment_item, page_payload
 
@@ -210,7 +210,7 @@ ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 409, 413, 429), ErrorOut)
 
 
 def _thread_out(thread: Thread) -> dict[str, Any]:
-    policy = effective_policy(thread.page)
+    policy = cached_policy(thread.page)
     return {
         "id": thread.pk,
         "url": thread.page.url or "",
@@ -242,7 +242,7 @@ def _page_for_url(url: str) -> Any:
 @router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="The thread of a page")
 def get_thread(request: HttpRequest, url: str) -> Any:
     page = _page_for_url(url)
-    if page is None or effective_policy(page).is_hidden:
+    if page is None or cached_policy(page).is_hidden:
         raise not_found("No discussion for that address.")
     return _thread_out(actions.thread_for_page(page))
 
@@ -282,7 +282,7 @@ def list_comments(
     """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
     `around=<comment id>` returns enough top-level comments for that comment to be included."""
     thread = _public_thread(thread_id)
-    policy = effective_policy(thread.page)
+    policy = cached_policy(thread.page)
     if policy.is_hidden:
         raise not_found("No such discussion.")
     if sort not in queries.SORTS:
@@ -398,7 +398,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
     """Per-reader state kept out of the cached page: own editable comments, votes, remembered name,
     own comments awaiting moderation (with their HTML), and the CSRF token (also set as a cookie)."""
     thread = _public_thread(thread_id)
-    policy = effective_policy(thread.page)
+    policy = cached_policy(thread.page)
     actor, guest = _actor(request)
     token = get_token(request)
     response["Cache-Control"] = "private, no-store"

@@ -144,3 +144,19 @@ def effective_policy(page: Any) -> Policy:
         inline_highlights=pick("inline_highlights", "off") == "on",
         closes_at=closes_at,
     )
+
+
+POLICY_CACHE_SECONDS = 30
+
+
+def cached_policy(page: Any) -> Policy:
+    """`effective_policy` for reads, kept briefly in the cache (a re-published article misses at once;
+    section and site changes show within POLICY_CACHE_SECONDS). Writes use `effective_policy`."""
+    from django.core.cache import cache
+
+    key = f"disc:policy:{page.pk}:{getattr(page, 'live_revision_id', '')}:{getattr(page, 'last_published_at', '')}"
+    policy = cache.get(key)
+    if policy is None:
+        policy = effective_policy(page)
+        cache.set(key, policy, POLICY_CACHE_SECONDS)
+    return policy

@@ -29,11 +29,11 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
     """The discussion region under an article (server-rendered, enhanced by discussion.js)."""
     from masthead.discussion import queries
     from masthead.discussion.actions import thread_for_page
-    from masthead.discussion.policy import effective_policy
+    from masthead.discussion.policy import cached_policy
 
     if page is None or getattr(page, "pk", None) is None:
         return ""
-    policy = effective_policy(page)
+    policy = cached_policy(page)
     if policy.is_hidden:
         return ""
     thread = thread_for_page(page)
