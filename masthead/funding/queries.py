@@ -20,6 +20,7 @@ from masthead.funding.models import (
     EntryKind,
     FundingSettings,
     LedgerEntry,
+    Method,
 )
 from masthead.funding.money import format_amount
 from masthead.funding.providers import stripe as provider
@@ -141,6 +142,7 @@ def donor_wall(campaign: Campaign, limit: int = 50) -> list[Donation]:
     return list(
         Donation.objects.filter(
             campaign=campaign,
+            method=Method.STRIPE,  # offline donors never saw the wall notice on the form
             status__in=[
                 DonationStatus.SUCCEEDED,
                 DonationStatus.PARTIALLY_REFUNDED,
