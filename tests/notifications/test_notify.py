@@ -99,3 +99,22 @@ def test_unusual_addresses_get_the_same_email_through_djangos_full_path(
     assert plain["Subject"] == quoted["Subject"]
     assert plain["List-Unsubscribe-Post"] == quoted["List-Unsubscribe-Post"]
     assert bodies(plain)[0].split("-- ")[0] == bodies(quoted)[0].split("-- ")[0]
+
+
+def test_the_clock_sends_digests_when_their_window_ends(a_thread: Any, smtp: SmtpSink) -> None:
+    from masthead.core.clock import periodic_jobs
+    from masthead.notifications.tasks import sweep_outbox
+
+    assert sweep_outbox in periodic_jobs()
+    confirmed(a_thread, "clock@example.org", "all")
+    post(a_thread, "Now.", name="One", email="one@example.org")
+    post(a_thread, "Soon.", name="Two", email="two@example.org")
+    assert len(smtp.to("clock@example.org")) == 1
+    sweep_outbox()  # nothing due yet
+    assert len(smtp.to("clock@example.org")) == 1
+    # Ten minutes pass: the waiting row's time has come.
+    Notification.objects.filter(status="pending").update(
+        send_after=timezone.now() - timedelta(seconds=1)
+    )
+    sweep_outbox()
+    assert len(smtp.to("clock@example.org")) == 2
