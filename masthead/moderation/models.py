@@ -195,6 +195,9 @@ class SubmissionLog(models.Model):
     thread_id = models.BigIntegerField()
     comment_id = models.BigIntegerField(null=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    network_hash = models.CharField(
+        max_length=64, blank=True, help_text="Salted hash of the /24 (IPv4) or /56 (IPv6) network."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

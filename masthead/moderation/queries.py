@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from wagtail.models import Site
 
 from masthead.discussion.models import Comment, CommentStatus
-from masthead.moderation.models import AuthorRecord, Report
+from masthead.moderation.models import AuthorRecord, Report, SubmissionLog
 from masthead.moderation.receivers import comment_author_key
 
 TABS = ["pending", "reported", "spam", "approved", "removed"]
@@ -84,7 +84,8 @@ def tab_counts(request: HttpRequest) -> dict[str, int]:
 
 
 def annotate_rows(comments: list[Comment]) -> list[Comment]:
-    """Attach `history` (approved, rejected) and `report_summary` [(reason, count)] in two queries."""
+    """Attach `history` (approved, rejected), `report_summary` [(reason, count)] and `network` (a tag
+    of the hashed /24 or /56 network) in three queries."""
     keys = {comment.pk: comment_author_key(comment) for comment in comments}
     records = {
         record.key: record for record in AuthorRecord.objects.filter(key__in=set(keys.values()))
@@ -97,7 +98,14 @@ def annotate_rows(comments: list[Comment]) -> list[Comment]:
         .order_by("comment_id", "reason")
     ):
         summaries[row["comment_id"]].append((row["reason"], row["n"]))
+    networks = dict(
+        SubmissionLog.objects.filter(comment_id__in=list(keys)).values_list(
+            "comment_id", "network_hash"
+        )
+    )
     for comment in comments:
+        network = networks.get(comment.pk) or ""
+        comment.network = f"#{network[:6]}" if network else ""  # type: ignore[attr-defined]
         record = records.get(keys[comment.pk])
         comment.history = {  # type: ignore[attr-defined]
             "approved": record.approved_count if record else 0,

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from masthead.core import ratelimit
-from masthead.core.clientip import network_of
+from masthead.core.clientip import hash_ip, network_of
 from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation.checks import author_key, burst_key
@@ -78,11 +78,13 @@ def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
                 cache.incr(key)
             except ValueError:
                 cache.set(key, 1, int(setting("BURST_SECONDS")) + 1)
+    ip = getattr(kwargs.get("actor"), "ip", "")
     SubmissionLog.objects.create(
         digest=fingerprint(comment.body),
         thread_id=comment.thread_id,
         comment_id=comment.pk,
         ip_hash=comment.ip_hash,
+        network_hash=hash_ip(network_of(ip)) if ip else "",
     )
 
 

@@ -70,6 +70,7 @@ def test_a_row_shows_context_author_history_and_why(post: Any, a_moderator: Any)
     assert "sam@example.com" in html
     assert "Link from a new commenter" in html
     assert "0 approved" in html
+    assert "net #" in html
 
 
 def test_hostile_strings_are_inert_in_the_queue(post: Any, a_moderator: Any, a_thread: Any) -> None:
