@@ -148,6 +148,7 @@ def test_an_author_cannot_vote_on_their_comment_from_another_account(
 def test_votes_from_one_network_in_a_burst_are_limited(post: Any, settings: Any) -> None:
     from masthead.discussion.actions import vote
 
+    settings.RATELIMIT_ENABLED = True
     settings.MASTHEAD_MODERATION = {"VOTE_BURST_RATE": "3/m"}
     comments = [post(f"Comment number {n}") for n in range(4)]
     results = []
