@@ -31,7 +31,7 @@ urlpatterns = [
     path("feeds/<slug:section_slug>/atom.xml", feeds.SectionAtomFeed(), name="section_feed_atom"),
     re_path(r"^media/(?P<path>.*)$", publishing_views.media, name="media"),
     # Reader pages: the page cache's fast path in front of Wagtail's own serve view.
-    re_path(r"^((?:[\w\-]+/)*)$", publishing_views.serve_page, name="cached_page"),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", publishing_views.serve_page, name="cached_page"),
     path("", include(wagtail_urls)),
 ]
 

@@ -3,7 +3,8 @@
 A cached page is stored under `core.pagecache.page_cache_key(path, page)`, so it is missed as soon as
 anything it depends on is bumped: ("publishing", "") by the signals below, and whatever other apps
 declare with `pagecache.register_dependency` (a discussion thread's version, funding totals...).
-Only anonymous GETs without a query string are cached, and only 200 responses that set no cookie.
+Only GETs from readers without a session and without a query string are cached, and only 200
+responses of pages without view restrictions that set no cookie.
 """
 
 from __future__ import annotations
@@ -33,16 +34,13 @@ def cache_seconds() -> int:
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
-    """Anonymous reader, GET/HEAD, no query string, not a preview."""
+    """A reader without a session, GET/HEAD, no query string, not a preview."""
     if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
         return False
     if getattr(request, "is_preview", False):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return False
-    return True
+    # A session may carry a sign-in, a guest identity or a page password: such readers are served fresh.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def is_storable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -122,7 +120,11 @@ class CachedPageMixin:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
-        if request.method == "GET" and is_storable_response(request, response):
+        if (
+            request.method == "GET"
+            and is_storable_response(request, response)
+            and not self.get_view_restrictions().exists()  # type: ignore[attr-defined]
+        ):
             cache.set_many(
                 {
                     key: {"content": response.content, "content_type": response["Content-Type"]},

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -110,3 +111,25 @@ def test_signed_in_readers_and_query_strings_bypass_the_cache(
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_password_protected_article_asks_for_the_password_even_after_being_cached(
+    client: Any, an_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from wagtail.models import PageViewRestriction
+
+    client.get(an_article.url)  # cached while public
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=an_article, restriction_type=PageViewRestriction.PASSWORD, password="sesame"
+        )
+    response = client.get(an_article.url)
+    assert "Water shortages deepen" not in response.content.decode()
+    form_url = f"/_util/authenticate_with_password/{restriction.pk}/{an_article.pk}/"
+    assert (
+        client.post(form_url, {"password": "sesame", "return_url": an_article.url}).status_code
+        == 302
+    )
+    assert "Water shortages deepen" in client.get(an_article.url).content.decode()
+    # What the reader with the password saw is not served to the next reader.
+    assert "Water shortages deepen" not in Client().get(an_article.url).content.decode()
