@@ -84,6 +84,7 @@ def test_reader_donates_and_sees_the_goal_bar_rise(
     page.click(".donate__submit")
     page.locator("#donate-thanks").wait_for(state="visible")
     assert "Thank you" in page.locator("#donate-thanks").inner_text()
+    assert not page.locator("#donate-form").is_visible()
     page.screenshot(path=str(screenshot_dir / "funding-thank-you.png"), full_page=True)
 
     stripe_support.wait_until(
