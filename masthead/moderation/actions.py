@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.core import audit
+from masthead.core import audit, ratelimit
 from masthead.core.errors import ApiError, forbidden, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.discussion.hooks import Verdict
@@ -279,7 +279,20 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
         user is None and actor.guest_key and comment.guest_key == actor.guest_key
     ):
         raise forbidden("You cannot report your own comment.")
+    ip_hash = getattr(actor, "ip_hash", "")
+    ratelimit.enforce(
+        "report-ip", ip_hash or "none", "20/h", "You are reporting too often; please wait."
+    )
     with transaction.atomic():
+        if (
+            user is None
+            and ip_hash
+            and Report.objects.filter(comment=comment, reporter_ip_hash=ip_hash)
+            .exclude(reporter_key__startswith="user:")
+            .exists()
+        ):
+            # A new guest cookie from the same address is the same reader.
+            raise ApiError("conflict", "You have already reported this comment.", 409)
         try:
             with transaction.atomic():
                 report = Report.objects.create(
@@ -291,11 +304,13 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
                 )
         except IntegrityError as exc:
             raise ApiError("conflict", "You have already reported this comment.", 409) from exc
-        reporters = (
-            Report.objects.filter(comment=comment, is_open=True)
-            .values("reporter_key")
-            .distinct()
-            .count()
+        reporters = len(
+            {
+                key if key.startswith("user:") else f"ip:{address}"
+                for key, address in Report.objects.filter(
+                    comment=comment, is_open=True
+                ).values_list("reporter_key", "reporter_ip_hash")
+            }
         )
         threshold = int(setting("REPORT_THRESHOLD"))
         if reporters >= threshold:

@@ -159,3 +159,14 @@ def test_votes_from_one_network_in_a_burst_are_limited(post: Any, settings: Any)
         except ApiError as error:
             results.append(error.status)
     assert results == [201, 201, 201, 429]
+
+
+def test_fresh_guest_cookies_from_one_address_do_not_make_more_readers(post: Any) -> None:
+    comment = post("Report bait")
+    actions.report_comment(guest(ip="192.0.2.77", key="first"), comment, "abuse")
+    for key in ("second", "third"):
+        with pytest.raises(ApiError) as refused:
+            actions.report_comment(guest(ip="192.0.2.77", key=key), comment, "abuse")
+        assert refused.value.status == 409
+    comment.refresh_from_db()
+    assert comment.status == "approved"
