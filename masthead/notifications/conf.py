@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
     "NOTIFICATIONS_MODERATOR_ALERTS": True,
     "NOTIFICATIONS_SUBSCRIBE_RATE": "20/h",
     "NOTIFICATIONS_EXCERPT_LENGTH": 400,
+    # SMTP connections one drain sends over in parallel (threads; 1 inside a transaction).
+    "NOTIFICATIONS_SMTP_CONNECTIONS": 4,
     # The task queue for notification mail (a worker may serve it separately).
     "NOTIFICATIONS_TASK_QUEUE": "default",
 }

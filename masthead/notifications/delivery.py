@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import re
 import smtplib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -150,24 +152,31 @@ class _Cache:
         self.comments: dict[int, Any] = {}
         self.prepared: dict[tuple[Any, ...], emails.PreparedMessage | None] = {}
 
-    def prepared_for(self, rows: list[Notification]) -> emails.PreparedMessage | None:
+    def prepared_for(
+        self, rows: list[Notification], lock: threading.Lock
+    ) -> emails.PreparedMessage | None:
         key = (rows[0].thread_id, *((row.comment_id, row.reason) for row in rows))
-        if key not in self.prepared:
+        with lock:
+            if key in self.prepared:
+                return self.prepared[key]
+        prepared = self._prepare(rows)
+        with lock:
             if len(self.prepared) >= 256:
                 self.prepared.clear()  # memory stays flat whatever the fan-out
-            first = self.comments[rows[0].comment_id]
-            items = [
-                emails.comment_item(
-                    self.comments[row.comment_id],
-                    first.thread.page,
-                    row.reason == NotificationReason.REPLY,
-                )
-                for row in rows
-            ]
-            self.prepared[key] = emails.prepare_comments_email(
-                first.thread.page, first.thread_id, items
+            self.prepared[key] = prepared
+        return prepared
+
+    def _prepare(self, rows: list[Notification]) -> emails.PreparedMessage | None:
+        first = self.comments[rows[0].comment_id]
+        items = [
+            emails.comment_item(
+                self.comments[row.comment_id],
+                first.thread.page,
+                row.reason == NotificationReason.REPLY,
             )
-        return self.prepared[key]
+            for row in rows
+        ]
+        return emails.prepare_comments_email(first.thread.page, first.thread_id, items)
 
     def load(self, comment_ids: set[int]) -> None:
         missing = comment_ids - self.comments.keys()
@@ -236,16 +245,19 @@ def _claim(ids: list[int], msgid: str, now: datetime) -> list[int]:
 
 
 def deliver_due(now: datetime | None = None, max_messages: int | None = None) -> DeliveryReport:
-    """Send everything due at `now` (default: the current time); safe to run in several workers."""
+    """Send everything due at `now` (default: the current time); safe to run in several workers.
+
+    Outside a transaction, NOTIFICATIONS_SMTP_CONNECTIONS threads send in parallel (each with its own
+    SMTP and database connection), so one worker overlaps the SMTP round trips; inside one (a test, or a
+    caller's atomic block) everything runs in the calling thread and sees its uncommitted rows.
+    """
     now = now or timezone.now()
     report = DeliveryReport(uncertain=give_up_stale_claims(now))
-    max_attempts = int(setting("NOTIFICATIONS_MAX_ATTEMPTS"))  # type: ignore[call-overload]
-    sender = _Sender()
-    cache = _Cache()
-    raw_smtp = sender.speaks_smtp
+    parallel = 1 if connection.in_atomic_block else int(setting("NOTIFICATIONS_SMTP_CONNECTIONS"))  # type: ignore[call-overload]
+    run = _Run(now, report, max(1, parallel))
     last_address = 0
     try:
-        while True:
+        while not run.stopped.is_set():
             address_ids = list(
                 due(now)
                 .filter(address_id__gt=last_address)
@@ -254,7 +266,7 @@ def deliver_due(now: datetime | None = None, max_messages: int | None = None) ->
                 .distinct()[:ADDRESS_BATCH]
             )
             if not address_ids:
-                return report
+                break
             last_address = address_ids[-1]
             addresses = EmailAddress.objects.in_bulk(address_ids)
             rows = list(
@@ -263,64 +275,130 @@ def deliver_due(now: datetime | None = None, max_messages: int | None = None) ->
                 .only("id", "address_id", "comment_id", "thread_id", "reason", "attempts")
                 .order_by("address_id", "id")
             )
-            cache.load({row.comment_id for row in rows})
+            run.cache.load({row.comment_id for row in rows})
             groups: dict[tuple[int, bool, int], list[Notification]] = defaultdict(list)
             for row in rows:
                 groups[_group_key(row)].append(row)
             for (address_id, _, _), members in groups.items():
                 address = addresses[address_id]
-                live = [r for r in members if _still_relevant(r, cache.comments.get(r.comment_id))]
+                comments = run.cache.comments
+                live = [r for r in members if _still_relevant(r, comments.get(r.comment_id))]
                 dead = [r.pk for r in members if r not in live]
                 if not address.is_mailable:
                     dead, live = [r.pk for r in members], []
                 if dead:
-                    report.skipped += Notification.objects.filter(
-                        pk__in=dead, status=S.PENDING
-                    ).update(status=S.SKIPPED, last_error="no longer relevant")
-                if not live:
-                    continue
-                msgid = emails.message_id()
-                claimed = set(_claim([r.pk for r in live], msgid, now))
-                live = [r for r in live if r.pk in claimed]
-                if not live:
-                    continue
-                try:
-                    prepared = (
-                        cache.prepared_for(live)
-                        if raw_smtp
-                        and live[0].reason != NotificationReason.MODERATION
-                        and PLAIN_ADDRESS.fullmatch(address.email)
-                        else None
+                    run.count(
+                        "skipped",
+                        Notification.objects.filter(pk__in=dead, status=S.PENDING).update(
+                            status=S.SKIPPED, last_error="no longer relevant"
+                        ),
                     )
-                    if prepared is not None:
-                        raw = prepared.for_address(address, msgid)
-                        sender.send_raw(prepared.from_email, address.email, raw)
-                    else:
-                        sender.send(_build(address, live, cache, msgid))
-                except PermanentFailure as error:
-                    Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
-                        status=S.FAILED, last_error=str(error)
-                    )
-                    EmailAddress.objects.filter(pk=address_id).update(
-                        failed_at=now, failure=str(error)[:300]
-                    )
-                    report.failed += len(live)
-                    continue
-                except TemporaryFailure as error:
-                    _defer(live, msgid, str(error), now, max_attempts, report)
-                    report.errors.append(str(error))
-                    return report  # the server is unwell: leave the rest for the retry
-                _update(
-                    "status = %s, sent_at = %s",
-                    [r.pk for r in live],
-                    S.SENDING,
-                    [S.SENT, _when(timezone.now())],
-                )
-                report.sent += len(live)
-                if max_messages is not None and report.sent >= max_messages:
-                    return report
+                if live:
+                    run.submit(address, live)
+                if run.stopped.is_set() or (
+                    max_messages is not None and report.sent >= max_messages
+                ):
+                    break
+            if max_messages is not None and report.sent >= max_messages:
+                break
     finally:
-        sender.close()
+        run.finish()
+    return report
+
+
+class _Run:
+    """One drain: the due groups go to the sender threads (or are sent in place when parallel is 1)."""
+
+    def __init__(self, now: datetime, report: DeliveryReport, parallel: int) -> None:
+        self.now = now
+        self.report = report
+        self.parallel = parallel
+        self.cache = _Cache()
+        self.max_attempts = int(setting("NOTIFICATIONS_MAX_ATTEMPTS"))  # type: ignore[call-overload]
+        self.raw_smtp = _Sender().speaks_smtp
+        self.stopped = threading.Event()
+        self.lock = threading.Lock()
+        self.queue: queue.Queue[tuple[EmailAddress, list[Notification]] | None] = queue.Queue(
+            maxsize=parallel * 4
+        )
+        self.sender = _Sender() if parallel == 1 else None
+        self.threads = [
+            threading.Thread(target=self._work, name=f"notify-smtp-{n}", daemon=True)
+            for n in range(parallel if parallel > 1 else 0)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def count(self, field_name: str, amount: int) -> None:
+        with self.lock:
+            setattr(self.report, field_name, getattr(self.report, field_name) + amount)
+
+    def submit(self, address: EmailAddress, rows: list[Notification]) -> None:
+        if self.sender is not None:
+            self._deliver(self.sender, address, rows)
+        else:
+            self.queue.put((address, rows))
+
+    def finish(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+        if self.sender is not None:
+            self.sender.close()
+
+    def _work(self) -> None:
+        sender = _Sender()
+        try:
+            while (item := self.queue.get()) is not None:
+                if not self.stopped.is_set():
+                    self._deliver(sender, *item)
+        finally:
+            sender.close()
+            connection.close()  # this thread's own database connection
+
+    def _deliver(self, sender: _Sender, address: EmailAddress, live: list[Notification]) -> None:
+        now = self.now
+        msgid = emails.message_id()
+        claimed = set(_claim([r.pk for r in live], msgid, now))
+        live = [r for r in live if r.pk in claimed]
+        if not live:
+            return
+        try:
+            prepared = (
+                self.cache.prepared_for(live, self.lock)
+                if self.raw_smtp
+                and live[0].reason != NotificationReason.MODERATION
+                and PLAIN_ADDRESS.fullmatch(address.email)
+                else None
+            )
+            if prepared is not None:
+                raw = prepared.for_address(address, msgid)
+                sender.send_raw(prepared.from_email, address.email, raw)
+            else:
+                sender.send(_build(address, live, self.cache, msgid))
+        except PermanentFailure as error:
+            Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
+                status=S.FAILED, last_error=str(error)
+            )
+            EmailAddress.objects.filter(pk=address.pk).update(
+                failed_at=now, failure=str(error)[:300]
+            )
+            self.count("failed", len(live))
+            return
+        except TemporaryFailure as error:
+            with self.lock:
+                _defer(live, msgid, str(error), now, self.max_attempts, self.report)
+                self.report.errors.append(str(error))
+            self.stopped.set()  # the server is unwell: leave the rest for the retry
+            return
+        _update(
+            "status = %s, sent_at = %s",
+            [r.pk for r in live],
+            S.SENDING,
+            [S.SENT, _when(timezone.now())],
+        )
+        self.count("sent", len(live))
 
 
 def _defer(

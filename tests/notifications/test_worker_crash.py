@@ -1,4 +1,8 @@
-"""A worker process killed in the middle of a fan-out: the restarted drain neither loses nor repeats."""
+"""A worker process killed in the middle of a fan-out: the restarted drain neither loses nor repeats.
+
+The worker sends over several SMTP connections at once, so at most one message per connection was in
+flight when it died; those are recorded as uncertain and never sent again.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +56,11 @@ def test_killed_worker_then_restart_sends_each_notification_at_most_once(a_threa
         dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
         with override_settings(TASKS=dummy, RATELIMIT_ENABLED=False):
             comment = post(
-                a_thread, "Sent by a worker that dies.", name="W", email="w@example.org", notify="none"
+                a_thread,
+                "Sent by a worker that dies.",
+                name="W",
+                email="w@example.org",
+                notify="none",
             )
         assert Notification.objects.filter(comment=comment, status="pending").count() == SUBSCRIBERS
 
@@ -88,7 +96,12 @@ def test_killed_worker_then_restart_sends_each_notification_at_most_once(a_threa
     received = Counter(str(m["To"]) for m in sink.messages)
     rows = Counter(Notification.objects.filter(comment=comment).values_list("status", flat=True))
     assert max(received.values()) == 1, "nobody got the notification twice"
-    assert rows[NotificationStatus.UNCERTAIN] <= 1, "at most the one in-flight message is in doubt"
+    in_flight = (
+        settings.NOTIFICATIONS_SMTP_CONNECTIONS
+        if hasattr(settings, "NOTIFICATIONS_SMTP_CONNECTIONS")
+        else 4
+    )
+    assert rows[NotificationStatus.UNCERTAIN] <= in_flight, "only messages in flight are in doubt"
     assert rows[NotificationStatus.SENT] + rows[NotificationStatus.UNCERTAIN] == SUBSCRIBERS
     assert set(received) | set(
         Notification.objects.filter(comment=comment, status="uncertain").values_list(
