@@ -4,8 +4,9 @@ Each group of rows is claimed (pending -> sending, stamped with the message's Me
 SMTP transaction and marked sent right after it, each in its own short commit; a second worker never
 sends a claimed row. Temporary failures (server down, 4xx) put the rows back with a back-off; a 5xx
 refusal of the recipient marks the address as failing and stops mail to it. A worker killed between
-claim and record leaves at most its one in-flight message "sending"; after NOTIFICATIONS_CLAIM_TIMEOUT
-it is marked "uncertain" and not sent again (each notification is sent at most once).
+claim and record leaves at most one in-flight message per SMTP connection "sending"; after
+NOTIFICATIONS_CLAIM_TIMEOUT they are marked "uncertain" and not sent again (each notification is sent
+at most once).
 """
 
 from __future__ import annotations
