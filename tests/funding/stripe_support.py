@@ -12,13 +12,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 WEBHOOK_SECRET = "whsec_masthead_test_secret"
 SECRET_KEY = "sk_test_masthead"
 PUBLISHABLE_KEY = "pk_test_masthead"
-LOCALSTRIPE = Path(sys.executable).with_name("localstripe")
+_LOCALSTRIPE_MAIN = (
+    "import localstripe.resources as r; r.Store.dump_to_disk = lambda self: None; "
+    "from localstripe.server import start; start()"
+)
 
 
 def free_port() -> int:
@@ -30,8 +32,10 @@ def free_port() -> int:
 @contextlib.contextmanager
 def run_localstripe() -> Iterator[str]:
     port = free_port()
+    # The `localstripe` console script, except that its store is not pickled to the fixed path
+    # /tmp/localstripe.pickle after every request (parallel test workers would share that file).
     process = subprocess.Popen(
-        [str(LOCALSTRIPE), "--port", str(port), "--from-scratch"],
+        [sys.executable, "-c", _LOCALSTRIPE_MAIN, "--port", str(port), "--from-scratch"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
