@@ -17,6 +17,7 @@ from django.core.files.base import File
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from modelsearch.index import insert_or_update_object
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
@@ -124,7 +125,7 @@ def load_demo_content() -> bool:
                 body.append(_youtube_block())
             else:
                 body.append(block)
-        create_article(
+        article = create_article(
             sections[data["section"]],
             data["title"],
             standfirst=data["standfirst"],
@@ -137,4 +138,6 @@ def load_demo_content() -> bool:
             featured_image_credit="Illustration: Masthead",
             first_published_at=now - timedelta(hours=data["hours_ago"]),
         )
+        # Indexed now, so the demo is searchable before the task worker gets to its queue.
+        insert_or_update_object(article)
     return True
