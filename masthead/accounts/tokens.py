@@ -23,9 +23,9 @@ def user_for_token(token: str) -> Any:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except (signing.BadSignature, ValueError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
-    user = get_user_model().objects.filter(pk=data.get("u")).first()
+    user = get_user_model().objects.filter(pk=int(data["u"])).first()
     if user is None or user.email != data.get("e"):
         return None
     return user

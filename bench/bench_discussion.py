@@ -1,0 +1,473 @@
+"""Discussion: reads of 20- and 1,000-comment threads, the article page, and posting, against Isso.
+
+(a) first page (default limit) and (b) "View all" of a 1,000-comment thread (30% replies, ~400 chars)
+through the API, (c) the article page with 1,000 comments, each at concurrency 1/16/64; (d) POST at
+concurrency 4 and 16 on SQLite. Isso 0.14 (installed from PyPI into a venv under /tmp, guard off) is
+loaded with the same threads and measured in the same run; the ratios are printed. Then first-page
+reads of a 1,000- vs a 30,000-comment thread, in process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import subprocess
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.common import (
+    ROOT,
+    LoadResult,
+    free_port,
+    manage,
+    masthead_server,
+    scratch_dir,
+    shell,
+    wait_for,
+    wrk,
+)
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
+ISSO_VENV = Path(
+    os.environ.get(
+        "MASTHEAD_BENCH_ISSO_VENV", Path(tempfile.gettempdir()) / "masthead-bench-isso-venv"
+    )
+)
+WORDS = ["river", "canal", "water", "farmers", "season", "drought", "policy", "ministry", "report", "village", "harvest", "wells", "rain", "minister", "budget", "dam", "upstream", "downstream", "figures", "data", "survey", "community", "price", "market", "crop"]
+
+
+def body_text(rng: random.Random, length: int = 400) -> str:
+    words: list[str] = []
+    while sum(len(word) + 1 for word in words) < length:
+        words.append(rng.choice(WORDS))
+    return " ".join(words).capitalize() + "."
+
+
+SEED = """
+import json, random
+from datetime import timedelta
+from django.db.models import Count
+from django.utils import timezone
+from masthead.publishing.actions import ensure_home_page, create_section, create_article
+from masthead.discussion.actions import thread_for_page
+from masthead.discussion.models import Comment, Thread
+from masthead.discussion.rendering import render_markdown
+
+WORDS = __WORDS__
+rng = random.Random(7)
+def text():
+    words = []
+    while sum(len(w) + 1 for w in words) < 400:
+        words.append(rng.choice(WORDS))
+    return " ".join(words).capitalize() + "."
+
+home = ensure_home_page()
+section = create_section(home, "Bench", "bench-__TAG__")
+out = {}
+for size in __SIZES__:
+    article = create_article(section, f"Bench thread with {size} comments")
+    thread = thread_for_page(article)
+    start = timezone.now() - timedelta(days=2)
+    roots_n = int(size * 0.7)
+    rows = []
+    for n in range(roots_n):
+        body = text()
+        rows.append(Comment(thread=thread, author_name=f"Reader {n % 97}", author_email=f"r{n % 97}@example.com",
+                            body=body, html=render_markdown(body), created_at=start + timedelta(seconds=n * 10),
+                            upvotes=n % 7, score=n % 7 - n % 3, downvotes=n % 3))
+    roots = Comment.objects.bulk_create(rows, batch_size=500)
+    replies_left = size - roots_n
+    level = roots
+    offset = roots_n
+    while replies_left > 0:
+        batch = []
+        for n in range(min(replies_left, max(1, len(level)))):
+            parent = level[rng.randrange(len(level))]
+            body = text()
+            batch.append(Comment(thread=thread, parent=parent, root_id=parent.root_id or parent.pk, depth=parent.depth + 1,
+                                 author_name=f"Reader {(offset + n) % 97}", author_email="x@example.com", body=body,
+                                 html=render_markdown(body), created_at=start + timedelta(seconds=(offset + n) * 10)))
+        level = Comment.objects.bulk_create(batch, batch_size=500)
+        replies_left -= len(level)
+        offset += len(level)
+    for row in Comment.objects.filter(thread=thread, parent__isnull=False).values("parent").annotate(n=Count("id")):
+        Comment.objects.filter(pk=row["parent"]).update(reply_count=row["n"])
+    Thread.objects.filter(pk=thread.pk).update(comment_count=size, version=1)
+    out[size] = {"thread": thread.pk, "path": article.url}
+print("SEED" + json.dumps(out))
+"""
+
+
+def seed(data_dir: Path, sizes: list[int], tag: str) -> dict[str, dict[str, object]]:
+    code = (
+        SEED.replace("__WORDS__", repr(WORDS))
+        .replace("__SIZES__", repr(sizes))
+        .replace("__TAG__", tag)
+    )
+    output = shell(data_dir, code)
+    line = next(line for line in output.splitlines() if line.startswith("SEED"))
+    return json.loads(line[4:])
+
+
+POST_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"body": "Bench comment ' .. counter .. ' from thread ' .. id .. ' ' .. math.random(1, 1000000000) .. '", "name": "Bench", "email": "bench@example.com"}'
+  return wrk.format("POST", nil, nil, body)
+end
+setup = function(thread) thread:set("id", math.random(1, 1000000)) end
+init = function(args) id = id or 0 end
+"""
+
+ISSO_POST_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"text": "Bench comment ' .. counter .. ' ' .. math.random(1, 1000000000) .. '", "author": "Bench", "email": "bench@example.com"}'
+  return wrk.format("POST", nil, nil, body)
+end
+"""
+
+
+def wrk_post(
+    url: str, concurrency: int, lua: str, headers: dict[str, str], label: str
+) -> LoadResult:
+    import re
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    args = [
+        "wrk",
+        "--latency",
+        "-t",
+        str(min(2, concurrency)),
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{SECONDS}s",
+        "-s",
+        script.name,
+    ]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    pct = {
+        m[0]: m[1] + m[2]
+        for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.MULTILINE)
+    }
+
+    def ms(text: str) -> float:
+        match = re.match(r"([\d.]+)(us|ms|s)", text or "")
+        return (
+            float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+            if match
+            else float("nan")
+        )
+
+    return LoadResult(
+        label,
+        concurrency,
+        rps,
+        ms(pct.get("50", "")),
+        ms(pct.get("99", "")),
+        0,
+        int(non_2xx.group(1)) if non_2xx else 0,
+    )
+
+
+def csrf_cookie(base: str, thread_id: object) -> str:
+    with urllib.request.urlopen(f"{base}/api/v1/threads/{thread_id}/me", timeout=10) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";", 1)[0].split("=", 1)[1]
+    raise RuntimeError("no CSRF cookie from /me")
+
+
+# --- Isso ----------------------------------------------------------------------------------------
+
+
+def ensure_isso() -> Path | None:
+    isso = ISSO_VENV / "bin" / "isso"
+    if isso.exists():
+        return isso
+    try:
+        subprocess.run(
+            ["python3.11", "-m", "venv", str(ISSO_VENV)], check=True, capture_output=True
+        )
+        subprocess.run(
+            [str(ISSO_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "isso"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"Isso could not be installed ({exc}); skipping the comparison")
+        return None
+    return isso if isso.exists() else None
+
+
+@contextlib.contextmanager
+def isso_server(isso: Path, work: Path) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    config = work / "isso.cfg"
+    config.write_text(
+        f"[general]\ndbpath = {work / 'comments.db'}\nhost = {url}/\n"
+        f"[server]\nlisten = {url}/\n[guard]\nenabled = false\n[moderation]\nenabled = false\n"
+        "[markup]\noptions = strikethrough, autolink, fenced-code, no-intra-emphasis\n"
+    )
+    process = subprocess.Popen(
+        [str(isso), "-c", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(f"{url}/info", timeout=60)
+        yield url
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+
+
+def isso_post(url: str, uri: str, data: dict[str, object]) -> int:
+    request = urllib.request.Request(
+        f"{url}/new?uri={uri}",
+        json.dumps(data).encode(),
+        {"Content-Type": "application/json", "Referer": url + uri},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(json.loads(response.read())["id"])
+
+
+def seed_isso(url: str, uri: str, size: int) -> None:
+    """The same shape as Masthead's seed: 70% top-level, replies to earlier comments (Isso nests one level)."""
+    rng = random.Random(7)
+    roots: list[int] = []
+    for n in range(int(size * 0.7)):
+        roots.append(  # noqa: PERF401
+            isso_post(
+                url,
+                uri,
+                {
+                    "text": body_text(rng),
+                    "author": f"Reader {n % 97}",
+                    "email": f"r{n % 97}@example.com",
+                },
+            )
+        )
+    for n in range(size - len(roots)):
+        isso_post(
+            url,
+            uri,
+            {
+                "text": body_text(rng),
+                "author": f"Reader {n % 97}",
+                "parent": roots[rng.randrange(len(roots))],
+            },
+        )
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+IN_PROCESS = """
+import time
+from django.core.cache import cache
+from django.test import Client
+from masthead.discussion.models import Thread
+client = Client()
+for label, thread_id in __THREADS__:
+    client.get(f"/api/v1/threads/{thread_id}/comments")
+    times = []
+    for _ in range(30):
+        Thread.objects.filter(pk=thread_id).update(version=time.time_ns() % 10**12)  # a miss every time
+        start = time.perf_counter()
+        client.get(f"/api/v1/threads/{thread_id}/comments")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"first page, uncached, {label}: median {times[len(times) // 2]:.1f} ms")
+"""
+
+
+def run_masthead(data_dir: Path, base: str, results: list[LoadResult], lines: list[str]) -> None:
+    threads = seed(data_dir, [20, 1000], "a")
+    t20, t1000 = threads["20"], threads["1000"]
+    for concurrency in (1, 16, 64):
+        results.append(
+            wrk(
+                f"{base}/api/v1/threads/{t20['thread']}/comments",
+                concurrency=concurrency,
+                seconds=SECONDS,
+                label="(a') API first page, 20-comment thread",
+            )
+        )
+        results.append(
+            wrk(
+                f"{base}/api/v1/threads/{t1000['thread']}/comments",
+                concurrency=concurrency,
+                seconds=SECONDS,
+                label="(a) API first page, 1,000-comment thread",
+            )
+        )
+        results.append(
+            wrk(
+                f"{base}/api/v1/threads/{t1000['thread']}/comments?limit=all",
+                concurrency=concurrency,
+                seconds=SECONDS,
+                label="(b) API View all, 1,000-comment thread",
+            )
+        )
+        results.append(
+            wrk(
+                f"{base}{t1000['path']}",
+                concurrency=concurrency,
+                seconds=SECONDS,
+                label="(c) article page, 1,000 comments",
+            )
+        )
+    token = csrf_cookie(base, t20["thread"])
+    headers = {
+        "Content-Type": "application/json",
+        "Cookie": f"csrftoken={token}",
+        "X-CSRFToken": token,
+    }
+    for concurrency in (4, 16):
+        results.append(  # noqa: PERF401
+            wrk_post(
+                f"{base}/api/v1/threads/{t20['thread']}/comments",
+                concurrency,
+                POST_LUA,
+                headers,
+                "(d) API POST comment (SQLite)",
+            )
+        )
+    lines.append(
+        "(d) a 'database is locked' failure would be a 500, so it would show in non-2xx above"
+    )
+    # Thread size: first page of a 30,000-comment thread vs the 1,000 one (in process, uncached).
+    big = seed(data_dir, [30000], "b")["30000"]
+    code = IN_PROCESS.replace(
+        "__THREADS__",
+        repr([("1,000 comments", t1000["thread"]), ("30,000 comments", big["thread"])]),
+    )
+    lines.extend(
+        line for line in shell(data_dir, code).splitlines() if line.startswith("first page")
+    )
+
+
+def main() -> None:
+    results: list[LoadResult] = []
+    lines: list[str] = []
+    with scratch_dir("discussion") as data_dir:
+        manage(data_dir, "migrate", "--verbosity", "0")  # before the server's start-up clock runs
+        with masthead_server(data_dir, workers=2) as server:
+            run_masthead(data_dir, server.url, results, lines)
+    isso_results: dict[tuple[str, int], LoadResult] = {}
+    isso = ensure_isso()
+    if isso is not None:
+        with (
+            tempfile.TemporaryDirectory(prefix="masthead-bench-isso-") as work,
+            isso_server(isso, Path(work)) as url,
+        ):
+            seed_isso(url, "/t20", 20)
+            seed_isso(url, "/t1000", 1000)
+            for concurrency in (1, 16, 64):
+                isso_results[("20", concurrency)] = wrk(
+                    f"{url}/?uri=/t20",
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                    label="Isso GET 20-comment thread",
+                )
+                isso_results[("1000", concurrency)] = wrk(
+                    f"{url}/?uri=/t1000",
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                    label="Isso GET 1,000-comment thread",
+                )
+            for concurrency in (4, 16):
+                isso_results[("post", concurrency)] = wrk_post(
+                    f"{url}/new?uri=/t20",
+                    concurrency,
+                    ISSO_POST_LUA,
+                    {"Content-Type": "application/json", "Referer": url + "/t20"},
+                    "Isso POST comment",
+                )
+
+    for result in results:
+        print(result.line())
+    for result in isso_results.values():
+        print(result.line())
+    for line in lines:
+        print(line)
+    ratios: list[str] = []
+    by_label = {(result.label[:3], result.concurrency): result for result in results}
+    pairs = [
+        ("(a)", "20", "(a) first page vs Isso's 20-comment read"),
+        ("(b)", "1000", "(b) View all vs Isso's 1,000-comment read"),
+    ]
+    for concurrency in (1, 16, 64):
+        for key, isso_key, text in pairs:
+            ours, theirs = (
+                by_label.get((key, concurrency)),
+                isso_results.get((isso_key, concurrency)),
+            )
+            if ours and theirs and theirs.requests_per_second:
+                ratios.append(
+                    f"{text}, c={concurrency}: {ours.requests_per_second / theirs.requests_per_second:.1f}x"
+                )
+    for concurrency in (4, 16):
+        ours, theirs = by_label.get(("(d)", concurrency)), isso_results.get(("post", concurrency))
+        if ours and theirs and theirs.requests_per_second:
+            ratios.append(
+                f"(d) posts/s vs Isso, c={concurrency}: {ours.requests_per_second / theirs.requests_per_second:.2f}x"
+            )
+    for line in ratios:
+        print(line)
+    write_results(results, list(isso_results.values()), lines, ratios)
+
+
+def write_results(
+    results: list[LoadResult], isso: list[LoadResult], notes: list[str], ratios: list[str]
+) -> None:
+    from bench.common import machine_line
+
+    table = ["| Scenario | c | req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|"]
+    for result in [*results, *isso]:
+        table.append(  # noqa: PERF401
+            f"| {result.label} | {result.concurrency} | {result.requests_per_second:.1f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.non_2xx} |"
+        )
+    section = "\n".join(
+        [
+            "## Discussion",
+            "",
+            f"`python -m bench discussion` · {machine_line()} · {SECONDS} s per run, `masthead run --workers 2`, SQLite, rate limits off.",
+            "",
+            *table,
+            "",
+            *[f"- {line}" for line in [*ratios, *notes]],
+            "",
+        ]
+    )
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    start = text.find("## Discussion")
+    if start == -1:
+        text = text.rstrip() + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 3)
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
