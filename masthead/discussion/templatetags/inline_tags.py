@@ -57,13 +57,15 @@ def text_fragment(quote: str) -> str:
     return f"#:~:text={_fragment_part(start)},{_fragment_part(end)}"
 
 
-@register.inclusion_tag("discussion/inline/quote.html")
-def inline_quote(comment: Any) -> dict[str, Any]:
+@register.inclusion_tag("discussion/inline/quote.html", takes_context=True)
+def inline_quote(context: Any, comment: Any) -> dict[str, Any]:
     """The quoted passage above an inline comment, with its share link or "the passage was changed"."""
     quote = quote_of(getattr(comment, "target", None)) if getattr(comment, "target", None) else ""
+    page = context.get("page")
     return {
         "quote": quote,
         "orphaned": getattr(comment, "anchor_state", "") == "orphaned",
         "fragment": text_fragment(quote),
+        "page_url": (getattr(page, "url", "") or "") if page is not None else "",
         "comment_id": getattr(comment, "pk", None),
     }
