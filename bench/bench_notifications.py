@@ -174,7 +174,7 @@ def write_results(lines: list[str]) -> None:
     section = "## Notifications\n\n" + "\n".join(lines) + "\n"
     pattern = re.compile(r"## Notifications\n.*?(?=\n## |\Z)", re.DOTALL)
     text = (
-        pattern.sub(section.rstrip("\n"), text)
+        pattern.sub(section.rstrip("\n") + "\n", text)
         if pattern.search(text)
         else text.rstrip("\n") + "\n\n" + section
     )
