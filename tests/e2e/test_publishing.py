@@ -19,7 +19,9 @@ def test_reader_follows_home_page_link_to_the_video_article(
     page.goto(live_server.url + "/")
     assert page.locator(".site-name").inner_text() != ""
 
-    page.get_by_role("link", name="In Video: The river at dusk, and the fishermen who wait for it").first.click()
+    page.get_by_role(
+        "link", name="In Video: The river at dusk, and the fishermen who wait for it"
+    ).first.click()
     page.wait_for_url("**/in-video/in-video-the-river-at-dusk-and-the-fishermen-who-wait-for-it/")
 
     headline = page.locator("h1.article__headline")
