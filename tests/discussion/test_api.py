@@ -256,3 +256,63 @@ def test_openapi_document_lists_discussion_endpoints(db: Any) -> None:
         "/api/v1/comments/{comment_id}/vote",
     ):
         assert path in paths
+
+
+def test_registration_required_refuses_guests_but_not_members(a_thread: Any, a_reader: Any) -> None:
+    from masthead.discussion.policy import DiscussionSettings, site_settings
+
+    site = site_settings(a_thread.page)
+    DiscussionSettings.objects.filter(pk=site.pk).update(require_registration=True)
+    assert_error(Reader().comment(a_thread.pk, "Guest"), 403, "registration_required")
+    member = Reader("192.0.2.30")
+    member.client.force_login(a_reader)
+    response = member.comment(a_thread.pk, "Member", name="ignored", email="")
+    assert response.status_code == 201 and response.json()["author"]["name"] == "Rea Der"
+    assert Comment.objects.get().author_email == "reader@example.com"
+
+
+def test_likes_mode_refuses_down_votes(a_thread: Any) -> None:
+    from masthead.discussion.policy import DiscussionSettings, site_settings
+
+    DiscussionSettings.objects.filter(pk=site_settings(a_thread.page).pk).update(votes_mode="likes")
+    item = Reader("192.0.2.10").comment(a_thread.pk, "Like me").json()
+    bob = Reader("192.0.2.11")
+    bob.me(a_thread.pk)
+    assert_error(bob.put(f"/api/v1/comments/{item['id']}/vote", {"value": -1}), 400, "invalid")
+    assert bob.put(f"/api/v1/comments/{item['id']}/vote", {"value": 1}).json()["upvotes"] == 1
+
+
+def test_staff_edit_and_delete_any_comment_and_are_logged(a_thread: Any, a_staff_user: Any) -> None:
+    from masthead.core.models import AuditEntry
+
+    item = Reader("192.0.2.10").comment(a_thread.pk, "Original").json()
+    staff = Reader("192.0.2.40")
+    staff.client.force_login(a_staff_user)
+    staff.me(a_thread.pk)
+    assert (
+        staff.patch(f"/api/v1/comments/{item['id']}", {"body": "Edited by staff"}).status_code
+        == 200
+    )
+    assert staff.delete(f"/api/v1/comments/{item['id']}").status_code == 204
+    actions = set(
+        AuditEntry.objects.filter(object_id=str(item["id"])).values_list("action", "actor_label")
+    )
+    assert {("comment.edit", "editor"), ("comment.delete", "editor")} <= actions
+
+
+def test_own_pending_comment_comes_back_from_me_only(a_thread: Any, an_article: Any) -> None:
+    an_article.comments_premoderation = "all"
+    an_article.save_revision().publish()
+    ada = Reader()
+    item = ada.comment(a_thread.pk, "Held for review").json()
+    assert item["status"] == "pending"
+    assert [hidden["id"] for hidden in ada.me(a_thread.pk)["hidden"]] == [item["id"]]
+    assert Reader("192.0.2.99").me(a_thread.pk)["hidden"] == []
+    assert ada.get(f"/api/v1/threads/{a_thread.pk}/comments").json()["items"] == []
+
+
+def test_private_or_unpublished_threads_are_404(a_thread: Any, an_article: Any) -> None:
+    an_article.unpublish()
+    reader = Reader()
+    assert_error(reader.get(f"/api/v1/threads/{a_thread.pk}/comments"), 404, "not_found")
+    assert_error(reader.get("/api/v1/threads", url=an_article.url), 404, "not_found")

@@ -126,6 +126,9 @@
       const guestFields = this.form.querySelector("[data-guest-fields]");
       const signedIn = this.form.querySelector("[data-signed-in]");
       if (this.me.authenticated) {
+        this.form.classList.add("is-member");
+        const links = this.form.querySelector("[data-account-links]");
+        if (links) links.hidden = true;
         guestFields.hidden = true;
         for (const input of guestFields.querySelectorAll("input")) input.required = false;
         signedIn.hidden = false;
