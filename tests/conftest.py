@@ -85,3 +85,20 @@ def redis_url() -> str:
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
     return url
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Transactional tests (browser, live server) flush every table when they end, which also drops
+    the rows that migrations create (Wagtail's root page and locale, the Moderators group). Serialized
+    rollback reloads those rows at the start of each transactional test, so test order never matters."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in fixtures or "live_server" in fixtures
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if not transactional or (marker is not None and marker.kwargs.get("serialized_rollback")):
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
