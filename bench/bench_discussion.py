@@ -128,7 +128,7 @@ ISSO_POST_LUA = """
 counter = 0
 request = function()
   counter = counter + 1
-  local body = '{"text": "Bench comment ' .. counter .. ' ' .. math.random(1, 1000000000) .. '", "author": "Bench", "email": "bench@example.com"}'
+  local body = '{"text": "Bench comment ' .. counter .. ' ' .. math.random(1, 1000000000) .. '", "author": "Bench", "email": "bench@example.com", "title": "Bench thread"}'
   return wrk.format("POST", nil, nil, body)
 end
 """
@@ -239,6 +239,7 @@ def isso_server(isso: Path, work: Path) -> Iterator[str]:
 
 
 def isso_post(url: str, uri: str, data: dict[str, object]) -> int:
+    data = {"title": "Bench thread", **data}  # with a title Isso does not fetch the page
     request = urllib.request.Request(
         f"{url}/new?uri={uri}",
         json.dumps(data).encode(),
@@ -297,6 +298,14 @@ for label, thread_id in __THREADS__:
     times.sort()
     print(f"first page, uncached, {label}: median {times[len(times) // 2]:.1f} ms")
 """
+
+
+class Printed(list[LoadResult]):
+    """Results that print as they come, so a long run shows progress (and survives a late failure)."""
+
+    def append(self, result: LoadResult) -> None:
+        print(result.line(), flush=True)
+        super().append(result)
 
 
 def run_masthead(data_dir: Path, base: str, results: list[LoadResult], lines: list[str]) -> None:
@@ -366,7 +375,7 @@ def run_masthead(data_dir: Path, base: str, results: list[LoadResult], lines: li
 
 
 def main() -> None:
-    results: list[LoadResult] = []
+    results: list[LoadResult] = Printed()
     lines: list[str] = []
     with scratch_dir("discussion") as data_dir:
         manage(data_dir, "migrate", "--verbosity", "0")  # before the server's start-up clock runs
@@ -403,8 +412,6 @@ def main() -> None:
                     "Isso POST comment",
                 )
 
-    for result in results:
-        print(result.line())
     for result in isso_results.values():
         print(result.line())
     for line in lines:

@@ -318,7 +318,7 @@ def create_comment(
 ) -> Any:
     thread = _public_thread(thread_id)
     actor, guest = _actor(request, create_guest=True)
-    comment = actions.post_comment(actor, thread, CommentInput(**payload.dict()))
+    comment = actions.post_comment(actor, thread, CommentInput(**payload.model_dump()))
     if not actor.is_authenticated:
         write_guest(
             response,
