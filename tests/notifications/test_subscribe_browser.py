@@ -1,0 +1,38 @@
+"""A reader in a real browser follows a discussion from the form under the comments."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import browser, page  # noqa: F401 - the browser fixtures
+from tests.notifications.conftest import SmtpSink
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_form_under_the_discussion_sends_a_confirmation(
+    live_server: Any,
+    page: Any,  # noqa: F811
+    a_thread: Any,
+    smtp: SmtpSink,
+) -> None:
+    page.goto(live_server.url + a_thread.page.url)
+    form = page.locator("form.subscribe-form")
+    form.locator("input[name=email]").fill("browser.reader@example.org")
+    form.locator("select[name=kind]").select_option("all")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "document.querySelector('.subscribe-form__status').textContent.includes('Thanks')"
+    )
+    assert page.url.endswith(a_thread.page.url), "answered in place, no navigation"
+    deadline = time.monotonic() + 10
+    while not smtp.to("browser.reader@example.org") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [message] = smtp.to("browser.reader@example.org")
+    assert "Confirm" in message["Subject"]
