@@ -113,7 +113,8 @@ def check_words(submission: Submission) -> Verdict | None:
     if _is_exempt(submission):
         return None
     rules = current_rules()
-    text = "\n".join(part for part in (submission.body, submission.name) if part)
+    # U+2063 marks the join so the body is folded on its own (memoised, shared with the other checks).
+    text = "\n\u2063".join(part for part in (submission.body, submission.name) if part)
     match = rules.match_words(text)
     if match is None:
         return None

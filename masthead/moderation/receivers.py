@@ -41,8 +41,11 @@ def _bump(comment: Comment, approved: int = 0, rejected: int = 0) -> None:
         updated_at=timezone.now(),
     )
     if not updated:
-        AuthorRecord.objects.get_or_create(
-            key=key, defaults={"approved_count": max(approved, 0), "rejected_count": rejected}
+        # One INSERT .. ON CONFLICT DO NOTHING: a concurrent first comment of the same author loses
+        # one count at worst, and never fails the post.
+        AuthorRecord.objects.bulk_create(
+            [AuthorRecord(key=key, approved_count=max(approved, 0), rejected_count=rejected)],
+            ignore_conflicts=True,
         )
     if approved < 0:
         AuthorRecord.objects.filter(key=key, approved_count__gt=0).update(

@@ -50,7 +50,7 @@ class RuleSet:
 
     def match_words(self, text: str) -> WordMatch | None:
         """The strictest word rule the text breaks: banned before suspect."""
-        folded = fold(text)
+        folded = "\n".join(fold(part) for part in text.split("\n\u2063"))
         suspect: WordMatch | None = None
         for kind, compiled, is_regex, pattern, rule_id in self.words:
             if compiled.search(folded) or (is_regex and compiled.search(text)):
