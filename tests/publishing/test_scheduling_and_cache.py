@@ -133,3 +133,12 @@ def test_password_protected_article_asks_for_the_password_even_after_being_cache
     assert "Water shortages deepen" in client.get(an_article.url).content.decode()
     # What the reader with the password saw is not served to the next reader.
     assert "Water shortages deepen" not in Client().get(an_article.url).content.decode()
+
+
+def test_cached_hits_keep_the_security_headers(client: Any, an_article: Any) -> None:
+    client.get(an_article.url)
+    hit = client.get(an_article.url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["X-Frame-Options"] == "SAMEORIGIN"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+    assert "Referrer-Policy" in hit
