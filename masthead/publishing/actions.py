@@ -25,8 +25,8 @@ def ensure_home_page() -> HomePage:
     )
     placeholders = [page for page in root.get_children() if page.specific_class is Page]
     for page in placeholders:
-        page.slug = f"{page.slug}-old-{page.pk}"
-        page.save(update_fields=["slug"])
+        # A queryset update: saving would queue index tasks for a page that is deleted below.
+        Page.objects.filter(pk=page.pk).update(slug=f"{page.slug}-old-{page.pk}")
     root.add_child(instance=home)
     home.save_revision().publish()
     base = urlparse(settings.WAGTAILADMIN_BASE_URL)
