@@ -223,3 +223,24 @@ def test_comments_of_another_site_are_out_of_scope(post: Any, a_moderator: Any) 
         f"/api/v1/moderation/comments/{hidden.pk}/approve", content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_shadow_banned_author_sees_their_comment_and_nobody_else_does(
+    post: Any, a_thread: Any
+) -> None:
+    from django.core import signing
+
+    from masthead.accounts.guest import COOKIE_NAME, SALT
+
+    Ban.objects.create(kind="email", value="sly@example.com", mode="shadow")
+    author = guest(key="slykey")
+    comment = post("You will never see this", actor=author, email="sly@example.com")
+    public = Client().get(f"/api/v1/threads/{a_thread.pk}/comments").json()
+    assert comment.pk not in [item["id"] for item in public["items"]]
+    author_client = Client(REMOTE_ADDR=author.ip)
+    author_client.cookies[COOKIE_NAME] = signing.dumps(
+        {"k": "slykey", "n": "Sly", "e": "sly@example.com", "w": ""}, salt=SALT, compress=True
+    )
+    me = author_client.get(f"/api/v1/threads/{a_thread.pk}/me").json()
+    assert "You will never see this" in str(me)
+    assert '"spam"' not in __import__("json").dumps(me)  # shown to its author as if public
