@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import tempfile
 import urllib.request
@@ -37,7 +38,33 @@ ISSO_VENV = Path(
         "MASTHEAD_BENCH_ISSO_VENV", Path(tempfile.gettempdir()) / "masthead-bench-isso-venv"
     )
 )
-WORDS = ["river", "canal", "water", "farmers", "season", "drought", "policy", "ministry", "report", "village", "harvest", "wells", "rain", "minister", "budget", "dam", "upstream", "downstream", "figures", "data", "survey", "community", "price", "market", "crop"]
+WORDS = [
+    "river",
+    "canal",
+    "water",
+    "farmers",
+    "season",
+    "drought",
+    "policy",
+    "ministry",
+    "report",
+    "village",
+    "harvest",
+    "wells",
+    "rain",
+    "minister",
+    "budget",
+    "dam",
+    "upstream",
+    "downstream",
+    "figures",
+    "data",
+    "survey",
+    "community",
+    "price",
+    "market",
+    "crop",
+]
 
 
 def body_text(rng: random.Random, length: int = 400) -> str:
@@ -286,14 +313,14 @@ import time
 from django.core.cache import cache
 from django.test import Client
 from masthead.discussion.models import Thread
-client = Client()
+client = Client(HTTP_HOST="127.0.0.1")
 for label, thread_id in __THREADS__:
-    client.get(f"/api/v1/threads/{thread_id}/comments")
+    assert client.get(f"/api/v1/threads/{thread_id}/comments").status_code == 200
     times = []
     for _ in range(30):
         Thread.objects.filter(pk=thread_id).update(version=time.time_ns() % 10**12)  # a miss every time
         start = time.perf_counter()
-        client.get(f"/api/v1/threads/{thread_id}/comments")
+        assert client.get(f"/api/v1/threads/{thread_id}/comments").status_code == 200
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     print(f"first page, uncached, {label}: median {times[len(times) // 2]:.1f} ms")
@@ -384,38 +411,43 @@ def main() -> None:
     isso_results: dict[tuple[str, int], LoadResult] = {}
     isso = ensure_isso()
     if isso is not None:
-        with (
-            tempfile.TemporaryDirectory(prefix="masthead-bench-isso-") as work,
-            isso_server(isso, Path(work)) as url,
-        ):
-            seed_isso(url, "/t20", 20)
-            seed_isso(url, "/t1000", 1000)
+        with tempfile.TemporaryDirectory(prefix="masthead-bench-isso-") as work:
+            seeded = Path(work) / "seeded"
+            seeded.mkdir()
+            with isso_server(isso, seeded) as url:
+                seed_isso(url, "/t20", 20)
+                seed_isso(url, "/t1000", 1000)
+            # Each scenario gets a fresh Isso on a copy of the seeded database: its single-threaded
+            # server keeps working through a queue left by the previous run otherwise.
+            scenarios: list[tuple[tuple[str, int], str, str]] = []
             for concurrency in (1, 16, 64):
-                isso_results[("20", concurrency)] = wrk(
-                    f"{url}/?uri=/t20",
-                    concurrency=concurrency,
-                    seconds=SECONDS,
-                    label="Isso GET 20-comment thread",
+                scenarios.append((("20", concurrency), "/?uri=/t20", "Isso GET 20-comment thread"))
+                scenarios.append(
+                    (("1000", concurrency), "/?uri=/t1000", "Isso GET 1,000-comment thread")
                 )
-                isso_results[("1000", concurrency)] = wrk(
-                    f"{url}/?uri=/t1000",
-                    concurrency=concurrency,
-                    seconds=SECONDS,
-                    label="Isso GET 1,000-comment thread",
-                )
-            for concurrency in (4, 16):
-                isso_results[("post", concurrency)] = wrk_post(
-                    f"{url}/new?uri=/t20",
-                    concurrency,
-                    ISSO_POST_LUA,
-                    {"Content-Type": "application/json", "Referer": url + "/t20"},
-                    "Isso POST comment",
-                )
-
-    for result in isso_results.values():
-        print(result.line())
-    for line in lines:
-        print(line)
+            scenarios += [
+                (("post", 4), "/new?uri=/t20", "Isso POST comment"),
+                (("post", 16), "/new?uri=/t20", "Isso POST comment"),
+            ]
+            for index, (key, path, label) in enumerate(scenarios):
+                run_dir = Path(work) / f"run{index}"
+                run_dir.mkdir()
+                shutil.copy(seeded / "comments.db", run_dir / "comments.db")
+                with isso_server(isso, run_dir) as url:
+                    if key[0] == "post":
+                        result = wrk_post(
+                            f"{url}{path}",
+                            key[1],
+                            ISSO_POST_LUA,
+                            {"Content-Type": "application/json", "Referer": url + "/t20"},
+                            label,
+                        )
+                    else:
+                        result = wrk(
+                            f"{url}{path}", concurrency=key[1], seconds=SECONDS, label=label
+                        )
+                print(result.line(), flush=True)
+                isso_results[key] = result
     ratios: list[str] = []
     by_label = {(result.label[:3], result.concurrency): result for result in results}
     pairs = [

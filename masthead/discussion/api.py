@@ -23,7 +23,7 @@ from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import Comment, Thread
-from masthead.discussion.policy import cached_policy
+from masthead.discussion.policy import Policy, cached_policy, effective_policy
 from masthead.discussion.rendering import render_markdown
 from masthead.discussion.serialise import comment_item, page_payload
 
@@ -83,6 +83,34 @@ def _public_thread(thread_id: int) -> Thread:
     if thread is None or not thread.page.live or thread.page.get_view_restrictions().exists():
         raise not_found("No such discussion.")
     return thread
+
+
+READ_STATE_SECONDS = 30
+
+
+def _readable_thread(thread_id: int) -> tuple[Thread, Policy]:
+    """The fast path of reads: one light query for the thread (its version keys the cached JSON);
+    whether its page is public, and its policy, are cached for READ_STATE_SECONDS."""
+    from wagtail.models import Page
+
+    thread = (
+        Thread.objects.filter(pk=_checked_id(thread_id))
+        .only("id", "page_id", "comment_count", "is_closed", "version")
+        .first()
+    )
+    if thread is None:
+        raise not_found("No such discussion.")
+    key = f"disc:readable:{thread.page_id}"
+    state = cache.get(key)
+    if state is None:
+        page = Page.objects.filter(pk=thread.page_id).first()
+        public = page is not None and page.live and not page.get_view_restrictions().exists()
+        state = (public, effective_policy(page) if public else None)
+        cache.set(key, state, READ_STATE_SECONDS)
+    public, policy = state
+    if not public or policy is None or policy.is_hidden:
+        raise not_found("No such discussion.")
+    return thread, policy
 
 
 def _public_comment(comment_id: int) -> Comment:
@@ -281,10 +309,7 @@ def list_comments(
 ) -> Any:
     """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
     `around=<comment id>` returns enough top-level comments for that comment to be included."""
-    thread = _public_thread(thread_id)
-    policy = cached_policy(thread.page)
-    if policy.is_hidden:
-        raise not_found("No such discussion.")
+    thread, policy = _readable_thread(thread_id)
     if sort not in queries.SORTS:
         raise ApiError("invalid", "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."})
     if kind not in ("", "all", "inline"):  # inline: only comments on a passage

@@ -154,7 +154,9 @@ def cached_policy(page: Any) -> Policy:
     section and site changes show within POLICY_CACHE_SECONDS). Writes use `effective_policy`."""
     from django.core.cache import cache
 
-    key = f"disc:policy:{page.pk}:{getattr(page, 'live_revision_id', '')}:{getattr(page, 'last_published_at', '')}"
+    published = getattr(page, "last_published_at", None)
+    stamp = int(published.timestamp()) if published else 0
+    key = f"disc:policy:{page.pk}:{getattr(page, 'live_revision_id', '')}:{stamp}"
     policy = cache.get(key)
     if policy is None:
         policy = effective_policy(page)
