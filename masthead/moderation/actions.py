@@ -360,6 +360,13 @@ def one_click_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
     return links
 
 
+def alert_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
+    """Links for the moderator alert email: one-click decisions and the admin queue."""
+    links = one_click_links(comment, moderator)
+    links["queue"] = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("moderation_admin:queue")
+    return links
+
+
 def read_one_click(token: str) -> OneClickToken:
     """The token row behind a link, or ApiError: 404 for a bad signature, 410 for used or expired."""
     try:

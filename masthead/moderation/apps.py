@@ -18,6 +18,10 @@ class ModerationConfig(AppConfig):
 
         for check in checks.ALL_CHECKS:
             register_check(check)
+        from masthead.moderation.actions import alert_links
+        from masthead.notifications.hooks import register_moderation_links
+
+        register_moderation_links(alert_links)
         signals.comment_approved.connect(
             receivers.on_comment_approved, dispatch_uid="moderation.approved"
         )

@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
-from masthead.notifications import emails
+from masthead.notifications import emails, hooks
 from masthead.notifications.conf import seconds, setting
 from masthead.notifications.models import (
     EmailAddress,
@@ -201,11 +201,16 @@ def _still_relevant(row: Notification, comment: Any) -> bool:
 def _build(address: EmailAddress, rows: list[Notification], cache: _Cache, msgid: str) -> Any:
     first = cache.comments[rows[0].comment_id]
     if rows[0].reason == NotificationReason.MODERATION:
-        items = [
-            emails.comment_item(c, c.thread.page, False)
-            for c in (cache.comments[row.comment_id] for row in rows)
-        ]
-        return emails.moderation_email(address, items, msgid)
+        items = []
+        queue_url = ""
+        for comment in (cache.comments[row.comment_id] for row in rows):
+            item = emails.comment_item(comment, comment.thread.page, False)
+            links = hooks.moderation_links(comment, address.user)
+            item.approve_url = str(links.get("approve", ""))
+            item.remove_url = str(links.get("remove", ""))
+            queue_url = str(links.get("queue", queue_url))
+            items.append(item)
+        return emails.moderation_email(address, items, msgid, queue_url)
     items = [
         emails.comment_item(
             cache.comments[row.comment_id],

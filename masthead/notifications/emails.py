@@ -59,6 +59,8 @@ class Item:
     url: str
     is_reply: bool
     created_at: Any
+    approve_url: str = ""
+    remove_url: str = ""
 
 
 def comment_item(comment: Any, page: Any, is_reply: bool) -> Item:
@@ -182,12 +184,13 @@ def prepare_comments_email(page: Any, thread_id: int, items: list[Item]) -> Prep
 
 
 def moderation_email(
-    address: EmailAddress, items: list[Item], msgid: str
+    address: EmailAddress, items: list[Item], msgid: str, queue_url: str = ""
 ) -> EmailMultiAlternatives:
     count = len(items)
     subject = f"{count} comment{'s' if count != 1 else ''} waiting for moderation"
     links = unsubscribe_links(address, None)
-    context = {"items": items, "queue_url": absolute("/admin/"), **links}
+    queue_url = queue_url or absolute("/admin/")
+    context = {"items": items, "queue_url": queue_url, **links}
     headers = list_unsubscribe_headers(links["unsubscribe_all_url"], msgid)
     return _message(address.email, subject, "moderation", context, headers)
 

@@ -143,11 +143,14 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     INSTALLED_APPS.append("django_rq")
 else:
+    # Without Redis, a cache in the data directory is shared by every process of `masthead run`
+    # (web workers, task worker, clock), so a publish or a new comment invalidates cached pages
+    # everywhere and rate limits count across workers.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "masthead",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -161,6 +161,35 @@ def test_only_approved_comments_notify_and_moderators_hear_of_the_queue(
     assert f"#comment-{held.pk}" in bodies(notification)[0]
 
 
+def test_moderator_alert_carries_one_click_decisions_that_act_once(
+    a_thread: Any, smtp: SmtpSink, a_staff_user: Any, client: Any
+) -> None:
+    import re
+    from urllib.parse import urlsplit
+
+    def hold(submission: Any) -> Verdict:
+        return Verdict("pending", "test_hold", "held by the test")
+
+    register_check(hold)
+    try:
+        held = post(a_thread, "Please look at this one.", name="Held", email="held@example.org")
+    finally:
+        unregister_check(hold)
+    [alert] = smtp.to("editor@example.com")
+    text = bodies(alert)[0]
+    approve = re.search(r"Approve: (\S+)", text)
+    assert approve is not None, text
+    assert "/admin/moderation/" in text
+    path = urlsplit(approve.group(1)).path
+    assert client.get(path).status_code == 200
+    held.refresh_from_db()
+    assert held.status == "pending", "opening the link (as a mail scanner would) decides nothing"
+    assert client.post(path).status_code == 200
+    held.refresh_from_db()
+    assert held.status == "approved"
+    assert client.post(path).status_code == 410, "a one-click link works once"
+
+
 def test_hostile_names_and_bodies_are_inert_in_both_parts(a_thread: Any, smtp: SmtpSink) -> None:
     from tests.conftest import hostile_strings
 
