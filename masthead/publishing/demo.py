@@ -110,6 +110,7 @@ def load_demo_content() -> bool:
         )
         authors[person["slug"]] = Author.objects.create(photo=photo, **person)
     now = timezone.now()
+    video_article: ArticlePage | None = None
     # Oldest first, so the page tree's order matches publication order.
     for data in sorted(ARTICLES, key=lambda article: -article["hours_ago"]):
         picture = _image(
@@ -140,4 +141,21 @@ def load_demo_content() -> bool:
         )
         # Indexed now, so the demo is searchable before the task worker gets to its queue.
         insert_or_update_object(article)
+        if block_types(body) & {"video"}:
+            video_article = article
+    _load_other_demos(video_article)
     return True
+
+
+def block_types(body: list[Any]) -> set[str]:
+    return {block[0] for block in body if isinstance(block, tuple)}
+
+
+def _load_other_demos(discussed_article: ArticlePage | None) -> None:
+    """The other apps' demo data: an active campaign, and a conversation under the video article."""
+    from masthead.discussion.demo import load_demo_discussion
+    from masthead.funding.demo import load_demo_campaign
+
+    load_demo_campaign()
+    if discussed_article is not None:
+        load_demo_discussion(discussed_article)
