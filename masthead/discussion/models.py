@@ -130,6 +130,8 @@ class Comment(models.Model):
                 condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
             ),
             models.Index(fields=["guest_key", "created_at"], name="comment_guest_time"),
+            # Pinned comments of a thread are few: found through this index, never by a scan.
+            models.Index(fields=["thread", "is_pinned"], name="comment_thread_pinned"),
         ]
 
     def __str__(self) -> str:

@@ -143,20 +143,61 @@ def _after(sort: str, position: dict[str, Any]) -> Q:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def _roots(thread: Thread, sort: str, pinned: bool, kind: str = "") -> QuerySet[Comment]:
+def _roots(
+    thread: Thread, sort: str, pinned: bool, kind: str = "", status: str | None = None
+) -> QuerySet[Comment]:
     ordering = [f"-{name}" if descending else name for name, descending in _order(sort)]
+    statuses = {"status": status} if status else {"status__in": VISIBLE}
     return (
         Comment.objects.filter(
             thread=thread,
             parent__isnull=True,
-            status__in=VISIBLE,
             is_pinned=pinned,
+            **statuses,
             **({"target__isnull": False} if kind == "inline" else {}),  # inline feedback only
         )
         .select_related("user")
         .only(*COMMENT_FIELDS)
         .order_by(*ordering)
     )
+
+
+def _sort_key(sort: str, comment: Comment) -> tuple[float, ...]:
+    stamp = comment.created_at.timestamp()
+    if sort == "oldest":
+        return (stamp, comment.pk)
+    if sort == "votes":
+        return (-comment.score, -stamp, -comment.pk)
+    return (-stamp, -comment.pk)
+
+
+def _phase(
+    thread: Thread,
+    sort: str,
+    pinned: bool,
+    kind: str,
+    position: dict[str, Any] | None,
+    want: int | None,
+) -> list[Comment]:
+    """Roots of one phase (pinned or not) after `position`: one ordered index scan per status
+    (equality on status keeps each scan in index order, so a page costs the same in any thread size)."""
+    rows: list[Comment] = []
+    pinned_ids: list[int] = []
+    if pinned:
+        pinned_ids = list(
+            Comment.objects.filter(thread=thread, is_pinned=True).values_list("id", flat=True)
+        )
+        if not pinned_ids:
+            return rows
+    for status in VISIBLE:
+        rows_of_status = _roots(thread, sort, pinned, kind, status)
+        if pinned:
+            rows_of_status = rows_of_status.filter(pk__in=pinned_ids)
+        if position is not None:
+            rows_of_status = rows_of_status.filter(_after(sort, position))
+        rows.extend(rows_of_status if want is None else rows_of_status[:want])
+    rows.sort(key=lambda comment: _sort_key(sort, comment))
+    return rows if want is None else rows[:want]
 
 
 def root_page(
@@ -173,15 +214,12 @@ def root_page(
     want = None if limit is None else limit + 1
     found: list[Comment] = []
     if position is None or position["p"]:
-        pinned = _roots(thread, sort, True, kind)
-        if position is not None:
-            pinned = pinned.filter(_after(sort, position))
-        found.extend(pinned if want is None else pinned[:want])
+        found.extend(_phase(thread, sort, True, kind, position, want))
     if want is None or len(found) < want:
-        rest = _roots(thread, sort, False, kind)
-        if position is not None and not position["p"]:
-            rest = rest.filter(_after(sort, position))
-        found.extend(rest if want is None else rest[: want - len(found)])
+        after = position if position is not None and not position["p"] else None
+        found.extend(
+            _phase(thread, sort, False, kind, after, None if want is None else want - len(found))
+        )
     if limit is not None and len(found) > limit:
         found = found[:limit]
         return found, encode_cursor(sort, found[-1])
