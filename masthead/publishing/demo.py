@@ -141,14 +141,10 @@ def load_demo_content() -> bool:
         )
         # Indexed now, so the demo is searchable before the task worker gets to its queue.
         insert_or_update_object(article)
-        if block_types(body) & {"video"}:
+        if "VIDEO" in data["body"]:
             video_article = article
     _load_other_demos(video_article)
     return True
-
-
-def block_types(body: list[Any]) -> set[str]:
-    return {block[0] for block in body if isinstance(block, tuple)}
 
 
 def _load_other_demos(discussed_article: ArticlePage | None) -> None:

@@ -11,9 +11,12 @@ from masthead.publishing.models import ArticlePage
 
 
 @pytest.mark.django_db
-def test_demo_video_article_shows_support_block_and_a_conversation(client: Any) -> None:
-    load_demo_content()
-    article = next(page for page in ArticlePage.objects.live() if page.has_video)
+def test_demo_video_article_shows_support_block_and_a_conversation(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo_content()
+    article = ArticlePage.objects.live().get(title__startswith="In Video: The river")
     html = client.get(article.url).content.decode()
     assert 'role="progressbar"' in html
     assert "Keep independent reporting free to read" in html
