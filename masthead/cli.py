@@ -44,7 +44,7 @@ def demo() -> int:
     return 0
 
 
-def _prepare(load_demo: bool) -> None:
+def _prepare(load_demo: bool, address: str = "http://127.0.0.1:8000") -> None:
     """Migrate, collect static files, load demo content and create the first admin on the first run."""
     from django.conf import settings
     from django.core.management import call_command
@@ -59,7 +59,7 @@ def _prepare(load_demo: bool) -> None:
         print("Loaded demo content (first run).")
     username, password = ensure_first_admin()
     if password:
-        print("\n  Admin login (shown once): http://127.0.0.1:8000/admin/")
+        print(f"\n  Admin login (shown once): {address}/admin/")
         print(f"    username: {username}\n    password: {password}")
         print("  Change it later with: masthead manage changepassword admin\n")
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
@@ -83,7 +83,7 @@ def _background_processes() -> list[subprocess.Popen[bytes]]:
 
 def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) -> int:
     _setup()
-    _prepare(load_demo)
+    _prepare(load_demo, f"http://{host}:{port}")
     import uvicorn
 
     children = _background_processes() if with_worker else []
