@@ -33,6 +33,9 @@ def a_home(db: Any) -> Any:
     from masthead.publishing.actions import ensure_home_page
 
     if Page.get_first_root_node() is None:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()  # ids changed when the flush re-created content types
         Locale.objects.get_or_create(language_code="en")
         Page.add_root(instance=Page(title="Root", slug="root"))
     return ensure_home_page()
