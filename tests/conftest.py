@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import browser, page, screenshot_dir  # noqa: F401 - one browser per test process
+
 BAD_INPUTS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "bad-inputs"
 if (
     not BAD_INPUTS.exists()
@@ -85,6 +87,39 @@ def redis_url() -> str:
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migration_data(django_db_setup: Any, django_db_blocker: Any) -> str:
+    """The rows migrations made (Wagtail's root page, locale, site; groups; content types), as
+    serialized when the test database was created."""
+    from django.db import connection
+
+    return str(getattr(connection, "_test_serialized_contents", "") or "")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_present(request: Any) -> None:
+    """Put back the rows migrations made when a flush by an earlier transactional test removed them
+    and Django's own serialized rollback did not restore them (a test replaced the connection)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.db import connection
+    from wagtail.models import Page
+
+    if Page.objects.filter(depth=1).exists():
+        return
+    data = request.getfixturevalue("migration_data")
+    if data:
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
+
+        # Start from empty tables so the snapshot's ids (content types above all) come back as they were.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(data)
+        ContentType.objects.clear_cache()
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

@@ -57,6 +57,10 @@ def _reader(name: str, number: int) -> tuple[Actor, str]:
     return actor, email
 
 
+def number_of(name: str) -> int:
+    return 1 + sum(ord(char) for char in name) % 200
+
+
 def load_demo_discussion(article: Any) -> int:
     """Post the demo conversation under `article`; return how many comments were posted."""
     thread = thread_for_page(article)
@@ -81,7 +85,7 @@ def load_demo_discussion(article: Any) -> int:
         )
         posted.append(comment)
         for voter in range(upvotes):
-            ip = f"198.51.100.{voter + 1}"
+            ip = f"198.51.{100 + voter}.{number_of(name)}"
             voter_actor = Actor(
                 guest_key=f"demo-voter-{voter}", ip=ip, ip_hash=hash_ip(ip), user_agent="demo"
             )

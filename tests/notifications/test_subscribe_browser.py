@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import browser, page  # noqa: F401 - the browser fixtures
 from tests.notifications.conftest import SmtpSink
 
 pytestmark = [
@@ -18,7 +17,7 @@ pytestmark = [
 
 def test_the_form_under_the_discussion_sends_a_confirmation(
     live_server: Any,
-    page: Any,  # noqa: F811
+    page: Any,
     a_thread: Any,
     smtp: SmtpSink,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's chromium against pytest-django's live server."""
+"""Browser fixtures (shared by every test that drives a browser): Playwright driving Debian's chromium against pytest-django's live server."""
 
 from __future__ import annotations
 
