@@ -13,7 +13,9 @@ def main(argv: list[str]) -> int:
     names = argv or sorted(path.stem for path in Path(__file__).parent.glob("bench_*.py"))
     print(f"Machine: {machine_line()}\n")
     for name in names:
-        module = importlib.import_module(f"bench.{name if name.startswith('bench_') else 'bench_' + name}")
+        module = importlib.import_module(
+            f"bench.{name if name.startswith('bench_') else 'bench_' + name}"
+        )
         print(f"== {module.__name__} ==")
         module.main()
         print()

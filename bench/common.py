@@ -29,9 +29,18 @@ def free_port() -> int:
 
 def manage(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run `masthead manage ...` against a data directory and return its output."""
-    full_env = {**os.environ, "MASTHEAD_DATA_DIR": str(data_dir), "MASTHEAD_RATELIMIT_ENABLED": "0", **(env or {})}
+    full_env = {
+        **os.environ,
+        "MASTHEAD_DATA_DIR": str(data_dir),
+        "MASTHEAD_RATELIMIT_ENABLED": "0",
+        **(env or {}),
+    }
     result = subprocess.run(
-        [PYTHON, "-m", "masthead.cli", "manage", *args], env=full_env, capture_output=True, text=True, check=True
+        [PYTHON, "-m", "masthead.cli", "manage", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout
 
@@ -64,7 +73,9 @@ def process_tree_rss_mb(pid: int) -> float:
     total_kb = 0
     pids = [pid]
     with contextlib.suppress(FileNotFoundError):
-        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
         pids += [int(child) for child in children]
     for one in pids:
         with contextlib.suppress(FileNotFoundError, ProcessLookupError):
@@ -75,12 +86,30 @@ def process_tree_rss_mb(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def masthead_server(data_dir: Path, *, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
+def masthead_server(
+    data_dir: Path, *, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """`masthead run` on a free port with the demo and rate limits off; waits until it answers."""
     port = free_port()
-    full_env = {**os.environ, "MASTHEAD_DATA_DIR": str(data_dir), "MASTHEAD_RATELIMIT_ENABLED": "0", **(env or {})}
+    full_env = {
+        **os.environ,
+        "MASTHEAD_DATA_DIR": str(data_dir),
+        "MASTHEAD_RATELIMIT_ENABLED": "0",
+        **(env or {}),
+    }
     process = subprocess.Popen(
-        [PYTHON, "-m", "masthead.cli", "run", "--port", str(port), "--workers", str(workers), "--no-demo", "--no-worker"],
+        [
+            PYTHON,
+            "-m",
+            "masthead.cli",
+            "run",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-demo",
+            "--no-worker",
+        ],
         env=full_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -129,7 +158,9 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, concurrency: int, seconds: int = 10, label: str = "", threads: int = 2) -> LoadResult:
+def wrk(
+    url: str, *, concurrency: int, seconds: int = 10, label: str = "", threads: int = 2
+) -> LoadResult:
     """Run wrk (Debian's package) with latency percentiles and parse its report."""
     threads = max(1, min(threads, concurrency))
     output = subprocess.run(
@@ -145,7 +176,9 @@ def wrk(url: str, *, concurrency: int, seconds: int = 10, label: str = "", threa
         match = re.match(r"([\d.]+)(us|ms|s)", text)
         return _ms(match.group(1), match.group(2)) if match else float("nan")  # type: ignore[union-attr]
 
-    errors_match = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors_match = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     errors = sum(int(x) for x in errors_match.groups()) if errors_match else 0
     non_2xx_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return LoadResult(

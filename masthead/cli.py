@@ -74,7 +74,13 @@ def _background_processes() -> list[subprocess.Popen[bytes]]:
     python = sys.executable
     worker_cmd = [python, "-m", "masthead.cli", "manage"]
     if settings.REDIS_URL:
-        worker_cmd += ["rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+        worker_cmd += [
+            "rqworker",
+            "default",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--with-scheduler",
+        ]
     else:
         worker_cmd += ["db_worker", "--queue-name", "*", "--interval", "0.5"]
     clock_cmd = [python, "-m", "masthead.cli", "manage", "masthead_clock"]

@@ -28,10 +28,26 @@ def hostile_strings(name: str) -> list[str]:
     return lines
 
 
+def ensure_wagtail_root() -> None:
+    """Transactional tests (browser, live server) flush every table when they end, which also drops
+    the rows migrations made: Wagtail's root page, root collection and locale. Put them back for the next test."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page
+
+    if Page.objects.filter(depth=1).exists():
+        return
+    ContentType.objects.clear_cache()  # the flush re-created content types with new ids
+    Locale.objects.get_or_create(language_code="en")
+    Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def a_home(db: Any) -> Any:
     from masthead.publishing.actions import ensure_home_page
 
+    ensure_wagtail_root()
     return ensure_home_page()
 
 
@@ -87,53 +103,3 @@ def redis_url() -> str:
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
     return url
-
-
-@pytest.fixture(scope="session", autouse=True)
-def migration_data(django_db_setup: Any, django_db_blocker: Any) -> str:
-    """The rows migrations made (Wagtail's root page, locale, site; groups; content types), as
-    serialized when the test database was created."""
-    from django.db import connection
-
-    return str(getattr(connection, "_test_serialized_contents", "") or "")
-
-
-@pytest.fixture(autouse=True)
-def _migration_data_present(request: Any) -> None:
-    """Put back the rows migrations made when a flush by an earlier transactional test removed them
-    and Django's own serialized rollback did not restore them (a test replaced the connection)."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("_django_db_helper")
-    from django.db import connection
-    from wagtail.models import Page
-
-    if Page.objects.filter(depth=1).exists():
-        return
-    data = request.getfixturevalue("migration_data")
-    if data:
-        from django.contrib.contenttypes.models import ContentType
-        from django.core.management import call_command
-
-        # Start from empty tables so the snapshot's ids (content types above all) come back as they were.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(data)
-        ContentType.objects.clear_cache()
-
-
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Transactional tests (browser, live server) flush every table when they end, which also drops
-    the rows that migrations create (Wagtail's root page and locale, the Moderators group). Serialized
-    rollback reloads those rows at the start of each transactional test, so test order never matters."""
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        marker = item.get_closest_marker("django_db")
-        transactional = "transactional_db" in fixtures or "live_server" in fixtures
-        if marker is not None and marker.kwargs.get("transaction"):
-            transactional = True
-        if not transactional or (marker is not None and marker.kwargs.get("serialized_rollback")):
-            continue
-        kwargs = dict(marker.kwargs) if marker is not None else {}
-        kwargs.update(transaction=True, serialized_rollback=True)
-        item.add_marker(pytest.mark.django_db(**kwargs), append=False)

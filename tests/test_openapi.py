@@ -30,5 +30,9 @@ def test_openapi_document_matches_the_committed_snapshot() -> None:
     expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     actual = current_schema()
     changed_paths = sorted(set(expected["paths"]) ^ set(actual["paths"]))
-    assert not changed_paths, f"API paths changed: {changed_paths}; run `make openapi-snapshot` if intended"
-    assert actual == expected, "The API schema changed; run `make openapi-snapshot` if intended and commit it"
+    assert not changed_paths, (
+        f"API paths changed: {changed_paths}; run `make openapi-snapshot` if intended"
+    )
+    assert actual == expected, (
+        "The API schema changed; run `make openapi-snapshot` if intended and commit it"
+    )

@@ -27,7 +27,9 @@ def _version_key(namespace: str, key: object = "") -> str:
     return f"v:{namespace}:{key}"
 
 
-def register_dependency(source: Callable[[Any], Iterable[Dependency]]) -> Callable[[Any], Iterable[Dependency]]:
+def register_dependency(
+    source: Callable[[Any], Iterable[Dependency]],
+) -> Callable[[Any], Iterable[Dependency]]:
     """Declare more version counters a page's cached HTML depends on (call once, at app ready time)."""
     if source not in _DEPENDENCY_SOURCES:
         _DEPENDENCY_SOURCES.append(source)

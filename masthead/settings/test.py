@@ -28,4 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # Concurrent suites on one server (several checkouts, xdist workers) each get their own test database.
-    DATABASES["default"]["TEST"] = {"NAME": "test_masthead" + os.environ.get("MASTHEAD_TEST_DB_SUFFIX", "")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": "test_masthead" + os.environ.get("MASTHEAD_TEST_DB_SUFFIX", "")
+    }

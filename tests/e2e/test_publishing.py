@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_reader_follows_home_page_link_to_the_video_article(
-    live_server: Any, page: Any, screenshot_dir: Path, transactional_db: Any
+    live_server: Any, page: Any, screenshot_dir: Path, transactional_db: Any, a_home: Any
 ) -> None:
     assert load_demo_content()
     page.goto(live_server.url + "/")
