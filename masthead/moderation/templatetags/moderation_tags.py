@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import nh3
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-register = template.Library()
+from masthead.discussion.rendering import sanitise
 
-_TAGS = {
-    "p",
-    "br",
-    "em",
-    "strong",
-    "a",
-    "blockquote",
-    "code",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "del",
-    "span",
-}
+register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
@@ -48,14 +33,7 @@ def moderation_tools(context: dict[str, Any], thread: Any) -> str:
 
 @register.filter
 def moderation_safe_html(html: str) -> SafeString:
-    """Comment HTML sanitised once more before staff see it: the stored HTML is already clean, but
-    moderation screens are where staff read hostile text, so they do not trust it."""
-    cleaned = nh3.clean(
-        html or "",
-        tags=_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow ugc noopener noreferrer",
-        strip_comments=True,
-    )
+    """Comment HTML sanitised once more (the allow-list used at write time) before staff see it: the
+    stored HTML is already clean, but moderation screens are where staff read hostile text."""
+    cleaned = sanitise(html or "")
     return mark_safe(cleaned)
