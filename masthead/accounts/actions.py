@@ -4,38 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 
+from masthead.accounts.tasks import send_existing_account_notice, send_verification_email
 from masthead.core import audit
-from masthead.core.on_commit import call_on_commit
+from masthead.core.on_commit import enqueue_on_commit
 
 
-def send_verification_now(user: Any, base_url: str) -> None:
-    """Send the verification email at once (called on commit)."""
-    from masthead.accounts.tokens import verification_token
+def sign_up(display_name: str, email: str, password: str, base_url: str) -> Any | None:
+    """Create a reader account (email unverified) and email the verification link on commit.
 
-    link = base_url.rstrip("/") + reverse("accounts:verify", args=[verification_token(user)])
-    send_mail(
-        f"Confirm your email for {settings.SITE_NAME}",
-        f"Hello {user.public_name},\n\nPlease confirm your email address by opening this link "
-        f"(valid for three days):\n\n{link}\n\nIf you did not sign up, ignore this message.\n",
-        None,
-        [user.email],
-    )
-
-
-def sign_up(display_name: str, email: str, password: str, base_url: str) -> Any:
-    """Create a reader account (email unverified) and send the verification email on commit."""
+    When the address already has an account nothing is created (None is returned) and its owner is
+    told instead, so the page a visitor sees never reveals whether an address is registered.
+    """
+    user_model = get_user_model()
     with transaction.atomic():
-        user = get_user_model().objects.create_user(
+        existing = user_model.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            enqueue_on_commit(send_existing_account_notice, existing.pk, base_url)
+            return None
+        user = user_model.objects.create_user(
             username=email[:150], email=email, password=password, display_name=display_name
         )
         audit.record(user, "account.sign_up", user)
-        call_on_commit(send_verification_now, user, base_url)
+        enqueue_on_commit(send_verification_email, user.pk, base_url)
     return user
 
 

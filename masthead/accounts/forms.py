@@ -27,10 +27,7 @@ class SignUpForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         local, _, domain = email.rpartition("@")
-        email = f"{local}@{domain.lower()}"
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email exists; please sign in.")
-        return email
+        return f"{local}@{domain.lower()}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

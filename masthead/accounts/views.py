@@ -69,19 +69,21 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         if refused is not None:
             return refused
         if form.is_valid():
-            user = actions.sign_up(
+            actions.sign_up(
                 form.cleaned_data["display_name"],
                 form.cleaned_data["email"],
                 form.cleaned_data["password"],
                 request.build_absolute_uri("/"),
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The same answer whether or not the address already had an account (no enumeration);
+            # a new account signs in once its email is confirmed.
             return render(
                 request,
                 "accounts/message.html",
                 {
                     "title": "Check your email",
-                    "message": f"We sent a confirmation link to {user.email}. You can comment already.",
+                    "message": f"We sent a message to {form.cleaned_data['email']}. "
+                    "Open the link in it to finish, then sign in to comment under your profile.",
                     "next": safe_next(request),
                 },
             )
@@ -142,6 +144,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "POST":
         actions.verify_email(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return render(
             request,
             "accounts/message.html",
