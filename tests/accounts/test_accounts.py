@@ -72,7 +72,10 @@ def test_sign_up_with_a_taken_address_looks_the_same_and_tells_the_owner(
     with django_capture_on_commit_callbacks(execute=True):
         second = sign_up(visitor, email="New@Example.com")
     assert second.status_code == first.status_code == 200
-    assert second.content.decode() == first.content.decode(), "the page reveals nothing"
+    # Apart from echoing the address as typed, the page is the same: it reveals nothing.
+    assert second.content.decode().replace(
+        "New@example.com", "ADDRESS"
+    ) == first.content.decode().replace("new@example.com", "ADDRESS")
     assert "_auth_user_id" not in visitor.session
     assert get_user_model().objects.count() == 1
     (notice,) = mail.outbox
