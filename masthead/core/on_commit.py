@@ -12,6 +12,3 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Enqueue `task` with these arguments after the current transaction commits (now, outside one)."""
     transaction.on_commit(partial(task.enqueue, *args, **kwargs), robust=True)
 
-
-def call_on_commit(func: Any, *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
