@@ -10,6 +10,7 @@ responses of pages without view restrictions that set no cookie.
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +66,8 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 def _route_key(path: str) -> str:
-    return f"pageroute:{path}"
+    # Paths are the visitor's input: hashed, so a long or odd path still makes a valid cache key.
+    return "pageroute:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
 
 
 def forget_route_now(path: str | None) -> None:

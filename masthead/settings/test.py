@@ -31,3 +31,6 @@ else:
     DATABASES["default"]["TEST"] = {
         "NAME": "test_masthead" + os.environ.get("MASTHEAD_TEST_DB_SUFFIX", "")
     }
+
+# WhiteNoise warns about a missing static root; tests serve static files through the finders.
+os.makedirs(os.path.join(os.environ["MASTHEAD_DATA_DIR"], "static"), exist_ok=True)

@@ -12,7 +12,7 @@ from tests.discussion.conftest import comment_input, guest_actor
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 NAMES = ["Layla Hassan", "Omar K.", "Sam Ortiz", "Mina", "Jonas Berg", "Priya N."]

@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_send_does_not_send_twice(a_thread: Any, smtp: SmtpS
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes connections
+@pytest.mark.django_db(transaction=True)  # the worker closes connections
 def test_outbox_survives_a_crash_between_commit_and_send(a_thread: Any, smtp: SmtpSink) -> None:
     """The comment and its outbox rows commit together; with no worker running, nothing is lost:
     the database worker started later sends each notification once."""

@@ -45,7 +45,7 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_killed_worker_then_restart_sends_each_notification_at_most_once(a_thread: Any) -> None:
     sink = SmtpSink(free_port(), handler=SlowHandler())
     sink.start()
