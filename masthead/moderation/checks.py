@@ -118,6 +118,14 @@ def check_words(submission: Submission) -> Verdict | None:
     match = rules.match_words(text)
     if match is None:
         return None
+    if match.kind == "timeout":
+        # Fail safe: a rule that could not finish neither lets the comment through nor refuses it.
+        return Verdict(
+            status="pending",
+            rule="rule_timeout",
+            reason=f"Rule timed out: word rule #{match.rule_id} ({match.pattern}) ran out of time",
+            public_message="Your comment will appear once a moderator has reviewed it.",
+        )
     if match.kind == "banned":
         return Verdict(
             status="rejected",

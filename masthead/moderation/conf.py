@@ -17,6 +17,8 @@
 | QUEUE_PAGE_SIZE | 50 | rows per page in the admin queue |
 | TRAIN_DEBOUNCE_SECONDS | 300 | at most one classifier training per window after decisions |
 | CLASSIFIER_SEED | True | train on the bundled labelled set too, so a new site has a model on day one |
+| REGEX_TIMEOUT | 0.05 | seconds one regular-expression word rule may run on one text before it counts as timed out |
+| REGEX_BUDGET | 0.25 | seconds all regular-expression word rules together may run on one comment |
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "QUEUE_PAGE_SIZE": 50,
     "TRAIN_DEBOUNCE_SECONDS": 300,
     "CLASSIFIER_SEED": True,
+    "REGEX_TIMEOUT": 0.05,
+    "REGEX_BUDGET": 0.25,
 }
 
 

@@ -6,8 +6,6 @@ Comments themselves belong to discussion; moderation changes their status only t
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,12 +44,12 @@ class WordRule(models.Model):
         return f"{self.get_kind_display().split(':')[0]}: {self.pattern}"
 
     def clean(self) -> None:
-        from masthead.moderation.rules import compile_word
+        from masthead.moderation.rules import pattern_problem
 
-        try:
-            compile_word(self.pattern, self.is_regex)
-        except re.error as exc:
-            raise ValidationError({"pattern": f"Not a valid regular expression: {exc}"}) from exc
+        if self.is_regex:
+            problem = pattern_problem(self.pattern)
+            if problem:
+                raise ValidationError({"pattern": problem})
 
 
 class DomainRuleKind(models.TextChoices):

@@ -2,28 +2,44 @@
 
 Editing a word, domain or ban bumps a version in the shared cache, so every worker reloads on its next
 check; a check costs one cache read, not a query per list.
+
+Moderators' regular expressions run on the `regex` package with a time limit per rule (REGEX_TIMEOUT)
+and per comment (REGEX_BUDGET): a catastrophic pattern such as `(a+)+$` on hostile text stops there,
+counts as not matching, and the comment waits for a moderator instead ("rule timed out").
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
 from django.core.cache import cache
 from django.utils import timezone
 
+from masthead.moderation.conf import setting
 from masthead.moderation.links import Link, domain_matches
 from masthead.moderation.normalise import fold
 
 VERSION_KEY = "moderation:rules:version"
+# When a pattern is saved it is tried on long hostile runs; a sound pattern takes microseconds there,
+# a catastrophic one grows (at least) polynomially and runs out of time.
+PROBE_LENGTH = 2000
+PROBE_TIMEOUT = 0.2
+logger = logging.getLogger("masthead.moderation")
+
+# Errors of a bad pattern from either engine (plain words compile with `re`, patterns with `regex`).
+PatternError = (re.error, regex.error)
 
 
 @dataclass(frozen=True)
 class WordMatch:
-    kind: str  # banned | suspect
+    kind: str  # banned | suspect | timeout (a regular expression ran out of time)
     pattern: str
     rule_id: int
 
@@ -42,22 +58,44 @@ class CompiledBan:
 @dataclass
 class RuleSet:
     version: str
-    words: list[tuple[str, re.Pattern[str], bool, str, int]] = field(default_factory=list)
+    words: list[tuple[str, Any, bool, str, int]] = field(default_factory=list)
     allow_domains: list[str] = field(default_factory=list)
     block_domains: list[str] = field(default_factory=list)
     suspect_domains: list[str] = field(default_factory=list)
     bans: list[CompiledBan] = field(default_factory=list)
 
     def match_words(self, text: str) -> WordMatch | None:
-        """The strictest word rule the text breaks: banned before suspect."""
+        """The strictest word rule the text breaks: banned, then suspect, then a timed-out rule.
+
+        A regular expression that runs out of time (its own REGEX_TIMEOUT, or what is left of the
+        comment's REGEX_BUDGET) does not match; the caller holds the comment for a moderator.
+        """
         folded = "\n".join(fold(part) for part in text.split("\n\u2063"))
         suspect: WordMatch | None = None
+        timed_out: WordMatch | None = None
+        deadline = time.monotonic() + float(setting("REGEX_BUDGET"))
+        per_rule = float(setting("REGEX_TIMEOUT"))
         for kind, compiled, is_regex, pattern, rule_id in self.words:
-            if compiled.search(folded) or (is_regex and compiled.search(text)):
+            if is_regex:
+                try:
+                    hit = _search_in_time(compiled, folded, per_rule, deadline) or _search_in_time(
+                        compiled, text, per_rule, deadline
+                    )
+                except TimeoutError:
+                    logger.warning(
+                        "Word rule #%s timed out on a comment of %d characters; the comment is held",
+                        rule_id,
+                        len(text),
+                    )
+                    timed_out = timed_out or WordMatch("timeout", pattern, rule_id)
+                    continue
+            else:
+                hit = compiled.search(folded) is not None
+            if hit:
                 if kind == "banned":
                     return WordMatch(kind, pattern, rule_id)
                 suspect = suspect or WordMatch(kind, pattern, rule_id)
-        return suspect
+        return suspect or timed_out
 
     def domain_kind(self, link: Link) -> str | None:
         if any(domain_matches(link, domain) for domain in self.allow_domains):
@@ -100,11 +138,51 @@ class RuleSet:
         return found
 
 
-def compile_word(pattern: str, is_regex: bool) -> re.Pattern[str]:
+def _search_in_time(compiled: Any, text: str, per_rule: float, deadline: float) -> bool:
+    """Search with the smaller of the rule's limit and what is left of the comment's budget."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("the comment's regular-expression budget is spent")
+    return compiled.search(text, timeout=min(per_rule, remaining)) is not None
+
+
+def compile_word(pattern: str, is_regex: bool) -> Any:
+    """A compiled rule: `regex` (searched with a timeout) for regular expressions, `re` for words.
+
+    Plain words are escaped literals joined by `[\\W_]*`, which cannot backtrack catastrophically.
+    """
     if is_regex:
-        return re.compile(pattern, re.IGNORECASE)
+        return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     folded = re.escape(fold(pattern)).replace(r"\ ", r"[\W_]*")
     return re.compile(rf"(?<!\w){folded}(?!\w)")
+
+
+def probe_texts(pattern: str) -> list[str]:
+    """Hostile inputs for a pattern: long runs of the characters it mentions, then one that fails.
+
+    Nested repetition such as `(a+)+$` or `(\\w+\\s?)+$` backtracks exponentially on exactly these.
+    """
+    characters = [char for char in dict.fromkeys(pattern.lower()) if char.isalnum()][:6]
+    return [char * PROBE_LENGTH + "\u0001" for char in [*characters, "a", "1", " ", "."]]
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a regular-expression rule cannot be saved, or "" when it can (used by the admin form)."""
+    try:
+        compiled = compile_word(pattern, True)
+    except PatternError as exc:
+        return f"Not a valid regular expression: {exc}"
+    try:
+        if compiled.search("", timeout=PROBE_TIMEOUT) is not None:
+            return "This pattern matches empty text, so it would catch every comment."
+        for text in probe_texts(pattern):
+            compiled.search(text, timeout=PROBE_TIMEOUT)
+    except TimeoutError:
+        return (
+            "This pattern takes too long on some text (nested repetition such as (a+)+ backtracks "
+            "without end). Simplify it, e.g. (a+)+ → a+."
+        )
+    return ""
 
 
 _local = threading.local()
@@ -134,7 +212,7 @@ def load_rules(version: str) -> RuleSet:
     for rule in WordRule.objects.filter(is_enabled=True).order_by("kind", "id"):
         try:
             compiled = compile_word(rule.pattern, rule.is_regex)
-        except re.error:
+        except PatternError:
             continue  # refused by the form's validation; an old bad row must not break posting
         rules.words.append((rule.kind, compiled, rule.is_regex, rule.pattern, rule.pk))
     for domain in DomainRule.objects.all():

@@ -32,6 +32,7 @@ RULE_LABELS = {
     "shadow_ban": "Shadow-banned author",
     "banned_word": "Banned word",
     "suspect_word": "Suspect word",
+    "rule_timeout": "Rule timed out",
     "blocked_domain": "Blocked domain",
     "suspect_domain": "Suspect domain",
     "lookalike_domain": "Look-alike domain",
