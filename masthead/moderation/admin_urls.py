@@ -12,4 +12,6 @@ urlpatterns = [
     path("queue/<slug:tab>/", views.queue_view, name="queue_tab"),
     path("act/", views.act_view, name="act"),
     path("audit/", views.audit_view, name="audit"),
+    path("tokens/", views.tokens_view, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -1,35 +1,74 @@
 """JSON API of moderation, mounted under /api/v1/ by masthead/api.py.
 
-Every /moderation/ endpoint needs a signed-in user with the moderation permission (403 otherwise)
-and sees only comments of the request's site. Commenters' emails appear here, for moderators, and
-nowhere in the public API. Readers report comments through /comments/{id}/reports.
+Every /moderation/ endpoint needs a user with the moderation permission (403 otherwise), signed in
+by session (writes also need the CSRF token) or by an API token (`Authorization: Bearer mh_...`,
+no CSRF: no cookie is involved). A bad, expired or revoked token is a 401. Endpoints see only
+comments of the request's site. Commenters' emails appear here, for moderators, and nowhere in the
+public API. Readers report comments through /comments/{id}/reports.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from masthead.accounts.guest import read_guest
 from masthead.accounts.identity import Actor, actor_from_request
 from masthead.core.errors import ApiError, forbidden, not_found
 from masthead.discussion.models import Comment
-from masthead.moderation import actions, queries
+from masthead.moderation import actions, queries, tokens
 from masthead.moderation.conf import setting
-from masthead.moderation.models import Ban
+from masthead.moderation.models import ApiToken, Ban
 
+
+class ModeratorToken(HttpBearer):
+    """`Authorization: Bearer mh_<id>_<secret>`: an API token made in Moderation → API tokens."""
+
+    openapi_bearerFormat = "mh_<id>_<secret>"
+    openapi_description = (
+        "A moderator's API token (Wagtail admin → Moderation → API tokens, or `masthead manage "
+        "moderation_token create`). It acts as its user, who must hold the moderation permission. "
+        "No CSRF token is needed. A bad, expired or revoked token answers 401 `not_authenticated`."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        return tokens.authenticate_token(token)  # ApiError 401 when it is not a live token
+
+
+class ModeratorSession(APIKeyCookie):
+    """The admin's session cookie; writes also need the CSRF token (X-CSRFToken header)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = "The Wagtail admin session; writes also need the X-CSRFToken header."
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # checked by the endpoint for writes only
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        # Without a session the request goes on as an anonymous user, and the permission check
+        # answers 403 as it always has; only a presented token that fails is a 401.
+        return request.user
+
+
+MODERATOR_AUTH = [ModeratorToken(), ModeratorSession()]
 router = Router(tags=["moderation"])
 
 
 def _moderator(request: HttpRequest, write: bool = False) -> Actor:
     actor = actor_from_request(request)
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        actor = replace(actor, user=token.user)
     if not actions.is_moderator(actor):
         raise forbidden("You need the moderator permission for this.")
-    if write:
+    if write and not isinstance(token, ApiToken):
         error = check_csrf(request)
         if error is not None:
             raise forbidden("CSRF check failed; reload the page and try again.")
@@ -142,7 +181,12 @@ def _item(comment: Comment) -> dict[str, Any]:
     }
 
 
-@router.get("/moderation/comments", response=QueueOut, summary="The moderation queue (moderators)")
+@router.get(
+    "/moderation/comments",
+    response=QueueOut,
+    summary="The moderation queue (moderators)",
+    auth=MODERATOR_AUTH,
+)
 def moderation_queue(
     request: HttpRequest,
     status: Literal["pending", "reported", "spam", "approved", "removed"] = "pending",
@@ -170,6 +214,7 @@ Decision = Literal["approve", "remove", "spam", "pin", "unpin"]
     "/moderation/comments/{comment_id}/{decision}",
     response=QueueItemOut,
     summary="Approve, remove, mark as spam, pin or unpin a comment (moderators)",
+    auth=MODERATOR_AUTH,
 )
 def moderation_decide(
     request: HttpRequest, comment_id: int, decision: Decision, data: DecisionIn | None = None
@@ -201,7 +246,10 @@ class BanOut(Schema):
 
 
 @router.post(
-    "/moderation/bans", response={201: list[BanOut]}, summary="Ban or shadow-ban (moderators)"
+    "/moderation/bans",
+    response={201: list[BanOut]},
+    summary="Ban or shadow-ban (moderators)",
+    auth=MODERATOR_AUTH,
 )
 def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
     actor = _moderator(request, write=True)
@@ -233,7 +281,12 @@ def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
     return 201, bans
 
 
-@router.delete("/moderation/bans/{ban_id}", response={204: None}, summary="Lift a ban (moderators)")
+@router.delete(
+    "/moderation/bans/{ban_id}",
+    response={204: None},
+    summary="Lift a ban (moderators)",
+    auth=MODERATOR_AUTH,
+)
 def moderation_unban(request: HttpRequest, ban_id: int) -> tuple[int, None]:
     actor = _moderator(request, write=True)
     ban = Ban.objects.filter(pk=ban_id).first()

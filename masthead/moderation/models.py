@@ -1,4 +1,4 @@
-"""Moderation's own rows: rule lists, bans, reports, author trust, submission log, classifier, one-click tokens.
+"""Moderation's own rows: rule lists, bans, reports, author trust, submission log, classifier, one-click and API tokens.
 
 Comments themselves belong to discussion; moderation changes their status only through
 `discussion.actions.set_comment_status`. Rule lists are data edited in the Wagtail admin.
@@ -244,3 +244,43 @@ class OneClickToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} link for comment {self.comment_id}"
+
+
+class ApiToken(models.Model):
+    """A moderator's key to the moderation API, sent as `Authorization: Bearer mh_<id>_<secret>`.
+
+    Only a SHA-256 hash of the whole token is stored; the plaintext is shown once, on creation.
+    `public_id` finds the row without scanning. The token acts as its user, who must still be active
+    and hold the moderation permission on every request.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “desk inbox script”.")
+    public_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the whole token, hex.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until revoked.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def prefix(self) -> str:
+        """The public start of the token, safe to show and to quote when revoking."""
+        return f"mh_{self.public_id}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"

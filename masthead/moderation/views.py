@@ -1,4 +1,4 @@
-"""HTML views: the moderation queue in the Wagtail admin, the audit log, and one-click email links.
+"""HTML views: the moderation queue in the Wagtail admin, the audit log, API tokens, one-click links.
 
 Admin views are mounted by wagtail_hooks.register_admin_urls (admin access required) and each checks
 the moderation permission itself. Every user-supplied string is escaped by the templates; comment
@@ -11,19 +11,21 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.identity import actor_from_request
 from masthead.core.errors import ApiError
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Thread
-from masthead.moderation import actions, queries
+from masthead.moderation import actions, queries, tokens
 from masthead.moderation.conf import setting
 from masthead.moderation.models import BanMode
 
@@ -168,6 +170,60 @@ def audit_view(request: HttpRequest) -> HttpResponse:
         "moderation/admin/audit.html",
         {"page": page, "action": action, "actions_seen": actions_seen},
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What will use it, so you recognise it later. Shown to you only."
+    )
+    days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=tokens.MAX_DAYS,
+        label="Expires after (days)",
+        help_text="Empty: until you revoke it.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """A moderator's own API tokens (superusers see everyone's); a new one is shown once, here."""
+    actor = _require_moderator(request)
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = tokens.create_api_token(
+                actor, request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+            )
+            created = {"token": token, "raw": raw}
+            form = ApiTokenForm()
+        except ApiError as error:
+            form.add_error(None, error.message)
+    response = render(
+        request,
+        "moderation/admin/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": tokens.visible_tokens(actor)[:500],
+            "show_owner": request.user.is_superuser,
+        },
+    )
+    # The page may carry a plaintext token: keep it out of every cache.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor = _require_moderator(request)
+    token = tokens.visible_tokens(actor).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    tokens.revoke_api_token(actor, token)
+    messages.success(request, f"Revoked “{token.name}” ({token.prefix}…).")
+    return redirect("moderation_admin:tokens")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Moderation in the Wagtail admin: a "Moderation" menu (queue, rule lists, bans, audit log)."""
+"""Moderation in the Wagtail admin: a "Moderation" menu (queue, rule lists, bans, audit log, API tokens)."""
 
 from __future__ import annotations
 
@@ -116,6 +116,9 @@ def register_menu() -> SubmenuMenuItem:
                 icon_name="history",
                 order=50,
                 superuser=True,
+            ),
+            PermissionMenuItem(
+                "API tokens", reverse_lazy("moderation_admin:tokens"), icon_name="key", order=60
             ),
         ]
     )
