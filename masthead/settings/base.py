@@ -228,3 +228,9 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip()
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com"
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "").strip() or "https://js.stripe.com/v3/"
+
+# Moderation: an optional Akismet-compatible spam check; off without a key.
+MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "").strip()
+MASTHEAD_AKISMET_URL = (
+    os.environ.get("MASTHEAD_AKISMET_URL", "").strip() or "https://rest.akismet.com"
+).rstrip("/")
