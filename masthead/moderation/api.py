@@ -104,6 +104,13 @@ class AuthorOut(Schema):
     rejected: int
 
 
+class ProviderOut(Schema):
+    name: str = Field(description="The external spam provider, e.g. akismet.")
+    result: Literal["spam", "ham", "discard", "unavailable"]
+    detail: str = Field("", description="The provider's pro-tip, or why it did not answer.")
+    feedback: str = Field("", description="spam or ham: a moderator's correction sent back.")
+
+
 class WhyOut(Schema):
     rule: str = ""
     reason: str = ""
@@ -112,6 +119,7 @@ class WhyOut(Schema):
     score: float | None = None
     shadow: bool = False
     reports: list[dict[str, Any]] = []
+    provider: ProviderOut | None = None
 
 
 class QueueItemOut(Schema):
@@ -177,6 +185,7 @@ def _item(comment: Comment) -> dict[str, Any]:
                 {"reason": reason, "count": count}
                 for reason, count in getattr(comment, "report_summary", [])
             ],
+            "provider": getattr(comment, "provider", None),
         },
     }
 

@@ -22,6 +22,10 @@ class ModerationConfig(AppConfig):
         from masthead.notifications.hooks import register_moderation_links
 
         register_moderation_links(alert_links)
+        from masthead.core.clock import every_minute
+        from masthead.moderation.akismet import forget_old_params
+
+        every_minute(forget_old_params)
         signals.comment_approved.connect(
             receivers.on_comment_approved, dispatch_uid="moderation.approved"
         )

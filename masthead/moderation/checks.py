@@ -9,6 +9,7 @@ Order of severity: rejected (bans, banned words, blocked domains) > spam (shadow
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from masthead.discussion.hooks import Submission, Verdict
-from masthead.moderation import classifier
+from masthead.moderation import akismet, classifier
 from masthead.moderation.conf import setting
 from masthead.moderation.links import Link, extract_links
 from masthead.moderation.normalise import fingerprint
@@ -24,6 +25,13 @@ from masthead.moderation.rules import current_rules
 
 SCORER = "masthead-spam-score"
 SCORER_VERSION = "1"
+
+
+@dataclass
+class ScoredVerdict(Verdict):
+    """A spam-score verdict that also stores what an external provider said (see akismet.py)."""
+
+    provider: dict[str, str] | None = None
 
 
 def author_key(user: Any = None, email: str = "", guest_key: str = "", ip_hash: str = "") -> str:
@@ -297,6 +305,10 @@ def check_spam_score(submission: Submission) -> Verdict | None:
     if _is_exempt(submission):
         return None
     signals = spam_signals(submission)
+    judgement = akismet.check_submission(submission)
+    if judgement is not None and judgement.is_spam:
+        discard = judgement.result == "discard"
+        signals["akismet"] = 1.0 if discard else float(setting("AKISMET_SPAM_SIGNAL"))
     score = spam_score(signals)
     model_info = submission.extra.get("moderation_classifier")
     version = SCORER_VERSION + (f"+nb{model_info[0]}" if model_info else "")
@@ -309,14 +321,23 @@ def check_spam_score(submission: Submission) -> Verdict | None:
         status = "pending"
     else:
         return None
-    return Verdict(
+    reason = f"Spam score {score:.2f} ({detail})"
+    scorer = SCORER
+    if judgement is not None and judgement.is_spam:
+        # The provider tipped it: name it as the scorer, so moderators see who judged.
+        scorer, version = akismet.NAME, akismet.API_VERSION
+        reason = f"Akismet: {judgement.detail or judgement.result}; {reason}"
+    elif judgement is not None and judgement.result == "unavailable":
+        reason += f"; Akismet unavailable ({judgement.detail})"
+    return ScoredVerdict(
         status=status,
         rule="spam_score",
-        reason=f"Spam score {score:.2f} ({detail})",
+        reason=reason,
         public_message="Your comment will appear once a moderator has reviewed it.",
-        scorer=SCORER,
+        scorer=scorer,
         version=version,
         score=score,
+        provider=judgement.as_dict() if judgement is not None else None,
     )
 
 

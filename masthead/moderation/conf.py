@@ -19,6 +19,9 @@
 | CLASSIFIER_SEED | True | train on the bundled labelled set too, so a new site has a model on day one |
 | REGEX_TIMEOUT | 0.05 | seconds one regular-expression word rule may run on one text before it counts as timed out |
 | REGEX_BUDGET | 0.25 | seconds all regular-expression word rules together may run on one comment |
+| AKISMET_TIMEOUT | 2.0 | seconds to wait for the Akismet-compatible provider (settings MASTHEAD_AKISMET_KEY/URL) |
+| AKISMET_SPAM_SIGNAL | 0.9 | weight of the provider's "spam" in the spam score ("discard" weighs 1.0) |
+| AKISMET_KEEP_DAYS | 30 | days the data sent to the provider (with the raw address) is kept for feedback |
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "CLASSIFIER_SEED": True,
     "REGEX_TIMEOUT": 0.05,
     "REGEX_BUDGET": 0.25,
+    "AKISMET_TIMEOUT": 2.0,
+    "AKISMET_SPAM_SIGNAL": 0.9,
+    "AKISMET_KEEP_DAYS": 30,
 }
 
 

@@ -284,3 +284,34 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class ProviderResult(models.TextChoices):
+    SPAM = "spam", "Spam"
+    HAM = "ham", "Not spam"
+    DISCARD = "discard", "Blatant spam (the provider says discard)"
+    UNAVAILABLE = "unavailable", "The provider did not answer; local scorers decided alone"
+
+
+class ProviderCheck(models.Model):
+    """What an Akismet-compatible provider said about a new comment, and what moderators told it back.
+
+    `params` is what was sent, kept so a moderator's decision can be reported (submit-spam/ham) with
+    the same data; it holds the raw address, so it is emptied after AKISMET_KEEP_DAYS.
+    """
+
+    comment = models.OneToOneField(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="provider_check"
+    )
+    provider = models.CharField(max_length=20, default="akismet")
+    result = models.CharField(max_length=12, choices=ProviderResult.choices)
+    detail = models.CharField(max_length=200, blank=True, help_text="Pro-tip, or why it failed.")
+    params = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    feedback = models.CharField(
+        max_length=4, blank=True, help_text="spam or ham: the last correction sent to the provider."
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.result} for comment {self.comment_id}"

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from wagtail.models import Site
 
 from masthead.discussion.models import Comment, CommentStatus
-from masthead.moderation.models import AuthorRecord, Report, SubmissionLog
+from masthead.moderation.models import AuthorRecord, ProviderCheck, Report, SubmissionLog
 from masthead.moderation.receivers import comment_author_key
 
 TABS = ["pending", "reported", "spam", "approved", "removed"]
@@ -84,8 +84,8 @@ def tab_counts(request: HttpRequest) -> dict[str, int]:
 
 
 def annotate_rows(comments: list[Comment]) -> list[Comment]:
-    """Attach `history` (approved, rejected), `report_summary` [(reason, count)] and `network` (a tag
-    of the hashed /24 or /56 network) in three queries."""
+    """Attach `history` (approved, rejected), `report_summary` [(reason, count)], `network` (a tag
+    of the hashed /24 or /56 network) and `provider` (what Akismet said, or None) in four queries."""
     keys = {comment.pk: comment_author_key(comment) for comment in comments}
     records = {
         record.key: record for record in AuthorRecord.objects.filter(key__in=set(keys.values()))
@@ -103,7 +103,24 @@ def annotate_rows(comments: list[Comment]) -> list[Comment]:
             "comment_id", "network_hash"
         )
     )
+    providers = {
+        check.comment_id: check
+        for check in ProviderCheck.objects.filter(comment_id__in=list(keys)).only(
+            "comment_id", "provider", "result", "detail", "feedback"
+        )
+    }
     for comment in comments:
+        check = providers.get(comment.pk)
+        comment.provider = (  # type: ignore[attr-defined]
+            {
+                "name": check.provider,
+                "result": check.result,
+                "detail": check.detail,
+                "feedback": check.feedback,
+            }
+            if check is not None
+            else None
+        )
         network = networks.get(comment.pk) or ""
         comment.network = f"#{network[:6]}" if network else ""  # type: ignore[attr-defined]
         record = records.get(keys[comment.pk])

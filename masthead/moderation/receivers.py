@@ -1,4 +1,5 @@
-"""Moderation's receivers of discussion signals: author history, the submission log, vote abuse.
+"""Moderation's receivers of discussion signals: author history, the submission log, vote abuse,
+the Akismet-compatible provider's record and corrections.
 
 All run inside discussion's transaction (see discussion/signals.py); a receiver that raises ApiError
 refuses the whole action (used for vote abuse).
@@ -16,6 +17,7 @@ from masthead.core import ratelimit
 from masthead.core.clientip import hash_ip, network_of
 from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment, CommentStatus
+from masthead.moderation import akismet
 from masthead.moderation.checks import author_key, burst_key
 from masthead.moderation.conf import setting
 from masthead.moderation.models import AuthorRecord, SubmissionLog
@@ -60,6 +62,7 @@ def on_comment_approved(sender: Any, comment: Comment, **kwargs: Any) -> None:
 def on_status_changed(
     sender: Any, comment: Comment, old_status: str, new_status: str, **kwargs: Any
 ) -> None:
+    akismet.report_decision(kwargs.get("actor"), comment, new_status)
     if new_status in REJECTED and old_status not in REJECTED:
         # An approval that a moderator takes back no longer counts towards trust.
         _bump(comment, approved=-1 if old_status == CommentStatus.APPROVED else 0, rejected=1)
@@ -74,6 +77,7 @@ def on_status_changed(
 
 
 def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
+    akismet.record_check(comment)
     if comment.ip_hash:
         key = burst_key(comment.ip_hash)
         if not cache.add(key, 1, int(setting("BURST_SECONDS")) + 1):

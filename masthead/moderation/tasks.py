@@ -1,4 +1,5 @@
-"""Background work of moderation (django-tasks): classifier training, statements of reasons."""
+"""Background work of moderation (django-tasks): classifier training, statements of reasons,
+corrections sent to the Akismet-compatible provider."""
 
 from __future__ import annotations
 
@@ -101,4 +102,25 @@ def send_statement_of_reasons(comment_id: int, reason: str) -> bool:
     message = EmailMultiAlternatives(subject, text, to=[comment.author_email])
     message.attach_alternative(html, "text/html")
     message.send()
+    return True
+
+
+@task()
+def submit_provider_feedback(check_id: int, kind: str) -> bool:
+    """Send a moderator's correction to the provider: kind "spam" (submit-spam) or "ham" (submit-ham).
+
+    Uses what comment-check was sent. A provider that is down loses this one correction (logged);
+    it never undoes the moderator's decision.
+    """
+    from masthead.moderation import akismet
+    from masthead.moderation.models import ProviderCheck
+
+    row = ProviderCheck.objects.filter(pk=check_id).first()
+    if row is None or not row.params or kind not in ("spam", "ham") or not akismet.is_configured():
+        return False
+    try:
+        akismet.submit(kind, row.params)
+    except akismet.ProviderError as exc:
+        logger.warning("Could not send submit-%s for comment %s: %s", kind, row.comment_id, exc)
+        return False
     return True
