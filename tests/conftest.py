@@ -103,3 +103,13 @@ def redis_url() -> str:
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _no_pages_kept_from_other_tests() -> Any:
+    """Tests clear the shared cache between them; the page copies each process keeps go with it."""
+    from masthead.publishing.caching import recent_pages
+
+    recent_pages.clear()
+    yield
+    recent_pages.clear()

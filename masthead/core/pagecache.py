@@ -66,7 +66,11 @@ def page_dependencies(page: Any) -> list[Dependency]:
 
 def page_cache_key(path: str, page: Any, variant: str = "") -> str:
     """A cache key for `path` that changes whenever anything the page shows changes."""
-    dependencies = page_dependencies(page)
+    return page_cache_key_for(path, page_dependencies(page), variant)
+
+
+def page_cache_key_for(path: str, dependencies: list[Dependency], variant: str = "") -> str:
+    """`page_cache_key` from the page's dependencies, worked out earlier (the fast path keeps them)."""
     stamp = ",".join(str(version) for version in versions(dependencies))
     digest = hashlib.sha256(f"{path}|{variant}|{stamp}".encode()).hexdigest()[:32]
     return f"page:{digest}"

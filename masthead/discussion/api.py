@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.identity import Actor, actor_from_request
+from masthead.core import pagecache
 from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
@@ -101,7 +103,9 @@ def _readable_thread(thread_id: int) -> tuple[Thread, Policy]:
     )
     if thread is None:
         raise not_found("No such discussion.")
-    key = f"disc:readable:{thread.page_id}"
+    # The site's publishing version is bumped by unpublishing, view restrictions and settings changes.
+    (site_version,) = pagecache.versions([("publishing", "")])
+    key = f"disc:readable:{thread.page_id}:{site_version}"
     state = cache.get(key)
     if state is None:
         page = Page.objects.filter(pk=thread.page_id).first()
@@ -315,6 +319,9 @@ def list_comments(
         raise ApiError("invalid", "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."})
     if kind not in ("", "all", "inline"):  # inline: only comments on a passage
         raise ApiError("invalid", "Kind is all or inline.", 400, {"kind": "One of all, inline."})
+    stamp = _read_stamp(
+        thread.page_id
+    )  # before the read: a bump during it makes the copy stale at once
     count = _parse_limit(limit, policy.page_size)
     if around is not None and not cursor:
         needed = queries.page_of_comment(thread, _checked_id(around), sort, policy.page_size)
@@ -331,7 +338,48 @@ def list_comments(
         page = queries.thread_page(thread, sort, count, cursor, policy.display_depth, kind)
         body = json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
         cache.set(key, body, PAGE_CACHE_SECONDS)
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) <= MAX_FAST_QUERY:
+        cache.set(_fast_key(thread.pk, query), (thread.page_id, stamp, body), READ_STATE_SECONDS)
     return HttpResponse(body, content_type="application/json")
+
+
+# --- the fast path of reads (core.fastpath) --------------------------------------------------------
+# A thread page is the same JSON for every reader, so a copy is kept under the exact query string and
+# served from the event loop without the database. It is valid while the thread's and the site's
+# version counters are unchanged (bumped on commit of every change readers see) and for at most
+# READ_STATE_SECONDS, the time the page's visibility and policy are cached for anyway.
+
+THREAD_PAGE_PATH = re.compile(r"^/api/v1/threads/([1-9][0-9]{0,17})/comments$")
+MAX_FAST_QUERY = 200
+
+
+def _read_stamp(page_id: int) -> tuple[int, ...]:
+    return tuple(pagecache.versions([("thread", str(page_id)), ("publishing", "")]))
+
+
+def _fast_key(thread_id: int, query: str) -> str:
+    digest = hashlib.blake2b(query.encode(), digest_size=12).hexdigest()
+    return f"disc:fast:{thread_id}:{digest}"
+
+
+def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
+    """A copy of `GET /threads/{id}/comments` for exactly this query, if still current; else None."""
+    match = THREAD_PAGE_PATH.match(request.path)
+    if match is None:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_FAST_QUERY:
+        return None
+    entry = cache.get(_fast_key(int(match.group(1)), query))
+    if entry is None:
+        return None
+    page_id, stamp, body = entry
+    if _read_stamp(page_id) != stamp:
+        return None
+    response = HttpResponse(body, content_type="application/json")
+    response["X-Cache"] = "hit"
+    return response
 
 
 @router.post(

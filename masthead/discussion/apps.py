@@ -15,17 +15,34 @@ def _create_thread_on_publish(sender: Any, instance: Any, **kwargs: Any) -> None
         thread_for_page(instance)
 
 
+def _settings_changed(created: bool = False, **kwargs: Any) -> None:
+    from masthead.core import pagecache
+
+    if created:  # made with the defaults on first use: nothing readers see has changed
+        return
+    pagecache.bump("publishing", "")
+
+
 class DiscussionConfig(AppConfig):
     name = "masthead.discussion"
     label = "discussion"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
         from wagtail.signals import page_published
 
-        from masthead.core import pagecache
+        from masthead.core import fastpath, pagecache
+        from masthead.discussion.api import cached_thread_page
 
         pagecache.register_dependency(_thread_dependency)
+        fastpath.register(cached_thread_page)
+        # Settings show on every article (intro text, open/closed) and shape every API read.
+        post_save.connect(
+            _settings_changed,
+            sender="discussion.DiscussionSettings",
+            dispatch_uid="discussion-settings-changed",
+        )
         page_published.connect(
             _create_thread_on_publish, dispatch_uid="discussion-thread-on-publish"
         )

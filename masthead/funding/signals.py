@@ -12,7 +12,9 @@ from masthead.funding.models import Campaign, FundingSettings
 WATCHED: list[type[models.Model]] = [Campaign, FundingSettings]
 
 
-def campaign_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+def campaign_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if created and isinstance(instance, FundingSettings):
+        return  # made with the defaults on a site's first page view: nothing readers see has changed
     pagecache.bump("funding", "")
     if isinstance(instance, Campaign):
         pagecache.bump("funding-campaign", instance.pk)

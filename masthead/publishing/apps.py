@@ -7,6 +7,9 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from masthead.core import fastpath
         from masthead.publishing import signals
+        from masthead.publishing.caching import cached_response_for_path
 
         signals.connect()
+        fastpath.register(cached_response_for_path)

@@ -9,8 +9,11 @@ responses of pages without view restrictions that set no cookie.
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from masthead.core.pagecache import page_cache_key
+from masthead.core.pagecache import page_cache_key_for, page_dependencies
 
 # How long a CDN or browser may keep a page; the app's own copy is invalidated by version bumps.
 PUBLIC_MAX_AGE = 60
@@ -54,10 +57,15 @@ def is_storable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return not (session is not None and session.modified)
 
 
-def cache_variant(request: HttpRequest, page: Any) -> str:
+def page_variant(page: Any) -> str:
     # The page's own publication stamp makes a re-published page miss at once, even before the
-    # on-commit bump reaches this process; the host covers absolute URLs built from the request.
-    return f"{request.scheme}://{request.get_host()}|{page.pk}|{page.last_published_at}|{page.live_revision_id}"
+    # on-commit bump reaches this process.
+    return f"{page.pk}|{page.last_published_at}|{page.live_revision_id}"
+
+
+def cache_variant(request: HttpRequest, page_part: str) -> str:
+    # The scheme and host cover absolute URLs built from the request.
+    return f"{request.scheme}://{request.get_host()}|{page_part}"
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -67,7 +75,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 def _route_key(path: str) -> str:
     # Paths are the visitor's input: hashed, so a long or odd path still makes a valid cache key.
-    return "pageroute:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+    return "pageroute:v2:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
 
 
 def forget_route_now(path: str | None) -> None:
@@ -76,31 +84,68 @@ def forget_route_now(path: str | None) -> None:
         cache.delete(_route_key(path))
 
 
-def _stub(page: Any) -> Any:
-    """A light copy of the page for the fast path: enough for dependency sources (pk, type, fields)."""
-    stub = copy.copy(page)
-    for name in (
-        "authors",
-        "section",
-        "_prefetched_objects_cache",
-        "specific",
-        "specific_deferred",
-    ):
-        stub.__dict__.pop(name, None)
-    return stub
+class _RecentPages:
+    """The last few cached pages, kept in this process as well: a versioned page key always names the
+    same HTML, so a hit needs only the small route and version reads from the shared cache."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        # Short-lived: if the shared cache ever lost a version counter, an old key could come back.
+        expires = time.monotonic() + min(cache_seconds(), PROCESS_LOCAL_MAX_SECONDS)
+        with self._lock:
+            self._entries[key] = (expires, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+recent_pages = _RecentPages()
+
+
+# Paths Wagtail could serve as pages (the same shape as the `cached_page` URL), minus other apps' roots.
+PAGE_PATH = re.compile(r"^/(?!(?:admin|api|_util|accounts|documents|media|static)/)(?:[\w\-]+/)*$")
 
 
 def cached_response_for_path(request: HttpRequest) -> HttpResponse | None:
-    """The fast path: a cached page for this path without routing through the page tree, or None."""
+    """The fast path (`core.fastpath`): a cached page for this path without routing through the page
+    tree, sessions, auth or CSRF; None when the page is not cached for this reader."""
+    if not PAGE_PATH.match(request.path):
+        return None
     if cache_seconds() <= 0 or not is_cacheable_request(request):
         return None
     route = cache.get(_route_key(request.path))
-    if route is None or route["host"] != request.get_host():
+    if not isinstance(route, dict) or "dependencies" not in route:
+        return None  # none yet, or one stored by an earlier version of Masthead
+    if route["host"] != request.get_host():
         return None
-    page = route["page"]
-    cached = cache.get(page_cache_key(request.path, page, variant=cache_variant(request, page)))
+    key = page_cache_key_for(
+        request.path, route["dependencies"], cache_variant(request, route["variant"])
+    )
+    cached = recent_pages.get(key)
     if cached is None:
-        return None
+        cached = cache.get(key)
+        if cached is None:
+            return None
+        recent_pages.put(key, cached)
     response = HttpResponse(cached["content"], content_type=cached["content_type"])
     response["X-Page-Cache"] = "hit"
     return _public(response)
@@ -113,9 +158,13 @@ class CachedPageMixin:
         seconds = cache_seconds()
         if seconds <= 0 or not is_cacheable_request(request):
             return super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        key = page_cache_key(request.path, self, variant=cache_variant(request, self))
+        dependencies = page_dependencies(self)
+        variant = page_variant(self)
+        key = page_cache_key_for(request.path, dependencies, cache_variant(request, variant))
+        route = {"host": request.get_host(), "dependencies": dependencies, "variant": variant}
         cached = cache.get(key)
         if cached is not None:
+            cache.add(_route_key(request.path), route, seconds)  # the route may have expired first
             response = HttpResponse(cached["content"], content_type=cached["content_type"])
             response["X-Page-Cache"] = "hit"
             return _public(response)
@@ -130,7 +179,7 @@ class CachedPageMixin:
             cache.set_many(
                 {
                     key: {"content": response.content, "content_type": response["Content-Type"]},
-                    _route_key(request.path): {"host": request.get_host(), "page": _stub(self)},
+                    _route_key(request.path): route,
                 },
                 seconds,
             )

@@ -60,10 +60,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cached reader pages and discussion reads are answered here, in the event loop, before the rest
+    # of the stack (core/fastpath.py); it adds the security headers itself.
+    "masthead.core.fastpath.FastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached reader pages are answered here, before sessions, auth and CSRF (publishing/caching.py).
-    "masthead.publishing.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
