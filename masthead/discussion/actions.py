@@ -28,7 +28,7 @@ from masthead.discussion.inputs import (
     clean_website,
 )
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
-from masthead.discussion.policy import Policy, effective_policy
+from masthead.discussion.policy import Policy, thread_policy
 from masthead.discussion.rendering import render_markdown
 
 __all__ = [
@@ -98,9 +98,13 @@ def _changed(thread: Thread) -> None:
     pagecache.bump("thread", thread.page_id)
 
 
-def _count(comment: Comment, delta: int) -> None:
-    """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view."""
-    Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta)
+def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
+    """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view
+    (`thread_changed`: bump the thread's version in the same statement, as `_changed` does)."""
+    changes: dict[str, Any] = {"comment_count": F("comment_count") + delta}
+    if thread_changed:
+        changes["version"] = F("version") + 1
+    Thread.objects.filter(pk=comment.thread_id).update(**changes)
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
 
@@ -194,8 +198,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     Raises ApiError: 400 invalid/rejected, 403 closed/registration_required, 409 duplicate,
     413 too_large, 429 rate_limited.
     """
-    page = thread.page
-    policy = effective_policy(page)
+    policy = thread_policy(thread)
     if policy.is_hidden or not _thread_is_open(thread, policy):
         raise ApiError(CLOSED, "Comments are closed on this article.", 403)
     if policy.require_registration and not actor.is_authenticated:
@@ -226,23 +229,25 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     guard.check_post_rate(actor)
     html = render_markdown(body)
 
+    # The checks only read (and may ask an outside provider): they run before the write transaction,
+    # which on SQLite holds the database's one write lock, so other readers' posts need not wait on them.
+    submission = Submission(
+        thread=thread,
+        parent=parent,
+        body=body,
+        html=html,
+        actor=actor,
+        name=name,
+        email=email,
+        website=website,
+        seconds_to_submit=data.seconds_to_submit,
+        honeypot=data.honeypot,
+        extra={"target": target} if target else {},
+    )
+    verdict = _judge(submission, _default_verdict(actor, policy, email))
+    status = _status_for(verdict)
     with transaction.atomic():
         guard.check_duplicate(actor, thread, body)
-        submission = Submission(
-            thread=thread,
-            parent=parent,
-            body=body,
-            html=html,
-            actor=actor,
-            name=name,
-            email=email,
-            website=website,
-            seconds_to_submit=data.seconds_to_submit,
-            honeypot=data.honeypot,
-            extra={"target": target} if target else {},
-        )
-        verdict = _judge(submission, _default_verdict(actor, policy, email))
-        status = _status_for(verdict)
         comment = Comment.objects.create(
             thread=thread,
             parent=parent,
@@ -262,8 +267,8 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
             anchor_state="anchored" if target else "",
         )
         if status == PUBLIC:
-            _count(comment, +1)
-            _changed(thread)
+            _count(comment, +1, thread_changed=True)
+            pagecache.bump("thread", thread.page_id)
         audit.record(
             _audit_actor(actor),
             "comment.post",
@@ -282,7 +287,7 @@ def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
     Reader edits go through the moderation checks again (an approved comment edited into spam goes back
     to the queue). Sends comment_edited (and comment_status_changed when the status moves). Audited.
     """
-    policy = effective_policy(comment.thread.page)
+    policy = thread_policy(comment.thread)
     moderator = can_moderate(actor) and actor is not None
     if not moderator:
         if not is_author(actor, comment):
@@ -356,7 +361,7 @@ def delete_comment(actor: Any, comment: Comment) -> Comment | None:
     readable, and that Comment is returned; without replies the row goes (and so do deleted placeholders
     left without replies above it), and None is returned. Sends comment_deleted. Audited.
     """
-    policy = effective_policy(comment.thread.page)
+    policy = thread_policy(comment.thread)
     moderator = can_moderate(actor) and actor is not None
     if not moderator:
         if not is_author(actor, comment):
@@ -510,7 +515,7 @@ def vote(actor: Any, comment: Comment, value: int) -> Comment:
     """
     if isinstance(value, bool) or value not in (-1, 0, 1):
         raise invalid("A vote is -1, 0 or 1.", value="One of -1, 0, 1.")
-    policy = effective_policy(comment.thread.page)
+    policy = thread_policy(comment.thread)
     if value == -1 and policy.likes_only:
         raise invalid("This site only has likes.", value="One of 0, 1.")
     if comment.status != PUBLIC:

@@ -26,7 +26,7 @@ from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import Comment, Thread
-from masthead.discussion.policy import Policy, cached_policy, effective_policy
+from masthead.discussion.policy import Policy, cached_policy, thread_policy
 from masthead.discussion.rendering import render_markdown
 from masthead.discussion.serialise import comment_item, page_payload
 
@@ -80,22 +80,38 @@ def _checked_id(value: int) -> int:
     return value
 
 
+READ_STATE_SECONDS = 30
+
+
+def _page_state(page_id: int) -> tuple[bool, Policy | None]:
+    """Whether readers may see the page (live, not private) and, if so, its discussion policy.
+
+    Cached under the site's publishing version, which unpublishing, deleting, view restrictions and
+    settings changes bump on commit, so a post or a read costs no page query while nothing changed.
+    """
+    from wagtail.models import Page
+
+    (site_version,) = pagecache.versions([("publishing", "")])
+    key = f"disc:readable:{page_id}:{site_version}"
+    state = cache.get(key)
+    if state is None:
+        page = Page.objects.filter(pk=page_id).first()
+        public = page is not None and page.live and not page.get_view_restrictions().exists()
+        state = (public, cached_policy(page) if public else None)
+        cache.set(key, state, READ_STATE_SECONDS)
+    return state
+
+
 def _public_thread(thread_id: int) -> Thread:
-    """A thread readers may see: its page is live, not private, and discussion not switched off."""
-    thread = Thread.objects.select_related("page").filter(pk=_checked_id(thread_id)).first()
-    if thread is None or not thread.page.live or thread.page.get_view_restrictions().exists():
+    """A thread readers may see: its page is live and not private (the discussion may be closed)."""
+    thread = Thread.objects.filter(pk=_checked_id(thread_id)).first()
+    if thread is None or not _page_state(thread.page_id)[0]:
         raise not_found("No such discussion.")
     return thread
 
 
-READ_STATE_SECONDS = 30
-
-
 def _readable_thread(thread_id: int) -> tuple[Thread, Policy]:
-    """The fast path of reads: one light query for the thread (its version keys the cached JSON);
-    whether its page is public, and its policy, are cached for READ_STATE_SECONDS."""
-    from wagtail.models import Page
-
+    """The reads' light query for the thread (its version keys the cached JSON), and its policy."""
     thread = (
         Thread.objects.filter(pk=_checked_id(thread_id))
         .only("id", "page_id", "comment_count", "is_closed", "version")
@@ -103,16 +119,7 @@ def _readable_thread(thread_id: int) -> tuple[Thread, Policy]:
     )
     if thread is None:
         raise not_found("No such discussion.")
-    # The site's publishing version is bumped by unpublishing, view restrictions and settings changes.
-    (site_version,) = pagecache.versions([("publishing", "")])
-    key = f"disc:readable:{thread.page_id}:{site_version}"
-    state = cache.get(key)
-    if state is None:
-        page = Page.objects.filter(pk=thread.page_id).first()
-        public = page is not None and page.live and not page.get_view_restrictions().exists()
-        state = (public, effective_policy(page) if public else None)
-        cache.set(key, state, READ_STATE_SECONDS)
-    public, policy = state
+    public, policy = _page_state(thread.page_id)
     if not public or policy is None or policy.is_hidden:
         raise not_found("No such discussion.")
     return thread, policy
@@ -126,7 +133,8 @@ def _public_comment(comment_id: int) -> Comment:
     )
     if comment is None:
         raise not_found("No such comment.")
-    _public_thread(comment.thread_id)
+    if not _page_state(comment.thread.page_id)[0]:
+        raise not_found("No such comment.")
     return comment
 
 
@@ -473,7 +481,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
     """Per-reader state kept out of the cached page: own editable comments, votes, remembered name,
     own comments awaiting moderation (with their HTML), and the CSRF token (also set as a cookie)."""
     thread = _public_thread(thread_id)
-    policy = cached_policy(thread.page)
+    policy = thread_policy(thread)
     actor, guest = _actor(request)
     token = get_token(request)
     response["Cache-Control"] = "private, no-store"

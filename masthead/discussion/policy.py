@@ -1,10 +1,12 @@
 """Discussion policy as data: site defaults in one Wagtail setting, overridable per section and article.
 
-`effective_policy(page)` resolves each value article > section > site and returns a frozen `Policy`.
+`effective_policy(page)` resolves each value article > section > site and returns a frozen `Policy`;
+everything else asks `thread_policy(thread)` or `cached_policy(page)`, which cache it until it changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -146,19 +148,37 @@ def effective_policy(page: Any) -> Policy:
     )
 
 
-POLICY_CACHE_SECONDS = 30
+POLICY_CACHE_SECONDS = 300
+
+
+def policy_for(page_id: int, load_page: Callable[[], Any], stamp: str = "") -> Policy:
+    """`effective_policy` of the page `page_id`, from the cache while nothing it is made of changed.
+
+    The key carries the site's ("publishing", "") version, which is bumped on commit whenever a page
+    (the article or its section) is published, unpublished or moved, a view restriction changes, or the
+    discussion settings are saved, so reads and writes both see a change at once. `load_page` is only
+    called on a miss, so a cached post or read needs no page query at all.
+    """
+    from django.core.cache import cache
+
+    from masthead.core import pagecache
+
+    (version,) = pagecache.versions([("publishing", "")])
+    key = f"disc:policy:{page_id}:{version}:{stamp}"
+    policy = cache.get(key)
+    if policy is None:
+        policy = effective_policy(load_page())
+        cache.set(key, policy, POLICY_CACHE_SECONDS)
+    return policy
 
 
 def cached_policy(page: Any) -> Policy:
-    """`effective_policy` for reads, kept briefly in the cache (a re-published article misses at once;
-    section and site changes show within POLICY_CACHE_SECONDS). Writes use `effective_policy`."""
-    from django.core.cache import cache
-
+    """`policy_for` a page in hand (its live revision is part of the key too: free to check)."""
     published = getattr(page, "last_published_at", None)
-    stamp = int(published.timestamp()) if published else 0
-    key = f"disc:policy:{page.pk}:{getattr(page, 'live_revision_id', '')}:{stamp}"
-    policy = cache.get(key)
-    if policy is None:
-        policy = effective_policy(page)
-        cache.set(key, policy, POLICY_CACHE_SECONDS)
-    return policy
+    stamp = f"{getattr(page, 'live_revision_id', '')}:{published.timestamp() if published else 0}"
+    return policy_for(page.pk, lambda: page, stamp)
+
+
+def thread_policy(thread: Any) -> Policy:
+    """`policy_for` a discussion thread's page (loaded only when the policy is not cached)."""
+    return policy_for(thread.page_id, lambda: thread.page)

@@ -204,14 +204,14 @@ def forget_policies(sender: Any = None, **kwargs: Any) -> None:
 
 def _premoderation(submission: Submission) -> str:
     """The page's pre-moderation mode, kept in the process for a few seconds (it costs ~4 queries)."""
-    from masthead.discussion.policy import effective_policy
+    from masthead.discussion.policy import thread_policy
 
     page_id = submission.thread.page_id
     now = time.monotonic()
     cached = _policy_cache.get(page_id)
     if cached is not None and cached[0] > now:
         return cached[1]
-    mode = str(getattr(effective_policy(submission.thread.page), "premoderation", "") or "none")
+    mode = str(getattr(thread_policy(submission.thread), "premoderation", "") or "none")
     if len(_policy_cache) > 5000:
         _policy_cache.clear()
     _policy_cache[page_id] = (now + _POLICY_SECONDS, mode)

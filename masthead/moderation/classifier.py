@@ -121,12 +121,11 @@ def active_model() -> Model | None:
     latest = cache.get(LATEST_KEY)
     if latest is None:
         # The training time is part of the identity: a rolled-back row's id can be reused.
-        latest = (
-            ClassifierModel.objects.order_by("-version").values_list("pk", "trained_at").first()
-        )
-        if latest is None:
-            return None
-        cache.set(LATEST_KEY, tuple(latest), 60)
+        found = ClassifierModel.objects.order_by("-version").values_list("pk", "trained_at").first()
+        latest = tuple(found) if found is not None else ()  # () remembers "no model yet" as well
+        cache.set(LATEST_KEY, latest, 60)
+    if not latest:
+        return None
     if _cached["id"] != latest:
         row = ClassifierModel.objects.filter(pk=latest[0]).first()
         if row is None:

@@ -107,6 +107,8 @@ if DATABASE_URL:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, with writers taking turns on a file lock (masthead/core/db/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "masthead.core.db.sqlite3"
     # A web server's SQLite: readers never block the writer (WAL), writers wait instead of failing
     # (busy_timeout) and take the write lock up front (IMMEDIATE), so concurrent posts queue up
     # instead of failing with "database is locked" on lock upgrade.
@@ -149,7 +151,7 @@ else:
     # everywhere and rate limits count across workers.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "masthead.core.cache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }

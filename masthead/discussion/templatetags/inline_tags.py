@@ -21,14 +21,14 @@ FRAGMENT_WORDS = 4
 def inline_feedback(context: dict[str, Any], page: Any) -> SafeString:
     """inline.css, inline.js and their config for an article; the same for every anonymous reader."""
     from masthead.discussion.models import Thread
-    from masthead.discussion.policy import effective_policy
+    from masthead.discussion.policy import cached_policy
 
     if page is None or not hasattr(page, "body") or not getattr(page, "live", False):
         return SafeString("")
     thread = Thread.objects.filter(page_id=page.pk).only("id").first()
     if thread is None:
         return SafeString("")
-    policy = effective_policy(page)
+    policy = cached_policy(page)
     if policy.is_hidden:
         return SafeString("")
     config = {
