@@ -23,3 +23,68 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_immediate_writes() -> N
     assert timeout[0] >= 5000
     assert synchronous[0] == 1  # NORMAL
     assert connection.transaction_mode == "IMMEDIATE"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_take_turns_and_none_fails() -> None:
+    """Threads (one connection each, as under ASGI) write in overlapping transactions: all commit."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from masthead.core.models import AuditEntry
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(15):
+                with transaction.atomic():
+                    AuditEntry.objects.create(actor_label=f"w{worker}", action=f"test.{n}")
+                    AuditEntry.objects.filter(actor_label=f"w{worker}").count()
+        except BaseException as error:  # the assertion below reports it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.filter(action__startswith="test.").count() == 90
+
+
+def test_idle_connections_are_reused_but_never_for_a_replaced_file(
+    tmp_path: Any, django_db_blocker: Any
+) -> None:
+    with django_db_blocker.unblock():
+        check_reuse(tmp_path)
+
+
+def check_reuse(tmp_path: Any) -> None:
+    from masthead.core.db.sqlite3.base import DatabaseWrapper
+
+    path = tmp_path / "reuse.sqlite3"
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    settings = {**connection.settings_dict, "NAME": str(path), "TEST": {}}
+    first = DatabaseWrapper(settings, alias="reuse")
+    first.ensure_connection()
+    raw = first.connection
+    first.close()
+    again = DatabaseWrapper(settings, alias="reuse")
+    again.ensure_connection()
+    assert again.connection is raw  # no new connection, no PRAGMAs again
+    again.close()
+    path.unlink()  # the file is deleted and made anew (as test databases are)
+    fresh = DatabaseWrapper(settings, alias="reuse")
+    fresh.ensure_connection()
+    assert fresh.connection is not raw
+    with fresh.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    fresh.close()
