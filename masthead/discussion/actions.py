@@ -18,7 +18,14 @@ from masthead.core import audit, pagecache
 from masthead.core.errors import ApiError, forbidden, invalid
 from masthead.discussion import guard, signals
 from masthead.discussion.anchoring import complete_comment_target
-from masthead.discussion.hooks import REJECT, Submission, Verdict, run_checks, strictest
+from masthead.discussion.hooks import (
+    REJECT,
+    Submission,
+    Verdict,
+    first_time_is_delegated,
+    run_checks,
+    strictest,
+)
 from masthead.discussion.inputs import (
     CommentInput,
     clean_body,
@@ -63,13 +70,14 @@ def _audit_actor(actor: Any) -> Any:
 
 
 def can_moderate(actor: Any) -> bool:
-    """Staff, or a user with the discussion.change_comment permission (moderation grants it)."""
+    """A user with the discussion.change_comment permission: the Moderators group and superusers.
+    Being staff is not enough: Wagtail editors are staff, and the moderation tools are not theirs."""
     if actor is None:
         return True  # the system (tasks, commands)
     user = getattr(actor, "user", actor)
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.has_perm("discussion.change_comment"))
+    return bool(user.has_perm("discussion.change_comment"))
 
 
 def is_author(actor: Any, comment: Comment) -> bool:
@@ -121,7 +129,11 @@ def _default_verdict(actor: Any, policy: Policy, email: str) -> Verdict:
         return Verdict("approved", "staff")
     if policy.premoderation == "all":
         return Verdict("pending", "premoderation", "Every comment waits for approval.")
-    if policy.premoderation == "first_time" and not _has_approved_history(actor, email):
+    if (
+        policy.premoderation == "first_time"
+        and not first_time_is_delegated()
+        and not _has_approved_history(actor, email)
+    ):
         return Verdict("pending", "first_time", "First comment from this reader.")
     return Verdict("approved", "default")
 

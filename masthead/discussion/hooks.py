@@ -5,9 +5,14 @@ Discussion knows nothing of moderation's rules. Moderation (or any app) register
     from masthead.discussion.hooks import register_check
     register_check(my_check)   # my_check(submission: Submission) -> Verdict | None
 
-`post_comment` and `edit_comment` build a Submission, run every check inside the transaction, and apply
-the strictest verdict: reject > spam > pending > approved. A rejected submission is refused with an
-ApiError (400 `rejected` with the verdict's public message) and nothing is written.
+`post_comment` builds a Submission and runs every check before its write transaction (checks only
+read; on SQLite the transaction holds the one write lock), `edit_comment` inside its transaction; the
+strictest verdict applies: reject > spam > pending > approved. A rejected submission is refused with
+an ApiError (400 `rejected` with the verdict's public message) and nothing is written.
+
+First-time pre-moderation has a built-in rule (hold a reader's comments until one was approved). An
+app that judges first-time commenters itself (moderation's trust: approvals minus rejections) registers
+its check with `register_first_time_check`, and the built-in rule steps aside while it is registered.
 """
 
 from __future__ import annotations
@@ -64,6 +69,20 @@ def register_check(check: Check) -> Check:
     if check not in _CHECKS:
         _CHECKS.append(check)
     return check
+
+
+_first_time_checks: list[Check] = []
+
+
+def register_first_time_check(check: Check) -> Check:
+    """Register a check that decides first-time pre-moderation in place of the built-in rule."""
+    if check not in _first_time_checks:
+        _first_time_checks.append(check)
+    return register_check(check)
+
+
+def first_time_is_delegated() -> bool:
+    return any(check in _CHECKS for check in _first_time_checks)
 
 
 def unregister_check(check: Check) -> None:

@@ -11,13 +11,16 @@ class ModerationConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from masthead.discussion import signals
-        from masthead.discussion.hooks import register_check
+        from masthead.discussion.hooks import register_check, register_first_time_check
         from masthead.moderation import checks, receivers
         from masthead.moderation.models import Ban, DomainRule, WordRule
         from masthead.moderation.rules import bump_rules_version
 
         for check in checks.ALL_CHECKS:
-            register_check(check)
+            if check is checks.check_first_time:  # trust earned replaces the built-in rule
+                register_first_time_check(check)
+            else:
+                register_check(check)
         from masthead.moderation.actions import alert_links
         from masthead.notifications.hooks import register_moderation_links
 

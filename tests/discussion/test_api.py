@@ -316,3 +316,23 @@ def test_private_or_unpublished_threads_are_404(a_thread: Any, an_article: Any) 
     reader = Reader()
     assert_error(reader.get(f"/api/v1/threads/{a_thread.pk}/comments"), 404, "not_found")
     assert_error(reader.get("/api/v1/threads", url=an_article.url), 404, "not_found")
+
+
+def test_staff_without_the_moderation_permission_gets_no_moderator_tools(
+    a_thread: Any, a_staff_user: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.create_user(
+        "desk-editor", "desk@example.com", "correct horse battery", is_staff=True
+    )
+    as_editor, as_admin = Reader(), Reader("192.0.2.12")
+    as_editor.client.force_login(editor)
+    as_admin.client.force_login(a_staff_user)
+    item = Reader("192.0.2.13").comment(a_thread.pk, "Not yours to change.").json()
+    assert as_editor.me(a_thread.pk)["is_moderator"] is False
+    path = f"/api/v1/comments/{item['id']}"
+    assert_error(as_editor.patch(path, {"body": "Changed by an editor."}), 403, "forbidden")
+    assert_error(as_editor.delete(path), 403, "forbidden")
+    assert as_admin.me(a_thread.pk)["is_moderator"] is True
+    assert as_admin.patch(path, {"body": "Edited by a moderator."}).status_code == 200

@@ -123,6 +123,15 @@ def test_reader_selects_a_passage_comments_and_sees_the_marker(
     quoted.scroll_into_view_if_needed()
     assert quoted.locator("blockquote").inner_text() == PASSAGE
     page.screenshot(path=str(screenshot_dir / "inline-discussion.png"))
+    # Comments drawn by the script (another sort order) keep their quotes and share links.
+    page.eval_on_selector_all(
+        "#comments [data-inline-quote]",
+        "quotes => quotes.forEach(q => { q.dataset.served = '1'; })",
+    )
+    page.locator("#comments [data-sort-option='oldest']").click()
+    redrawn = page.locator("#comments [data-inline-quote]:not([data-served])", has_text=PASSAGE)
+    redrawn.wait_for()
+    assert "#:~:text=" in (redrawn.locator("a[data-share-passage]").get_attribute("href") or "")
     assert errors == []
 
 

@@ -228,3 +228,22 @@ def test_first_time_premoderation_holds_new_authors_until_trusted(
     # A rejection weighs two approvals: the author is back under review.
     actions.remove_comment(moderator_actor, post("A third one, rude", actor=author), "Rude")
     assert post("And a fourth", actor=author).status == "pending"
+
+
+def test_trust_decides_first_time_premoderation_not_the_discussion_default(
+    post: Any, a_home: Any, moderator_actor: Any, settings: Any
+) -> None:
+    """Discussion's own rule (one approved comment is enough) steps aside for moderation's trust."""
+    from masthead.discussion.policy import DiscussionSettings
+    from masthead.moderation import actions
+
+    settings.MASTHEAD_MODERATION = {"FIRST_TIME_APPROVALS": 2}
+    settings_row = DiscussionSettings.for_site(a_home.get_site())
+    settings_row.premoderation = "first_time"
+    settings_row.save()
+    author = guest()
+    actions.approve_comment(moderator_actor, post("My first comment here", actor=author))
+    held = post("My second comment here", actor=author)
+    assert (held.status, held.moderation["rule"]) == ("pending", "first_time")
+    actions.approve_comment(moderator_actor, held)
+    assert post("My third comment here", actor=author).status == "approved"

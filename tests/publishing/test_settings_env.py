@@ -58,7 +58,7 @@ def test_default_database_is_sqlite_in_the_data_dir_tuned_for_a_web_server(tmp_p
     assert (
         found["secret"] == (tmp_path / "secret_key").read_text().strip()
     )  # generated on first start
-    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["engine"] == "masthead.core.db.sqlite3"
     assert found["name"] == str(tmp_path / "masthead.sqlite3")
     assert found["journal_mode"] == "wal"
     assert found["synchronous"] == 1  # NORMAL

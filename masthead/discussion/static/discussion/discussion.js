@@ -19,6 +19,29 @@
     for (const child of children) if (child) node.append(child);
     return node;
   };
+  // The quoted passage above an inline comment, as the server renders it (discussion/inline/quote.html).
+  const FRAGMENT_WORDS = 4;
+  const fragmentPart = (text) => encodeURIComponent(text).replace(/-/g, "%2D");
+  const textFragment = (quote) => {
+    const words = quote.split(/\s+/).filter(Boolean);
+    if (!words.length) return "";
+    if (words.length <= 2 * FRAGMENT_WORDS) return `#:~:text=${fragmentPart(words.join(" "))}`;
+    const start = words.slice(0, FRAGMENT_WORDS).join(" ");
+    const end = words.slice(-FRAGMENT_WORDS).join(" ");
+    return `#:~:text=${fragmentPart(start)},${fragmentPart(end)}`;
+  };
+  const inlineQuote = (item) => {
+    const raw = (item.target && item.target.selector) || [];
+    const selectors = Array.isArray(raw) ? raw : [raw];
+    const quote = selectors.find((selector) => selector && selector.type === "TextQuoteSelector");
+    if (!quote || typeof quote.exact !== "string" || !quote.exact) return null;
+    const orphaned = item.anchor_state === "orphaned";
+    const note = el("figcaption", { class: "inline-quote__note" });
+    if (orphaned) note.textContent = "The passage was changed.";
+    else note.append(el("a", { href: location.pathname + textFragment(quote.exact), "data-share-passage": "", text: "Show passage" }));
+    return el("figure", { class: `inline-quote${orphaned ? " inline-quote--orphaned" : ""}`, "data-inline-quote": "" },
+      el("blockquote", { class: "inline-quote__text", text: quote.exact }), note);
+  };
   const svgIcon = (path) => {
     const ns = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(ns, "svg");
@@ -67,6 +90,7 @@
       this.likesOnly = region.dataset.likesOnly === "1";
       this.open = region.dataset.open === "1";
       this.cursor = region.dataset.nextCursor || null;
+      this.kind = region.dataset.kind || "";  // "inline": the "Inline feedback" filter is on
       this.list = region.querySelector("[data-comment-list]");
       this.form = region.querySelector("[data-comment-form]");
       this.formHome = this.form ? this.form.parentNode : null;
@@ -235,6 +259,8 @@
         if (item.replying_to) {
           card.append(el("p", { class: "comment__replying-to" }, document.createTextNode("replying to "), el("a", { href: `#comment-${item.replying_to.id}`, text: item.replying_to.name })));
         }
+        const quote = inlineQuote(item);
+        if (quote) card.append(quote);
         const body = el("div", { class: "comment__body", "data-body": "" });
         body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
         card.append(body);
@@ -286,6 +312,7 @@
 
     async fetchPage(params) {
       const query = new URLSearchParams({ sort: this.sort, ...params });
+      if (this.kind) query.set("kind", this.kind);
       return this.call("GET", `/threads/${this.threadId}/comments?${query}`);
     }
 
