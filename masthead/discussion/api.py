@@ -348,15 +348,15 @@ def list_comments(
         cache.set(key, body, PAGE_CACHE_SECONDS)
     query = request.META.get("QUERY_STRING", "")
     if len(query) <= MAX_FAST_QUERY:
-        cache.set(_fast_key(thread.pk, query), (thread.page_id, stamp, body), READ_STATE_SECONDS)
+        cache.set(_fast_key(thread.pk, query), (thread.page_id, stamp, body), PAGE_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
 
 
 # --- the fast path of reads (core.fastpath) --------------------------------------------------------
 # A thread page is the same JSON for every reader, so a copy is kept under the exact query string and
 # served from the event loop without the database. It is valid while the thread's and the site's
-# version counters are unchanged (bumped on commit of every change readers see) and for at most
-# READ_STATE_SECONDS, the time the page's visibility and policy are cached for anyway.
+# version counters are unchanged (bumped on commit of every change readers see: comments, votes,
+# unpublishing, view restrictions, discussion settings), for at most PAGE_CACHE_SECONDS.
 
 THREAD_PAGE_PATH = re.compile(r"^/api/v1/threads/([1-9][0-9]{0,17})/comments$")
 MAX_FAST_QUERY = 200

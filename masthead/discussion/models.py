@@ -130,8 +130,14 @@ class Comment(models.Model):
                 condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
             ),
             models.Index(fields=["guest_key", "created_at"], name="comment_guest_time"),
-            # Pinned comments of a thread are few: found through this index, never by a scan.
-            models.Index(fields=["thread", "is_pinned"], name="comment_thread_pinned"),
+            # Pinned comments of a thread are few: found through this index, never by a scan. (A plain
+            # (thread, is_pinned) index does not do: SQLite will not use a boolean column written as
+            # a bare `WHERE is_pinned` for an index equality, and scanned the whole thread.)
+            models.Index(
+                fields=["thread"],
+                name="comment_pinned_by_thread",
+                condition=models.Q(is_pinned=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -185,7 +185,9 @@ def _phase(
     pinned_ids: list[int] = []
     if pinned:
         pinned_ids = list(
-            Comment.objects.filter(thread=thread, is_pinned=True).values_list("id", flat=True)
+            Comment.objects.filter(thread=thread, is_pinned=True)
+            .order_by()
+            .values_list("id", flat=True)
         )
         if not pinned_ids:
             return rows

@@ -200,3 +200,22 @@ def test_removed_parent_hides_its_replies_and_placeholders_keep_threads(
     actions.set_comment_status(a_moderator, reply, "removed")
     page = queries.thread_page(a_thread)
     assert [node.comment.pk for node in page.items] == [top.pk] and page.items[0].replies == []
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "votes"])
+def test_a_first_page_never_scans_the_thread(seven_roots: list[Comment], sort: str) -> None:
+    """Every comment query of a page goes through an index on the thread (or root), so a page of a
+    30,000-comment thread costs what a page of a small one does: no plan step scans the table."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plans")
+    thread = seven_roots[0].thread
+    with CaptureQueriesContext(connection) as captured:
+        queries.thread_page(thread, sort, 20, None, 4, "")
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans.extend(row[3] for row in cursor.fetchall())
+    comment_steps = [step for step in plans if "discussion_comment" in step]
+    assert comment_steps and all(step.startswith("SEARCH") for step in comment_steps), plans
+    assert any("comment_pinned_by_thread" in step for step in comment_steps)
