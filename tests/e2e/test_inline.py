@@ -131,6 +131,8 @@ def test_reader_selects_a_passage_comments_and_sees_the_marker(
     page.locator("#comments [data-sort-option='oldest']").click()
     redrawn = page.locator("#comments [data-inline-quote]:not([data-served])", has_text=PASSAGE)
     redrawn.wait_for()
+    redrawn.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "inline-discussion-redrawn.png"))
     assert "#:~:text=" in (redrawn.locator("a[data-share-passage]").get_attribute("href") or "")
     assert errors == []
 
