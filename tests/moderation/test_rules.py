@@ -247,3 +247,20 @@ def test_trust_decides_first_time_premoderation_not_the_discussion_default(
     assert (held.status, held.moderation["rule"]) == ("pending", "first_time")
     actions.approve_comment(moderator_actor, held)
     assert post("My third comment here", actor=author).status == "approved"
+
+
+def test_a_burst_of_posts_from_one_address_counts_against_the_next(
+    post: Any, settings: Any
+) -> None:
+    """Posts from one address within BURST_SECONDS are a spam signal for the next one, whichever
+    process wrote them (counted from the submission log)."""
+    settings.RATELIMIT_ENABLED = False
+    settings.MASTHEAD_MODERATION = {"BURST_COMMENTS": 3}
+    for n in range(3):
+        assert post(f"Comment number {n} on the water", actor=guest(ip="203.0.113.50")).status == (
+            "approved"
+        )
+    hurried = post("One more, typed quickly", actor=guest(ip="203.0.113.50"), seconds_to_submit=1)
+    assert hurried.status == "pending" and "burst" in hurried.moderation["reason"]
+    elsewhere = post("One more, typed quickly too", actor=guest(), seconds_to_submit=1)
+    assert elsewhere.status == "approved"  # a quick post alone is not enough
