@@ -250,16 +250,7 @@ def spam_signals(submission: Submission) -> dict[str, float]:
         and seconds < float(setting("MIN_SECONDS_TO_SUBMIT"))
     ):
         signals["fast_submit"] = 0.4
-    ip_hash = getattr(submission.actor, "ip_hash", "")
     now = timezone.now()
-    if ip_hash and not submission.is_edit:
-        # Posts from this address in the last BURST_SECONDS, from the submission log (indexed on
-        # ip_hash, created_at): a sliding window every process sees, and no cache write per post.
-        window_start = now - timedelta(seconds=int(setting("BURST_SECONDS")))
-        limit = int(setting("BURST_COMMENTS"))
-        recent = SubmissionLog.objects.filter(ip_hash=ip_hash, created_at__gte=window_start)
-        if len(recent.values_list("pk", flat=True)[:limit]) >= limit:
-            signals["burst"] = 0.5
     digest = fingerprint(submission.body)
     submission.extra["moderation_digest"] = digest
     if len(submission.body) >= 20:
@@ -293,6 +284,36 @@ def spam_signals(submission: Submission) -> dict[str, float]:
     return signals
 
 
+BURST_WEIGHT = 0.5
+
+
+def is_burst(submission: Submission) -> bool:
+    """BURST_COMMENTS or more posts from this address in the last BURST_SECONDS, counted in the
+    submission log (indexed on ip_hash, created_at): a sliding window every process sees."""
+    from masthead.moderation.models import SubmissionLog
+
+    ip_hash = getattr(submission.actor, "ip_hash", "")
+    if not ip_hash or submission.is_edit:
+        return False
+    window_start = timezone.now() - timedelta(seconds=int(setting("BURST_SECONDS")))
+    limit = int(setting("BURST_COMMENTS"))
+    recent = SubmissionLog.objects.filter(ip_hash=ip_hash, created_at__gte=window_start)
+    return len(recent.values_list("pk", flat=True)[:limit]) >= limit
+
+
+def _bucket(score: float) -> int:
+    return (score >= float(setting("SPAM_PENDING_SCORE"))) + (score >= float(setting("SPAM_SCORE")))
+
+
+def add_burst_signal(signals: dict[str, float], submission: Submission) -> None:
+    """Add the burst signal when it can matter: when the comment is flagged anyway (so moderators see
+    it among the reasons) or when it would flag it. A clean post costs no burst query."""
+    score = spam_score(signals)
+    with_burst = spam_score({**signals, "burst": BURST_WEIGHT})
+    if (_bucket(score) or _bucket(with_burst)) and is_burst(submission):
+        signals["burst"] = BURST_WEIGHT
+
+
 def spam_score(signals: dict[str, float]) -> float:
     remaining = 1.0
     for weight in signals.values():
@@ -308,6 +329,7 @@ def check_spam_score(submission: Submission) -> Verdict | None:
     if judgement is not None and judgement.is_spam:
         discard = judgement.result == "discard"
         signals["akismet"] = 1.0 if discard else float(setting("AKISMET_SPAM_SIGNAL"))
+    add_burst_signal(signals, submission)
     score = spam_score(signals)
     model_info = submission.extra.get("moderation_classifier")
     version = SCORER_VERSION + (f"+nb{model_info[0]}" if model_info else "")
