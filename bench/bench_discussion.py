@@ -558,7 +558,7 @@ NOTES = [
     "about 1.5 s, so at c=16/64 no request finished within wrk's 2 s timeout (0 req/s). Posting (d) runs",
     "the moderation checks (rules, classifier, trust, duplicates) before its transaction and writes the",
     "comment, its counters, the notifications subscription, the moderation log and author record and an",
-    "audit row in it (23 queries, about 20 ms of CPU per post through Django's ORM; a no-database API",
+    "audit row in it (about 19 queries, some 15-20 ms of CPU per post through Django's ORM; a no-database API",
     "call costs 5.7 ms); Isso with guard and moderation off writes one row. (d) is not met.",
 ]
 
