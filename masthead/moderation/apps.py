@@ -42,7 +42,6 @@ class ModerationConfig(AppConfig):
             receivers.on_comment_edited, dispatch_uid="moderation.edited"
         )
         signals.vote_changed.connect(receivers.on_vote_changed, dispatch_uid="moderation.vote")
-        post_save.connect(checks.forget_policies, dispatch_uid="moderation.forget_policies")
         for model in (WordRule, DomainRule, Ban):
             post_save.connect(
                 bump_rules_version,

@@ -8,7 +8,6 @@ Order of severity: rejected (bans, banned words, blocked domains) > spam (shadow
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -189,32 +188,11 @@ def check_links(submission: Submission) -> Verdict | None:
     return None
 
 
-_POLICY_SECONDS = 10.0
-_policy_cache: dict[int, tuple[float, str]] = {}
-
-
-def forget_policies(sender: Any = None, **kwargs: Any) -> None:
-    """Drop cached pre-moderation modes when discussion settings or a page are saved (this process)."""
-    from wagtail.models import Page
-
-    if sender is None or sender.__name__ == "DiscussionSettings" or issubclass(sender, Page):
-        _policy_cache.clear()
-
-
 def _premoderation(submission: Submission) -> str:
-    """The page's pre-moderation mode, kept in the process for a few seconds (it costs ~4 queries)."""
+    """The page's pre-moderation mode (discussion caches the policy until anything in it changes)."""
     from masthead.discussion.policy import thread_policy
 
-    page_id = submission.thread.page_id
-    now = time.monotonic()
-    cached = _policy_cache.get(page_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    mode = str(getattr(thread_policy(submission.thread), "premoderation", "") or "none")
-    if len(_policy_cache) > 5000:
-        _policy_cache.clear()
-    _policy_cache[page_id] = (now + _POLICY_SECONDS, mode)
-    return mode
+    return str(getattr(thread_policy(submission.thread), "premoderation", "") or "none")
 
 
 def check_first_time(submission: Submission) -> Verdict | None:

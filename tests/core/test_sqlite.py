@@ -88,3 +88,37 @@ def check_reuse(tmp_path: Any) -> None:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     fresh.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_transaction_holds_the_writers_file_lock_until_it_ends() -> None:
+    """Other processes' writers wait on this lock (woken as soon as it is released), not on SQLite's
+    sleeping busy handler."""
+    import fcntl
+    import os
+
+    from django.db import transaction
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    path = f"{connection.settings_dict['NAME']}-writelock"
+
+    def free() -> bool:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    with transaction.atomic():
+        assert not free()
+    assert free()
+    try:
+        with transaction.atomic():
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert free()

@@ -34,10 +34,7 @@ def member(user: Any, ip: str = "") -> Any:
 def _fresh_cache() -> Any:
     from django.core.cache import cache
 
-    from masthead.moderation.checks import forget_policies
-
     cache.clear()
-    forget_policies()
     yield
     cache.clear()
 

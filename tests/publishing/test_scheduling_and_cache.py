@@ -56,6 +56,29 @@ def test_anonymous_article_reads_are_cached_and_marked_public(client: Any, an_ar
     assert not second.cookies
 
 
+def test_a_hit_without_its_route_puts_the_route_back_for_the_fast_path(
+    client: Any, an_article: Any
+) -> None:
+    """The path → page route can expire before the page: the next hit (through Wagtail) re-makes it,
+    and from then on the page is answered before routing, without a database query."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.publishing.caching import _route_key, recent_pages
+
+    client.get(an_article.url)
+    cache.delete(_route_key(an_article.url))
+    recent_pages.clear()
+    with CaptureQueriesContext(connection) as routed:
+        assert client.get(an_article.url)["X-Page-Cache"] == "hit"
+    assert routed.captured_queries  # Wagtail found the page in the tree
+    assert cache.get(_route_key(an_article.url)) is not None
+    with CaptureQueriesContext(connection) as fast:
+        assert client.get(an_article.url)["X-Page-Cache"] == "hit"
+    assert fast.captured_queries == []
+
+
 def test_editing_and_publishing_invalidates_the_cached_article(
     client: Any, an_article: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
