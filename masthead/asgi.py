@@ -1,9 +1,8 @@
 """The ASGI application `masthead run` serves (uvicorn).
 
-Django's ASGI handler spends most of a cached hit on per-request set-up: a thread-sensitive context,
-the request_started/request_finished signals run on a worker thread, a spooled body file. Reads that
-`core.fastpath` can answer from the cache skip all of that and are sent straight from the event loop;
-everything else goes to Django as usual.
+Reads that `core.fastpath` can answer from the cache are sent straight from the event loop; everything
+else runs Django's sync middleware chain and view in one call on a reused worker thread
+(`core/handler.py` says why that is cheaper than Django's own ASGI handler).
 """
 
 import os
@@ -14,6 +13,6 @@ from django.core.asgi import get_asgi_application
 
 get_asgi_application()  # django.setup()
 
-from masthead.core.fastpath import FastPathASGIHandler  # noqa: E402
+from masthead.core.handler import MastheadASGIHandler  # noqa: E402
 
-application = FastPathASGIHandler()
+application = MastheadASGIHandler()

@@ -89,6 +89,13 @@ def an_article(a_section: Any, an_author: Any) -> Any:
 
 
 @pytest.fixture
+def a_thread(an_article: Any) -> Any:
+    from masthead.discussion.actions import thread_for_page
+
+    return thread_for_page(an_article)
+
+
+@pytest.fixture
 def a_staff_user(db: Any) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -6,8 +6,8 @@ waiting for a 1 ms answer). `FastPathMiddleware` is first in MIDDLEWARE and asyn
 registered handlers for a cached answer right in the event loop (a cache read, never the database)
 and only hands the request on to Django's stack when none has one.
 
-Under uvicorn the check happens even earlier: `FastPathASGIHandler` (masthead/asgi.py) asks the
-handlers before Django's ASGI handler sets up a request at all, and the middleware, seeing the
+Under uvicorn the check happens even earlier: `MastheadASGIHandler` (core/handler.py) asks the
+handlers before Django sets up a request at all, and the middleware, seeing the
 request was already asked about, does not ask again. Tests and any WSGI server go through the
 middleware alone.
 
@@ -19,7 +19,6 @@ and XFrameOptionsMiddleware would add are added here, since a fast answer never 
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,7 +26,6 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.asgi import ASGIHandler, ASGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 
@@ -102,23 +100,5 @@ def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpRespo
     return None
 
 
-class FastPathASGIHandler(ASGIHandler):
-    """Django's ASGI handler, with cached reads answered before any per-request set-up."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.security = SecurityMiddleware(_unused_get_response)
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD") and _HANDLERS:
-            scope[ASKED] = True
-            try:
-                request = ASGIRequest(scope, io.BytesIO())
-            except Exception:  # an odd request: Django's handler gives it the proper answer (400)
-                scope[ASKED] = False
-                request = None
-            response = fast_answer(request, self.security) if request is not None else None
-            if response is not None:
-                await self.send_response(response, send)
-                return
-        await super().__call__(scope, receive, send)
+def has_handlers() -> bool:
+    return bool(_HANDLERS)

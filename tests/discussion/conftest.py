@@ -32,13 +32,6 @@ def user_actor(user: Any, ip: str = "203.0.113.7") -> Actor:
 
 
 @pytest.fixture
-def a_thread(an_article: Any) -> Any:
-    from masthead.discussion.actions import thread_for_page
-
-    return thread_for_page(an_article)
-
-
-@pytest.fixture
 def a_guest() -> Actor:
     return guest_actor("ada")
 

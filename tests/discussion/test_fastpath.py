@@ -9,6 +9,7 @@ import pytest
 from django.test import AsyncClient
 
 from masthead.discussion.policy import DiscussionSettings
+from tests.asgi import asgi_get
 from tests.discussion.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
@@ -89,53 +90,6 @@ def test_served_in_the_event_loop_under_asgi(a_thread: Any, an_article: Any) -> 
     miss, hit = asyncio.run(read_twice(an_article.url))
     assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
     assert hit.content == miss.content and hit["X-Frame-Options"] == "SAMEORIGIN"
-
-
-def asgi_get(
-    path: str, query: str = "", host: str = "testserver"
-) -> tuple[int, dict[str, str], bytes]:
-    """One GET through `masthead.asgi.application`, the app uvicorn serves."""
-    from masthead.asgi import application
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", host.encode())],
-        "client": ("192.0.2.5", 5000),
-        "server": ("testserver", 80),
-    }
-    messages: list[dict[str, Any]] = []
-
-    async def run() -> None:
-        finished = asyncio.Event()
-        calls = 0
-
-        async def receive() -> dict[str, Any]:
-            nonlocal calls
-            calls += 1
-            if calls == 1:
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await finished.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            messages.append(message)
-
-        await application(scope, receive, send)
-        finished.set()
-
-    asyncio.run(run())
-    start = messages[0]
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    body = b"".join(message.get("body", b"") for message in messages[1:])
-    return start["status"], headers, body
 
 
 @pytest.mark.django_db(transaction=True)

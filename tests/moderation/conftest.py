@@ -40,13 +40,6 @@ def _fresh_cache() -> Any:
 
 
 @pytest.fixture
-def a_thread(an_article: Any) -> Any:
-    from masthead.discussion.actions import thread_for_page
-
-    return thread_for_page(an_article)
-
-
-@pytest.fixture
 def post(a_thread: Any) -> Callable[..., Any]:
     """post(body, actor=None, thread=None, **fields) -> Comment, through discussion's real action."""
     from masthead.discussion.actions import post_comment

@@ -97,13 +97,6 @@ def smtp() -> Iterator[SmtpSink]:
     sink.stop()
 
 
-@pytest.fixture
-def a_thread(an_article: Any) -> Any:
-    from masthead.discussion.actions import thread_for_page
-
-    return thread_for_page(an_article)
-
-
 _counter = iter(range(1, 10**9))
 
 

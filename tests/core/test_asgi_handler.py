@@ -1,0 +1,118 @@
+"""The ASGI app uvicorn serves (core/handler.py): Django's whole stack per request, on reused threads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+
+from masthead.accounts.guest import COOKIE_NAME
+from masthead.discussion.models import Comment
+from tests.asgi import asgi_request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@contextmanager
+def request_threads() -> Iterator[dict[str, list[threading.Thread]]]:
+    """The threads request_started and request_finished ran on, in order."""
+    # Thread objects, not idents: the system may give a finished thread's ident to the next one.
+    seen: dict[str, list[threading.Thread]] = {"started": [], "finished": []}
+
+    def on_started(**_: Any) -> None:
+        seen["started"].append(threading.current_thread())
+
+    def on_finished(**_: Any) -> None:
+        seen["finished"].append(threading.current_thread())
+
+    request_started.connect(on_started)
+    request_finished.connect(on_finished)
+    try:
+        yield seen
+    finally:
+        request_started.disconnect(on_started)
+        request_finished.disconnect(on_finished)
+
+
+def test_a_comment_posted_through_the_asgi_app_passes_csrf_and_is_written(a_thread: Any) -> None:
+    path = f"/api/v1/threads/{a_thread.pk}/comments"
+    body = json.dumps(
+        {"body": "Posted through uvicorn's app.", "name": "Ada", "email": "ada@example.com"}
+    )
+
+    async def visit() -> tuple[Any, Any, Any]:
+        me = await asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me")
+        token = me.cookies["csrftoken"]
+        headers = {"content-type": "application/json", "cookie": f"csrftoken={token}"}
+        refused = await asgi_request("POST", path, headers=headers, body=body.encode())
+        posted = await asgi_request(
+            "POST", path, headers={**headers, "x-csrftoken": token}, body=body.encode()
+        )
+        return me, refused, posted
+
+    with request_threads() as seen:
+        me, refused, posted = asyncio.run(visit())
+    assert me.status == 200 and me.headers["cache-control"] == "private, no-store"
+    assert refused.status == 403 and json.loads(refused.body)["error"] == "csrf_failed"
+    assert posted.status == 201, posted.body
+    assert json.loads(posted.body)["author"]["name"] == "Ada"
+    assert COOKIE_NAME in posted.cookies
+    assert (
+        Comment.objects.filter(thread=a_thread, body="Posted through uvicorn's app.").count() == 1
+    )
+    # Each request: started and finished once, on the same worker thread, never the event loop's.
+    assert len(seen["started"]) == len(seen["finished"]) == 3
+    assert seen["started"] == seen["finished"]
+    assert threading.current_thread() not in seen["started"]
+
+
+def test_one_request_after_another_reuses_the_same_worker_thread(a_thread: Any) -> None:
+    async def visit() -> list[int]:
+        return [
+            (await asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me")).status
+            for _ in range(4)
+        ]
+
+    with request_threads() as seen:
+        statuses = asyncio.run(visit())
+    assert statuses == [200] * 4
+    assert len(set(seen["started"])) == 1
+
+
+def test_requests_at_the_same_time_run_on_threads_of_their_own(a_thread: Any) -> None:
+    """A request that blocks (say, on the database's write lock) does not hold up the next one."""
+    both_running = threading.Event()
+    arrived: list[threading.Thread] = []
+    waited: list[bool] = []
+
+    def meet(**_: Any) -> None:
+        arrived.append(threading.current_thread())
+        if len(arrived) == 1:
+            waited.append(both_running.wait(timeout=10))
+        else:
+            both_running.set()
+
+    async def visit() -> list[Any]:
+        path = f"/api/v1/threads/{a_thread.pk}/me"
+        return list(await asyncio.gather(asgi_request("GET", path), asgi_request("GET", path)))
+
+    request_started.connect(meet)
+    try:
+        first, second = asyncio.run(visit())
+    finally:
+        request_started.disconnect(meet)
+    assert first.status == second.status == 200
+    assert waited == [True] and len(set(arrived)) == 2
+
+
+def test_a_host_the_site_does_not_serve_is_refused(a_thread: Any) -> None:
+    response = asyncio.run(
+        asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me", host="evil.example")
+    )
+    assert response.status == 400
