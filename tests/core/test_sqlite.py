@@ -122,3 +122,62 @@ def test_a_write_transaction_holds_the_writers_file_lock_until_it_ends() -> None
     except RuntimeError:
         pass
     assert free()
+
+
+def test_a_writer_waiting_for_the_file_lock_gets_it_once_the_holder_lets_go(tmp_path: Any) -> None:
+    import fcntl
+    import os
+    import threading
+
+    from masthead.core.db.sqlite3.base import lock_file
+
+    path = str(tmp_path / "writelock")
+    holder = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    released = threading.Event()
+
+    def let_go() -> None:
+        released.wait(10)
+        os.close(holder)
+
+    threading.Thread(target=let_go).start()
+    waiter = os.open(path, os.O_RDWR)
+    outcome: list[bool] = []
+    wanting = threading.Thread(target=lambda: outcome.append(lock_file(waiter, 10)))
+    wanting.start()
+    wanting.join(0.3)
+    assert wanting.is_alive() and not outcome, "it waits while the lock is held"
+    released.set()
+    wanting.join(10)
+    assert outcome == [True]
+    other = os.open(path, os.O_RDWR)
+    with pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the waiter holds it now
+    os.close(waiter)
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.close(other)
+
+
+def test_a_writer_gives_up_after_the_timeout_and_the_lock_is_not_left_taken(tmp_path: Any) -> None:
+    import fcntl
+    import os
+    import time
+
+    from masthead.core.db.sqlite3.base import lock_file
+
+    path = str(tmp_path / "writelock")
+    holder = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    assert lock_file(os.open(path, os.O_RDWR), 0.2) is False
+    os.close(holder)
+    # The helper that was still waiting takes the lock and gives it straight back.
+    other = os.open(path, os.O_RDWR)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            assert time.monotonic() < deadline, "the abandoned wait kept the lock"
+            time.sleep(0.01)
+    os.close(other)
