@@ -12,6 +12,7 @@ Apps declare what a page depends on with `register_dependency(func)`, where `fun
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,13 +44,13 @@ def versions(dependencies: Iterable[Dependency]) -> list[int]:
 
 
 def bump_now(namespace: str, key: object = "") -> None:
-    """Invalidate everything depending on (namespace, key) immediately (use `bump` inside transactions)."""
-    version_key = _version_key(namespace, key)
-    if not cache.add(version_key, 1, VERSION_TTL):
-        try:
-            cache.incr(version_key)
-        except ValueError:
-            cache.set(version_key, 1, VERSION_TTL)
+    """Invalidate everything depending on (namespace, key) immediately (use `bump` inside transactions).
+
+    The new version is a fresh random number, not the old one plus one: one write instead of a read
+    and a write, and two processes bumping at once cannot both write the same "next" number (the file
+    cache has no atomic increment), which would leave a page cached between their commits in place.
+    """
+    cache.set(_version_key(namespace, key), secrets.randbits(62), VERSION_TTL)
 
 
 def bump(namespace: str, key: object = "") -> None:

@@ -59,7 +59,6 @@ def _trusted_user(actor: Any, email: str) -> Any:
     return None
 
 
-@transaction.atomic
 def subscribe(
     actor: Any,
     thread: Any,
@@ -82,6 +81,51 @@ def subscribe(
         raise invalid("Choose replies or all.", kind="Choose replies or all.")
     if comment is not None and comment.thread_id != thread.pk:
         raise not_found("No such comment in this thread.")
+    # A reader who comments again is usually subscribed already: one read, and nothing to write.
+    current = _current_subscription(thread, email, comment)
+    if current is not None and not _subscribing_would_change(current, actor, email, kind, now):
+        return current
+    return _subscribe(actor, thread, email, kind, comment, now)
+
+
+def _current_subscription(thread: Any, email: str, comment: Any) -> Subscription | None:
+    rows = Subscription.objects.select_related("address").filter(address__email=email)
+    if comment is not None:
+        return rows.filter(comment=comment).first()
+    return rows.filter(thread=thread, comment__isnull=True).first()
+
+
+def _subscribing_would_change(
+    subscription: Subscription, actor: Any, email: str, kind: str, now: datetime
+) -> bool:
+    """Whether `_subscribe` would write anything for this existing subscription."""
+    address = subscription.address
+    if _trusted_user(actor, email) is not None and (
+        address.user_id is None or address.confirmed_at is None or address.opted_out_at is not None
+    ):
+        return True
+    upgrade = kind == SubscriptionKind.ALL and subscription.kind != kind
+    if subscription.comment_id is None and upgrade:
+        return True
+    if subscription.confirmed_at is not None:
+        return False
+    if address.confirmed_at is not None and address.opted_out_at is None:
+        return True
+    return _confirmation_due(address, now)
+
+
+def _confirmation_due(address: EmailAddress, now: datetime) -> bool:
+    """No confirmation email went out within the interval, and mail to the address has not failed."""
+    recent = now - seconds("NOTIFICATIONS_CONFIRMATION_INTERVAL")
+    return address.failed_at is None and (
+        address.confirmation_sent_at is None or address.confirmation_sent_at <= recent
+    )
+
+
+@transaction.atomic
+def _subscribe(
+    actor: Any, thread: Any, email: str, kind: str, comment: Any, now: datetime
+) -> Subscription:
     address, _ = EmailAddress.objects.get_or_create(email=email, defaults={"created_at": now})
     address = EmailAddress.objects.select_for_update().get(pk=address.pk)
     trusted = _trusted_user(actor, email)
@@ -128,7 +172,7 @@ def request_confirmation(address: EmailAddress, now: datetime | None = None) -> 
     from masthead.notifications.tasks import send_confirmation
 
     now = now or timezone.now()
-    if address.failed_at is not None:
+    if not _confirmation_due(address, now):
         return False
     recent = now - seconds("NOTIFICATIONS_CONFIRMATION_INTERVAL")
     claimed = (
@@ -295,7 +339,8 @@ def notify_comment(comment: Any, now: datetime | None = None) -> int:
     if comment.status != "approved":
         return 0
     now = now or timezone.now()
-    with transaction.atomic():
+    # No savepoint inside the comment's transaction: a failure here fails the post all the same.
+    with transaction.atomic(savepoint=False):
         active = Subscription.objects.filter(
             thread_id=comment.thread_id,
             confirmed_at__isnull=False,

@@ -209,3 +209,26 @@ def test_the_article_page_offers_the_subscribe_form(a_thread: Any, client: Clien
     assert 'class="subscribe-form"' in html
     assert f'name="thread" value="{a_thread.pk}"' in html
     assert "csrfmiddlewaretoken" not in html.split('class="subscribe-form"')[1].split("</form>")[0]
+
+
+def test_a_reader_who_comments_again_costs_one_read_and_no_write(
+    a_thread: Any, smtp: SmtpSink, django_assert_num_queries: Any
+) -> None:
+    from masthead.notifications import actions
+    from tests.notifications.conftest import guest
+
+    reader = guest("again")
+    first = actions.subscribe(reader, a_thread, email="again@example.org")
+    run_on_commit()
+    assert len(smtp.to("again@example.org")) == 1
+    with django_assert_num_queries(1):
+        again = actions.subscribe(reader, a_thread, email="Again@Example.org")
+    assert again.pk == first.pk and again.confirmed_at is None
+    # Asking for every comment is a change, and so is a confirmation that is due again.
+    upgraded = actions.subscribe(reader, a_thread, email="again@example.org", kind="all")
+    assert Subscription.objects.get(pk=upgraded.pk).kind == "all"
+    later = timezone.now() + timedelta(days=2)
+    actions.subscribe(reader, a_thread, email="again@example.org", kind="all", now=later)
+    run_on_commit()
+    assert len(smtp.to("again@example.org")) == 2
+    assert EmailAddress.objects.get(email="again@example.org").confirmation_sent_at == later
