@@ -3,8 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion on an event loop of its own, in a thread of its own: a browser
+    test earlier in the same process leaves Playwright's loop running in the main thread, where
+    asyncio.run() refuses to start."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        async def main() -> T:
+            return await make()
+
+        try:
+            outcome["value"] = asyncio.run(main())
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="test-event-loop")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -80,5 +107,5 @@ def asgi_get(
     path: str, query: str = "", host: str = "testserver"
 ) -> tuple[int, dict[str, str], bytes]:
     """One GET, run in its own event loop: (status, lower-cased headers, body)."""
-    response = asyncio.run(asgi_request("GET", path, query, host=host))
+    response = run_async(lambda: asgi_request("GET", path, query, host=host))
     return response.status, response.headers, response.body

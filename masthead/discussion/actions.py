@@ -206,7 +206,8 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     Preconditions: the thread is open, the reader may comment (registration setting), the input is valid,
     the parent (if any) is an approved comment of this same thread, looked up here and never trusted.
     Writes the comment with the strictest verdict of the moderation checks, counters, an audit row;
-    sends comment_posted (and comment_approved when public at once); bumps the page cache on commit.
+    sends comment_preparing before the write transaction, comment_posted (and comment_approved when
+    public at once) in it; bumps the page cache on commit.
     Raises ApiError: 400 invalid/rejected, 403 closed/registration_required, 409 duplicate,
     413 too_large, 429 rate_limited.
     """
@@ -258,6 +259,10 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     )
     verdict = _judge(submission, _default_verdict(actor, policy, email))
     status = _status_for(verdict)
+    prepared: dict[str, Any] = {}
+    signals.comment_preparing.send(
+        sender=Comment, submission=submission, status=status, notify=notify, prepared=prepared
+    )
     with transaction.atomic():
         guard.check_duplicate(actor, thread, body)
         comment = Comment.objects.create(
@@ -287,9 +292,13 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
             comment,
             after={"status": status, "rule": verdict.rule},
         )
-        signals.comment_posted.send(sender=Comment, comment=comment, actor=actor, notify=notify)
+        signals.comment_posted.send(
+            sender=Comment, comment=comment, actor=actor, notify=notify, prepared=prepared
+        )
         if status == PUBLIC:
-            signals.comment_approved.send(sender=Comment, comment=comment, actor=actor)
+            signals.comment_approved.send(
+                sender=Comment, comment=comment, actor=actor, prepared=prepared
+            )
     return comment
 
 

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from masthead.core.errors import invalid, not_found
+from masthead.core.errors import ApiError, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import ensure_encodable
 from masthead.notifications.conf import seconds, setting
@@ -316,14 +316,56 @@ def _chunks(ids: Iterable[int], size: int = FANOUT_BATCH) -> Iterable[list[int]]
 
 def _author_q(comment: Any, prefix: str = "") -> Q:
     """Addresses that belong to the author of `comment`."""
-    emails = {(comment.author_email or "").lower()}
-    if comment.user_id is not None and comment.user is not None and comment.user.email:
-        emails.add(comment.user.email.lower())
+    user = comment.user if comment.user_id is not None else None
+    return _person_q(comment.author_email, user, prefix)
+
+
+def _person_q(email: str, user: Any, prefix: str = "") -> Q:
+    """Addresses that belong to whoever writes as `email` (and `user`, when signed in)."""
+    emails = {(email or "").lower()}
+    if user is not None and user.email:
+        emails.add(user.email.lower())
     emails.discard("")
     q = Q(**{f"{prefix}email__in": sorted(emails)}) if emails else Q(pk__in=[])
-    if comment.user_id is not None:
-        q |= Q(**{f"{prefix}user_id": comment.user_id})
+    if user is not None:
+        q |= Q(**{f"{prefix}user_id": user.pk})
     return q
+
+
+def _active_subscriptions(thread_id: int, author: Q) -> Any:
+    """Subscriptions in the thread that may be mailed now, leaving out the author's own."""
+    return Subscription.objects.filter(
+        thread_id=thread_id,
+        confirmed_at__isnull=False,
+        address__confirmed_at__isnull=False,
+        address__failed_at__isnull=True,
+        address__opted_out_at__isnull=True,
+    ).exclude(author)
+
+
+def has_recipients(thread: Any, parent: Any, email: str, user: Any) -> bool:
+    """Whether `notify_comment` would write anything for a comment by `email`/`user` (replying to
+    `parent`, or None) in `thread`: one read, made before the comment's transaction."""
+    wanted = Q(comment__isnull=True, kind=SubscriptionKind.ALL)
+    if parent is not None:
+        wanted |= Q(comment_id=parent.pk) | (
+            Q(comment__isnull=True) & _author_q(parent, "address__")
+        )
+    active = _active_subscriptions(thread.pk, _person_q(email, user, "address__"))
+    return bool(active.filter(wanted).exists())
+
+
+def subscription_is_current(actor: Any, thread: Any, *, email: str, kind: str) -> bool:
+    """Whether `subscribe` would find this thread subscription as asked and write nothing (a read;
+    an address mail cannot use is not current, so `subscribe` gets to say why)."""
+    try:
+        email = normalise_email(email)
+    except ApiError:
+        return False
+    current = _current_subscription(thread, email, None)
+    return current is not None and not _subscribing_would_change(
+        current, actor, email, kind, timezone.now()
+    )
 
 
 def notify_comment(comment: Any, now: datetime | None = None) -> int:
@@ -341,13 +383,7 @@ def notify_comment(comment: Any, now: datetime | None = None) -> int:
     now = now or timezone.now()
     # No savepoint inside the comment's transaction: a failure here fails the post all the same.
     with transaction.atomic(savepoint=False):
-        active = Subscription.objects.filter(
-            thread_id=comment.thread_id,
-            confirmed_at__isnull=False,
-            address__confirmed_at__isnull=False,
-            address__failed_at__isnull=True,
-            address__opted_out_at__isnull=True,
-        ).exclude(_author_q(comment, "address__"))
+        active = _active_subscriptions(comment.thread_id, _author_q(comment, "address__"))
         window_rows = Notification.objects.filter(thread_id=comment.thread_id).exclude(
             reason=NotificationReason.MODERATION
         )

@@ -1,7 +1,9 @@
 """Listening to the discussion: subscribe commenters, write the outbox, alert moderators.
 
-The discussion sends these signals inside its transaction, so the rows written here commit (or roll
-back) with the comment itself.
+The discussion sends comment_posted and comment_approved inside its transaction, so the rows written
+here commit (or roll back) with the comment itself. comment_preparing comes just before that
+transaction: the reads that decide whether there is anything to write happen there, outside the
+database's write lock (on SQLite, one writer at a time).
 """
 
 from __future__ import annotations
@@ -12,20 +14,55 @@ from typing import Any
 from django.dispatch import receiver
 
 from masthead.core.errors import ApiError
-from masthead.discussion.signals import comment_approved, comment_posted
+from masthead.discussion.signals import comment_approved, comment_posted, comment_preparing
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
 
 logger = logging.getLogger("masthead.notifications")
 
 
+def _choice(notify: Any, email: str) -> str:
+    return str(notify or ("replies" if email else "none"))
+
+
+@receiver(comment_preparing, dispatch_uid="notifications.comment_preparing")
+def on_comment_preparing(
+    sender: Any,
+    submission: Any,
+    status: str,
+    prepared: dict[str, Any],
+    notify: Any = None,
+    **_: Any,
+) -> None:
+    """Before the comment's transaction: is the author subscribed as asked already, and would an
+    approved comment reach anyone? Usually yes and no, and then nothing below reads inside it."""
+    user = submission.actor.user if submission.actor.is_authenticated else None
+    found: dict[str, bool] = {}
+    choice = _choice(notify, submission.email)
+    if choice in ("replies", "all") and submission.email:
+        found["subscribed"] = actions.subscription_is_current(
+            submission.actor, submission.thread, email=submission.email, kind=choice
+        )
+    if status == "approved":
+        found["recipients"] = actions.has_recipients(
+            submission.thread, submission.parent, submission.email, user
+        )
+    prepared["notifications"] = found
+
+
 @receiver(comment_posted, dispatch_uid="notifications.comment_posted")
 def on_comment_posted(
-    sender: Any, comment: Any, actor: Any = None, notify: Any = None, **_: Any
+    sender: Any,
+    comment: Any,
+    actor: Any = None,
+    notify: Any = None,
+    prepared: dict[str, Any] | None = None,
+    **_: Any,
 ) -> None:
     email = comment.author_email or (comment.user.email if comment.user_id and comment.user else "")
-    choice = notify or ("replies" if email else "none")
-    if choice in ("replies", "all") and email:
+    choice = _choice(notify, email)
+    subscribed = (prepared or {}).get("notifications", {}).get("subscribed", False)
+    if choice in ("replies", "all") and email and not subscribed:
         try:
             actions.subscribe(actor, comment.thread, email=email, kind=choice)
         except ApiError as error:  # an address the discussion accepted but mail cannot use
@@ -35,5 +72,8 @@ def on_comment_posted(
 
 
 @receiver(comment_approved, dispatch_uid="notifications.comment_approved")
-def on_comment_approved(sender: Any, comment: Any, actor: Any = None, **_: Any) -> None:
-    actions.notify_comment(comment)
+def on_comment_approved(
+    sender: Any, comment: Any, prepared: dict[str, Any] | None = None, **_: Any
+) -> None:
+    if (prepared or {}).get("notifications", {}).get("recipients", True):
+        actions.notify_comment(comment)

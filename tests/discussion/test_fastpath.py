@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 from django.test import AsyncClient
 
 from masthead.discussion.policy import DiscussionSettings
-from tests.asgi import asgi_get
+from tests.asgi import asgi_get, run_async
 from tests.discussion.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +83,10 @@ def test_served_in_the_event_loop_under_asgi(a_thread: Any, an_article: Any) -> 
         return await client.get(path), await client.get(path)
 
     path = f"/api/v1/threads/{a_thread.pk}/comments"
-    first, second = asyncio.run(read_twice(path))
+    first, second = run_async(lambda: read_twice(path))
     assert first.status_code == second.status_code == 200
     assert second["X-Cache"] == "hit" and second.content == first.content
-    miss, hit = asyncio.run(read_twice(an_article.url))
+    miss, hit = run_async(lambda: read_twice(an_article.url))
     assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
     assert hit.content == miss.content and hit["X-Frame-Options"] == "SAMEORIGIN"
 

@@ -118,3 +118,32 @@ def test_the_clock_sends_digests_when_their_window_ends(a_thread: Any, smtp: Smt
     )
     sweep_outbox()
     assert len(smtp.to("clock@example.org")) == 2
+
+
+def test_a_comment_that_reaches_nobody_reads_notifications_only_before_its_transaction(
+    a_thread: Any, smtp: SmtpSink
+) -> None:
+    """The reads that find nothing to do run before the write transaction (SQLite's one write lock)."""
+    from django.db import connection
+
+    post(a_thread, "Ada's first.", name="Ada", email="ada@example.org")
+    depth = len(connection.atomic_blocks)
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, len(connection.atomic_blocks) > depth))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        post(a_thread, "Ada again, nobody follows yet.", name="Ada", email="ada@example.org")
+    notifications = [(sql, inside) for sql, inside in seen if "notifications_" in sql]
+    assert notifications and not any(inside for _, inside in notifications)
+    # With a follower, the outbox is still written in the comment's transaction.
+    actions.confirm_address(
+        actions.subscribe(None, a_thread, email="bob@example.org", kind="all").address
+    )
+    seen.clear()
+    with connection.execute_wrapper(record):
+        post(a_thread, "Ada for Bob.", name="Ada", email="ada@example.org")
+    assert any(inside and "notifications_notification" in sql for sql, inside in seen)
+    assert Notification.objects.filter(address__email="bob@example.org").count() == 1
