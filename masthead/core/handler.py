@@ -14,8 +14,8 @@ Here a request that `core.fastpath` cannot answer from the cache runs the way a 
 runs it: the whole sync middleware chain and the view in one call on a worker thread, which is taken
 from a pool of reused one-thread executors (asgiref's `ThreadSensitiveContext(executor=...)`), and
 `response.close()` (request_finished) on the same thread after the response is sent. Requests still
-run concurrently, one thread each, so one waiting on the database's write lock does not hold up the
-others in its process. A streaming response (server-sent events) is sent from the event loop as
+run concurrently, one thread each; on SQLite, requests that may write (POST, PUT, PATCH, DELETE) take
+turns within the process (`core/turns.py` says why). A streaming response (server-sent events) is sent from the event loop as
 Django's handler sends it.
 """
 
@@ -36,8 +36,10 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 
 from masthead.core.fastpath import ASKED, fast_answer, has_handlers
+from masthead.core.turns import write_turn
 
 IDLE_THREADS = 16
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class _ThreadPool:
@@ -119,7 +121,11 @@ class MastheadASGIHandler(ASGIHandler):
         if request is None:
             assert error_response is not None  # noqa: S101 - create_request gives one or the other
             return error_response
-        response = self.get_response(request)
+        if request.method in SAFE_METHODS:
+            response = self.get_response(request)
+        else:
+            with write_turn():
+                response = self.get_response(request)
         response._handler_class = self.__class__  # type: ignore[attr-defined]
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.core.on_commit import enqueue_on_commit
+from masthead.core.turns import outside_write_turn
 from masthead.moderation.conf import setting
 from masthead.moderation.models import ProviderCheck, ProviderResult
 
@@ -77,7 +78,7 @@ def _post(method: str, params: dict[str, str]) -> tuple[str, Message]:
     )
     timeout = float(setting("AKISMET_TIMEOUT"))
     try:
-        with urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with outside_write_turn(), urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.read(4096).decode("utf-8", "replace").strip(), response.headers
     except HTTPError as exc:
         raise ProviderError(f"HTTP {exc.code} from {method}") from exc

@@ -14,6 +14,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from masthead.core.turns import outside_write_turn
 from masthead.funding.providers.base import (
     PaymentCompletion,
     PaymentStart,
@@ -68,6 +69,7 @@ def _wrap(exc: stripe.StripeError) -> ProviderError:
     return ProviderError("The payment provider could not be reached; please try again.")
 
 
+@outside_write_turn()
 def start_payment(donation: Any) -> PaymentStart:
     """Create the Customer, the SetupIntent and (one-time gifts) the PaymentIntent for `donation`."""
     sdk = _sdk()
@@ -125,6 +127,7 @@ def _monthly_plan(sdk: Any, amount: int, currency: str) -> str:
         return sdk.Plan.retrieve(plan_id).id
 
 
+@outside_write_turn()
 def complete_payment(donation: Any) -> PaymentCompletion:
     """Charge the card the donor just confirmed (SetupIntent succeeded)."""
     sdk = _sdk()
@@ -169,6 +172,7 @@ def complete_payment(donation: Any) -> PaymentCompletion:
         raise _wrap(exc) from exc
 
 
+@outside_write_turn()
 def cancel_subscription(subscription_id: str) -> None:
     try:
         _sdk().Subscription.cancel(subscription_id)
