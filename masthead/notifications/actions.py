@@ -346,6 +346,8 @@ def _active_subscriptions(thread_id: int, author: Q) -> Any:
 def has_recipients(thread: Any, parent: Any, email: str, user: Any) -> bool:
     """Whether `notify_comment` would write anything for a comment by `email`/`user` (replying to
     `parent`, or None) in `thread`: one read, made before the comment's transaction."""
+    if not Subscription.objects.filter(thread_id=thread.pk, confirmed_at__isnull=False).exists():
+        return False  # most threads: nobody confirmed, and this simple read says so
     wanted = Q(comment__isnull=True, kind=SubscriptionKind.ALL)
     if parent is not None:
         wanted |= Q(comment_id=parent.pk) | (
