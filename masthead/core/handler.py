@@ -14,9 +14,9 @@ Here a request that `core.fastpath` cannot answer from the cache runs the way a 
 runs it: the whole sync middleware chain and the view in one call on a worker thread, which is taken
 from a pool of reused one-thread executors (asgiref's `ThreadSensitiveContext(executor=...)`), and
 `response.close()` (request_finished) on the same thread after the response is sent. Requests still
-run concurrently, one thread each; on SQLite, requests that may write (POST, PUT, PATCH, DELETE) take
-turns within the process (`core/turns.py` says why). A streaming response (server-sent events) is sent from the event loop as
-Django's handler sends it.
+run concurrently, one thread each; on SQLite, requests that may write (POST, PUT, PATCH, DELETE)
+take turns within the process (`core/turns.py` says why). A streaming response (server-sent events)
+is sent from the event loop as Django's handler sends it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ database concurrency. It does cost: the request holding the database's write loc
 with the others' CPU work, and every query it makes (which releases the GIL) can leave it waiting
 for the rest of a switch interval. Under a burst of posts that stretched each write transaction to
 about twice its CPU time; taking turns (`core/handler.py` holds the turn for a POST, PUT, PATCH or
-DELETE) raised posts/s by a third to a half on two cores (bench/RESULTS.md, "Discussion").
+DELETE) raised posts/s by a quarter at c=4 and two thirds at c=16 on two cores (medians of three A/B
+rounds; bench/RESULTS.md, "Discussion").
 
 Code that waits on the network in the middle of a request (a spam provider, the payment provider)
 steps out of its turn meanwhile with `outside_write_turn()`, so one slow answer does not hold up the

@@ -82,17 +82,24 @@ def subscribe(
     if comment is not None and comment.thread_id != thread.pk:
         raise not_found("No such comment in this thread.")
     # A reader who comments again is usually subscribed already: one read, and nothing to write.
-    current = _current_subscription(thread, email, comment)
-    if current is not None and not _subscribing_would_change(current, actor, email, kind, now):
-        return current
+    unchanged = _unchanged_subscription(actor, thread, email, kind, comment, now)
+    if unchanged is not None:
+        return unchanged
     return _subscribe(actor, thread, email, kind, comment, now)
 
 
-def _current_subscription(thread: Any, email: str, comment: Any) -> Subscription | None:
+def _unchanged_subscription(
+    actor: Any, thread: Any, email: str, kind: str, comment: Any, now: datetime
+) -> Subscription | None:
+    """The existing subscription when subscribing as asked would write nothing (one read)."""
     rows = Subscription.objects.select_related("address").filter(address__email=email)
     if comment is not None:
-        return rows.filter(comment=comment).first()
-    return rows.filter(thread=thread, comment__isnull=True).first()
+        current = rows.filter(comment=comment).first()
+    else:
+        current = rows.filter(thread=thread, comment__isnull=True).first()
+    if current is None or _subscribing_would_change(current, actor, email, kind, now):
+        return None
+    return current
 
 
 def _subscribing_would_change(
@@ -343,16 +350,22 @@ def _active_subscriptions(thread_id: int, author: Q) -> Any:
     ).exclude(author)
 
 
+# Who hears of a new comment: followers of every comment in the thread, and, for a reply, whoever
+# follows the parent comment or wrote it (and follows the thread).
+FOLLOWERS = Q(comment__isnull=True, kind=SubscriptionKind.ALL)
+
+
+def _replied_to(parent: Any) -> Q:
+    return Q(comment_id=parent.pk) | (Q(comment__isnull=True) & _author_q(parent, "address__"))
+
+
 def has_recipients(thread: Any, parent: Any, email: str, user: Any) -> bool:
     """Whether `notify_comment` would write anything for a comment by `email`/`user` (replying to
-    `parent`, or None) in `thread`: one read, made before the comment's transaction."""
+    `parent`, or None) in `thread`. Made before the comment's transaction: one simple read for the
+    usual thread with no confirmed subscriber, two otherwise."""
     if not Subscription.objects.filter(thread_id=thread.pk, confirmed_at__isnull=False).exists():
-        return False  # most threads: nobody confirmed, and this simple read says so
-    wanted = Q(comment__isnull=True, kind=SubscriptionKind.ALL)
-    if parent is not None:
-        wanted |= Q(comment_id=parent.pk) | (
-            Q(comment__isnull=True) & _author_q(parent, "address__")
-        )
+        return False
+    wanted = FOLLOWERS | _replied_to(parent) if parent is not None else FOLLOWERS
     active = _active_subscriptions(thread.pk, _person_q(email, user, "address__"))
     return bool(active.filter(wanted).exists())
 
@@ -364,10 +377,7 @@ def subscription_is_current(actor: Any, thread: Any, *, email: str, kind: str) -
         email = normalise_email(email)
     except ApiError:
         return False
-    current = _current_subscription(thread, email, None)
-    return current is not None and not _subscribing_would_change(
-        current, actor, email, kind, timezone.now()
-    )
+    return _unchanged_subscription(actor, thread, email, kind, None, timezone.now()) is not None
 
 
 def notify_comment(comment: Any, now: datetime | None = None) -> int:
@@ -393,14 +403,8 @@ def notify_comment(comment: Any, now: datetime | None = None) -> int:
         earliest: datetime | None = None
         reply_ids: list[int] = []
         if comment.parent_id is not None:
-            parent = comment.parent
-            to_parent_author = Q(comment__isnull=True) & _author_q(parent, "address__")
             reply_ids = sorted(
-                set(
-                    active.filter(Q(comment_id=parent.pk) | to_parent_author).values_list(
-                        "address_id", flat=True
-                    )
-                )
+                set(active.filter(_replied_to(comment.parent)).values_list("address_id", flat=True))
             )
             for batch in _chunks(reply_ids):
                 count, when = _write_outbox(
@@ -409,7 +413,7 @@ def notify_comment(comment: Any, now: datetime | None = None) -> int:
                 written += count
                 earliest = when if earliest is None or (when and when < earliest) else earliest
         followers = (
-            active.filter(comment__isnull=True, kind=SubscriptionKind.ALL)
+            active.filter(FOLLOWERS)
             .exclude(address_id__in=reply_ids)
             .order_by("address_id")
             .values_list("address_id", flat=True)
