@@ -1,44 +1,45 @@
-"""The cache used without Redis: Django's file-based cache, shared by every process of `masthead run`.
+"""The cache used without Redis: diskcache's Django backend in the data directory, shared by every
+process of `masthead run` (web workers, task worker, clock).
 
-Django's FileBasedCache lists the whole cache directory on every write to decide whether to cull,
-so a write costs more the more the cache holds (each new comment writes two version counters). Here
-the count is taken at most once per CULL_CHECK_SECONDS per process; between checks the directory can
-grow past MAX_ENTRIES by what a few seconds of writes add, so a check removes that excess as well as
-the usual 1/CULL_FREQUENCY of the entries.
+diskcache keeps entries in SQLite files (values over 32 KB in files of their own): a write is a small
+transaction instead of a file created and renamed, and `add`/`incr` are atomic across processes, so
+rate limits count exactly across workers. Size is bounded by `size_limit` (least recently stored
+entries go first).
 """
 
 from __future__ import annotations
 
-import random
-import time
+import threading
 from typing import Any
 
-from django.core.cache.backends.filebased import FileBasedCache
+from diskcache import DjangoCache, FanoutCache
+from django.core.cache.backends.base import BaseCache
 
-CULL_CHECK_SECONDS = 10.0
-
-
-# django-stubs leave out the private helpers used here.
-_FileBasedCache: Any = FileBasedCache
+_opened: dict[tuple[str, int, float, tuple[tuple[str, Any], ...]], FanoutCache] = {}
+_opening = threading.Lock()
 
 
-class FileCache(_FileBasedCache):
-    def __init__(self, dir: str, params: dict[str, Any]) -> None:
-        super().__init__(dir, params)
-        self._next_cull_check = 0.0
+def _fanout(directory: str, shards: int, timeout: float, options: dict[str, Any]) -> FanoutCache:
+    key = (directory, shards, timeout, tuple(sorted(options.items())))
+    with _opening:
+        if key not in _opened:
+            _opened[key] = FanoutCache(directory, shards, timeout, **options)
+        return _opened[key]
 
-    def _cull(self) -> None:
-        now = time.monotonic()
-        if now < self._next_cull_check:
-            return
-        self._next_cull_check = now + CULL_CHECK_SECONDS
-        files = self._list_cache_files()
-        excess = len(files) - self._max_entries
-        if excess < 0:
-            return
-        if self._cull_frequency == 0:
-            self.clear()
-            return
-        count = min(len(files), excess + self._max_entries // self._cull_frequency)
-        for name in random.sample(files, count):
-            self._delete(name)
+
+class DiskCache(DjangoCache):  # type: ignore[misc]  # diskcache ships no type hints
+    def __init__(self, directory: str, params: dict[str, Any]) -> None:
+        # Django makes a cache object per request context (under ASGI, per request); opening
+        # diskcache's shards runs their set-up statements, so the process opens them once. Each
+        # thread still gets its own SQLite connections (diskcache keeps them thread-local).
+        BaseCache.__init__(self, params)
+        self._cache = _fanout(
+            directory,
+            params.get("SHARDS", 8),
+            params.get("DATABASE_TIMEOUT", 0.010),
+            params.get("OPTIONS", {}),
+        )
+
+    def close(self, **kwargs: Any) -> None:
+        """Keep the connections between requests: Django closes every cache when a request
+        finishes, and diskcache's close drops them, to be opened again by the next request."""

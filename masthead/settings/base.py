@@ -148,12 +148,15 @@ if REDIS_URL:
 else:
     # Without Redis, a cache in the data directory is shared by every process of `masthead run`
     # (web workers, task worker, clock), so a publish or a new comment invalidates cached pages
-    # everywhere and rate limits count across workers.
+    # everywhere and rate limits count across workers (`core/cache.py`). Writes wait for a busy
+    # shard; a read that finds its shard busy for DATABASE_TIMEOUT counts as a miss.
     CACHES = {
         "default": {
-            "BACKEND": "masthead.core.cache.FileCache",
-            "LOCATION": str(DATA_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+            "BACKEND": "masthead.core.cache.DiskCache",
+            "LOCATION": str(DATA_DIR / "diskcache"),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": 512 * 1024 * 1024},
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
