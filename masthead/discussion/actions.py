@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from masthead.core import audit, pagecache
+from masthead.core.compiled import CompiledUpdate, Param
 from masthead.core.errors import ApiError, forbidden, invalid
 from masthead.discussion import guard, signals
 from masthead.discussion.anchoring import complete_comment_target
@@ -106,15 +107,28 @@ def _changed(thread: Thread) -> None:
     pagecache.bump("thread", thread.page_id)
 
 
+def _counter_update(model: type[Thread] | type[Comment], changes: dict[str, Any]) -> CompiledUpdate:
+    return CompiledUpdate(
+        lambda: (model.objects.filter(pk=Param("pk", models.BigIntegerField())), changes)
+    )
+
+
+# Compiled once (`core/compiled.py`): every approved post runs these inside its write transaction.
+_DELTA = Param("delta", models.IntegerField())
+_COUNT_COMMENTS = _counter_update(Thread, {"comment_count": F("comment_count") + _DELTA})
+_COUNT_COMMENTS_AND_CHANGE = _counter_update(
+    Thread, {"comment_count": F("comment_count") + _DELTA, "version": F("version") + 1}
+)
+_COUNT_REPLIES = _counter_update(Comment, {"reply_count": F("reply_count") + _DELTA})
+
+
 def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
     """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view
     (`thread_changed`: bump the thread's version in the same statement, as `_changed` does)."""
-    changes: dict[str, Any] = {"comment_count": F("comment_count") + delta}
-    if thread_changed:
-        changes["version"] = F("version") + 1
-    Thread.objects.filter(pk=comment.thread_id).update(**changes)
+    update = _COUNT_COMMENTS_AND_CHANGE if thread_changed else _COUNT_COMMENTS
+    update.run(pk=comment.thread_id, delta=delta)
     if comment.parent_id is not None:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
+        _COUNT_REPLIES.run(pk=comment.parent_id, delta=delta)
 
 
 def _has_approved_history(actor: Any, email: str) -> bool:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from ninja import Field, Router, Schema
@@ -22,6 +23,7 @@ from ninja import Field, Router, Schema
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.identity import Actor, actor_from_request
 from masthead.core import pagecache
+from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
@@ -102,9 +104,19 @@ def _page_state(page_id: int) -> tuple[bool, Policy | None]:
     return state
 
 
+_THREAD = compiled(
+    lambda: (
+        Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
+        .order_by()
+        .values_list(*attnames(Thread))
+    )
+)
+
+
 def _public_thread(thread_id: int) -> Thread:
     """A thread readers may see: its page is live and not private (the discussion may be closed)."""
-    thread = Thread.objects.filter(pk=_checked_id(thread_id)).first()
+    found = _THREAD.instances(Thread, pk=_checked_id(thread_id))
+    thread = found[0] if found else None
     if thread is None or not _page_state(thread.page_id)[0]:
         raise not_found("No such discussion.")
     return thread

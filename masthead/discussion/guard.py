@@ -10,9 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from masthead.core import ratelimit
+from masthead.core.compiled import CompiledQuery, Param, compiled
 from masthead.core.errors import ApiError
 
 DEFAULT_RATES = {
@@ -61,18 +63,44 @@ def check_honeypot(value: str) -> None:
         raise ApiError(REJECTED, "This comment looks automated and was not posted.", 400)
 
 
+def _recent_copies(by: dict[str, Any]) -> CompiledQuery:
+    def build() -> Any:
+        from masthead.discussion.models import Comment
+
+        return (
+            Comment.objects.filter(
+                thread_id=Param("thread", models.BigIntegerField()),
+                body=Param("body", models.TextField()),
+                created_at__gte=Param("since", models.DateTimeField()),
+                **by,
+            )
+            .order_by()
+            .values_list("pk")[:1]
+        )
+
+    return compiled(build)
+
+
+# One compiled query per kind of identity: it runs inside the post's write transaction.
+_COPIES_BY_USER = _recent_copies({"user_id": Param("user", models.BigIntegerField())})
+_COPIES_BY_GUEST = _recent_copies({"guest_key": Param("guest", models.CharField())})
+_COPIES_BY_IP = _recent_copies(
+    {"user__isnull": True, "ip_hash": Param("ip_hash", models.CharField())}
+)
+
+
 def check_duplicate(actor: Any, thread: Any, body: str) -> None:
     """The same body from the same reader in the same thread within a minute is one comment (409)."""
-    from masthead.discussion.models import Comment
-
-    recent = Comment.objects.filter(
-        thread=thread, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
-    )
+    since = timezone.now() - DUPLICATE_WINDOW
     if actor.is_authenticated:
-        recent = recent.filter(user=actor.user)
+        found = _COPIES_BY_USER.exists(thread=thread.pk, body=body, since=since, user=actor.user.pk)
     elif actor.guest_key:
-        recent = recent.filter(guest_key=actor.guest_key)
+        found = _COPIES_BY_GUEST.exists(
+            thread=thread.pk, body=body, since=since, guest=actor.guest_key
+        )
     else:
-        recent = recent.filter(user__isnull=True, ip_hash=actor.ip_hash)
-    if recent.exists():
+        found = _COPIES_BY_IP.exists(
+            thread=thread.pk, body=body, since=since, ip_hash=actor.ip_hash
+        )
+    if found:
         raise ApiError(DUPLICATE, "You already posted this comment.", 409)

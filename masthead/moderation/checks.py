@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
+from masthead.core.compiled import Param, compiled
 from masthead.discussion.hooks import Submission, Verdict
 from masthead.moderation import akismet, classifier
 from masthead.moderation.conf import setting
@@ -214,6 +216,24 @@ def check_first_time(submission: Submission) -> Verdict | None:
     )
 
 
+def _copies_elsewhere() -> Any:
+    from masthead.moderation.models import SubmissionLog
+
+    return (
+        SubmissionLog.objects.filter(
+            digest=Param("digest", models.CharField()),
+            created_at__gte=Param("since", models.DateTimeField()),
+        )
+        .exclude(thread_id=Param("thread", models.BigIntegerField()))
+        .order_by()
+        .values_list("thread_id")[:5]
+    )
+
+
+# Every new comment asks this (compiled once: `core/compiled.py`).
+_COPIES_ELSEWHERE = compiled(_copies_elsewhere)
+
+
 def spam_signals(submission: Submission) -> dict[str, float]:
     """Each signal is a probability-like weight in [0, 1]; `spam_score` combines them (noisy-OR)."""
     from masthead.moderation.models import SubmissionLog
@@ -233,11 +253,14 @@ def spam_signals(submission: Submission) -> dict[str, float]:
     submission.extra["moderation_digest"] = digest
     if len(submission.body) >= 20:
         since = now - timedelta(hours=int(setting("DUPLICATE_HOURS")))
-        copies = SubmissionLog.objects.filter(digest=digest, created_at__gte=since)
-        copies = copies.exclude(thread_id=submission.thread.pk)
-        if submission.comment is not None:
+        if submission.comment is None:
+            found = _COPIES_ELSEWHERE.rows(digest=digest, since=since, thread=submission.thread.pk)
+            threads = len({thread_id for (thread_id,) in found})
+        else:
+            copies = SubmissionLog.objects.filter(digest=digest, created_at__gte=since)
+            copies = copies.exclude(thread_id=submission.thread.pk)
             copies = copies.exclude(comment_id=submission.comment.pk)
-        threads = len(set(copies.values_list("thread_id", flat=True)[:5]))
+            threads = len(set(copies.values_list("thread_id", flat=True)[:5]))
         if threads:
             signals["duplicate"] = 0.6 if threads < 3 else 0.9
     links = _comment_links(submission)

@@ -1,0 +1,116 @@
+"""Compiled hot queries answer what the ORM answers, on SQLite and PostgreSQL, with each call's values."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from masthead.core.compiled import CompiledQuery, CompiledUpdate, Param, attnames
+from masthead.discussion.models import Comment, Thread
+
+pytestmark = pytest.mark.django_db
+
+
+def _comment(thread: Thread, body: str, minutes_ago: int, **fields: Any) -> Comment:
+    return Comment.objects.create(
+        thread=thread,
+        author_name="Ada",
+        body=body,
+        html=f"<p>{body}</p>",
+        created_at=timezone.now() - timedelta(minutes=minutes_ago),
+        **fields,
+    )
+
+
+def test_rows_match_the_orm_for_each_calls_values(a_thread: Thread) -> None:
+    old = _comment(a_thread, "Old news", 90, guest_key="k1")
+    new = _comment(a_thread, "Fresh take", 5, guest_key="k2", is_pinned=True)
+    builds = []
+
+    def build() -> Any:
+        builds.append(1)
+        return (
+            Comment.objects.filter(
+                thread_id=Param("thread", models.BigIntegerField()),
+                created_at__gte=Param("since", models.DateTimeField()),
+            )
+            .order_by("created_at")
+            .values_list("pk", "created_at", "is_pinned", "body")
+        )
+
+    query = CompiledQuery(build)
+    for since in (timezone.now() - timedelta(hours=2), timezone.now() - timedelta(minutes=30)):
+        expected = list(
+            Comment.objects.filter(thread=a_thread, created_at__gte=since)
+            .order_by("created_at")
+            .values_list("pk", "created_at", "is_pinned", "body")
+        )
+        assert query.rows(thread=a_thread.pk, since=since) == expected
+    assert [
+        row[0] for row in query.rows(thread=a_thread.pk, since=timezone.now() - timedelta(hours=2))
+    ] == [old.pk, new.pk]
+    row = query.first(thread=a_thread.pk, since=timezone.now() - timedelta(minutes=30))
+    assert row is not None and row[1] == new.created_at and row[2] is True  # converted, not raw
+    assert not query.exists(thread=a_thread.pk + 1000, since=timezone.now() - timedelta(hours=2))
+    assert len(builds) == 1  # compiled once, bound many times
+
+
+def test_instances_are_the_models_the_orm_would_load(a_thread: Thread) -> None:
+    query = CompiledQuery(
+        lambda: (
+            Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
+            .order_by()
+            .values_list(*attnames(Thread))
+        )
+    )
+    (found,) = query.instances(Thread, pk=a_thread.pk)
+    loaded = Thread.objects.get(pk=a_thread.pk)
+    assert found == loaded
+    assert {name: getattr(found, name) for name in attnames(Thread)} == {
+        name: getattr(loaded, name) for name in attnames(Thread)
+    }
+    found.comment_count = 7
+    found.save(update_fields=["comment_count"])  # a usable instance, not a detached copy
+    assert Thread.objects.get(pk=a_thread.pk).comment_count == 7
+
+
+def test_hostile_values_are_bound_not_spliced(a_thread: Thread) -> None:
+    _comment(a_thread, "x' OR '1'='1", 1)
+    query = CompiledQuery(
+        lambda: (
+            Comment.objects.filter(body=Param("body", models.TextField()))
+            .order_by()
+            .values_list("body")
+        )
+    )
+    assert query.rows(body="x' OR '1'='1") == [("x' OR '1'='1",)]
+    assert query.rows(body="' OR 1=1 --") == []
+
+
+def test_a_missing_value_is_an_error_and_a_queryset_must_select_values(a_thread: Thread) -> None:
+    query = CompiledQuery(
+        lambda: Thread.objects.filter(pk=Param("pk", models.BigIntegerField())).values_list("pk")
+    )
+    with pytest.raises(TypeError, match="pk"):
+        query.rows()
+    with pytest.raises(TypeError, match="values_list"):
+        CompiledQuery(lambda: Thread.objects.all()).rows()
+
+
+def test_compiled_update_changes_only_the_matching_row(a_thread: Thread, an_article: Any) -> None:
+    other = Thread.objects.create(page_id=an_article.get_parent().pk)
+    update = CompiledUpdate(
+        lambda: (
+            Thread.objects.filter(pk=Param("pk", models.BigIntegerField())),
+            {"comment_count": F("comment_count") + Param("delta", models.IntegerField())},
+        )
+    )
+    assert update.run(pk=a_thread.pk, delta=3) == 1
+    assert update.run(pk=a_thread.pk, delta=-1) == 1
+    assert Thread.objects.get(pk=a_thread.pk).comment_count == a_thread.comment_count + 2
+    assert Thread.objects.get(pk=other.pk).comment_count == other.comment_count
