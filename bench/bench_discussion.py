@@ -617,7 +617,8 @@ NOTES = [
     "a third within minutes); the table gives each side's median round. A Masthead post runs the moderation",
     "checks (rules, classifier, trust, duplicates) and notifications' reads before its transaction, then",
     "writes the comment, its counters, an audit row, the moderation log and author record (12 queries in",
-    "all, 7 inside the transaction); Isso with guard and moderation off writes one row.",
+    "all, 7 inside the transaction; its reads and counter updates are compiled once, core/compiled.py);",
+    "Isso with guard and moderation off writes one row.",
 ]
 
 

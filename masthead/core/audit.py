@@ -6,7 +6,10 @@ from typing import Any
 
 from django.db import models
 
+from masthead.core.compiled import CompiledInsert
 from masthead.core.models import AuditEntry
+
+_INSERT = CompiledInsert(AuditEntry)  # every post writes one
 
 
 def record(
@@ -20,7 +23,7 @@ def record(
     """Write one audit row. `actor` may be None (the system) or an anonymous user (a reader)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user is not None else ("system" if actor is None else "reader")
-    return AuditEntry.objects.create(
+    entry: AuditEntry = _INSERT.create(
         actor=user,
         actor_label=label,
         action=action,
@@ -30,3 +33,4 @@ def record(
         after=after or {},
         note=note,
     )
+    return entry

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 
 from django.db import connections, models
 from django.db.models import Expression, QuerySet
-from django.db.models.sql import UpdateQuery
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 M = TypeVar("M", bound=models.Model)
 
@@ -143,6 +144,70 @@ class CompiledUpdate:
         with connection.cursor() as cursor:
             cursor.execute(sql, _bind(template, values, connection))
             return int(cursor.rowcount)
+
+
+class CompiledInsert:
+    """`Model.objects.create(**values)` with the INSERT's SQL built once per database alias.
+
+    The instance is made and saved as `create` would: fields' defaults and `pre_save` (timestamps),
+    the pre_save and post_save signals, the primary key (and other returned columns) set from the
+    database. Only for models without multi-table inheritance, and plain values (no expressions).
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        if model._meta.parents:
+            raise TypeError(f"{model.__name__} inherits from another model's table.")
+        self.model = model
+        self.fields = [
+            field
+            for field in model._meta.local_concrete_fields
+            if field is not model._meta.auto_field and not field.generated
+        ]
+        self._compiled: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, alias: str) -> str:
+        query = InsertQuery(self.model)
+        query.insert_values(self.fields, [self.model()], raw=False)
+        compiler: Any = query.get_compiler(using=alias)
+        compiler.returning_fields = self.model._meta.db_returning_fields
+        ((sql, _),) = compiler.as_sql()
+        return str(sql)
+
+    def create(self, using: str = "default", **values: Any) -> Any:
+        sql = self._compiled.get(using)
+        if sql is None:
+            with self._lock:
+                sql = self._compiled.get(using) or self._compile(using)
+                self._compiled[using] = sql
+        connection = connections[using]
+        instance = self.model(**values)
+        pre_save.send(
+            sender=self.model, instance=instance, raw=False, using=using, update_fields=None
+        )
+        params = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in self.fields
+        ]
+        returning = self.model._meta.db_returning_fields
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone() if connection.features.can_return_columns_from_insert else None
+            if row is None:
+                row = (connection.ops.last_insert_id(cursor, self.model._meta.db_table, "id"),)
+        for field, value in zip(returning, row, strict=False):
+            setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = using
+        post_save.send(
+            sender=self.model,
+            instance=instance,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=using,
+        )
+        return instance
 
 
 def _bind(template: tuple[Any, ...], values: dict[str, Any], connection: Any) -> list[Any]:

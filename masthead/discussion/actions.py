@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from masthead.core import audit, pagecache
-from masthead.core.compiled import CompiledUpdate, Param
+from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
 from masthead.core.errors import ApiError, forbidden, invalid
 from masthead.discussion import guard, signals
 from masthead.discussion.anchoring import complete_comment_target
@@ -120,6 +120,7 @@ _COUNT_COMMENTS_AND_CHANGE = _counter_update(
     Thread, {"comment_count": F("comment_count") + _DELTA, "version": F("version") + 1}
 )
 _COUNT_REPLIES = _counter_update(Comment, {"reply_count": F("reply_count") + _DELTA})
+_INSERT_COMMENT = CompiledInsert(Comment)
 
 
 def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
@@ -279,7 +280,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     )
     with transaction.atomic():
         guard.check_duplicate(actor, thread, body)
-        comment = Comment.objects.create(
+        comment = _INSERT_COMMENT.create(
             thread=thread,
             parent=parent,
             root=(parent.root or parent) if parent is not None else None,

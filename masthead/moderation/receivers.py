@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from masthead.core import ratelimit
 from masthead.core.clientip import hash_ip, network_of
+from masthead.core.compiled import CompiledInsert
 from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import akismet
@@ -24,6 +25,7 @@ from masthead.moderation.models import AuthorRecord, SubmissionLog
 from masthead.moderation.normalise import fingerprint
 
 REJECTED = (CommentStatus.REMOVED, CommentStatus.SPAM)
+_INSERT_LOG = CompiledInsert(SubmissionLog)  # one row per post
 
 
 def comment_author_key(comment: Comment) -> str:
@@ -84,7 +86,7 @@ def on_status_changed(
 def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
     akismet.record_check(comment)
     ip = getattr(kwargs.get("actor"), "ip", "")
-    SubmissionLog.objects.create(
+    _INSERT_LOG.create(
         digest=fingerprint(comment.body),
         thread_id=comment.thread_id,
         comment_id=comment.pk,

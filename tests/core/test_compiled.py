@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from masthead.core.compiled import CompiledQuery, CompiledUpdate, Param, attnames
+from masthead.core.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, Param, attnames
 from masthead.discussion.models import Comment, Thread
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,45 @@ def test_compiled_update_changes_only_the_matching_row(a_thread: Thread, an_arti
     assert update.run(pk=a_thread.pk, delta=-1) == 1
     assert Thread.objects.get(pk=a_thread.pk).comment_count == a_thread.comment_count + 2
     assert Thread.objects.get(pk=other.pk).comment_count == other.comment_count
+
+
+def test_compiled_insert_saves_what_create_would_and_sends_the_save_signals(
+    a_thread: Thread,
+) -> None:
+    from django.db.models.signals import post_save, pre_save
+
+    seen: list[tuple[str, Any, Any]] = []
+
+    def before(sender: Any, instance: Comment, **kwargs: Any) -> None:
+        seen.append(("pre", instance.pk, kwargs.get("raw")))
+
+    def after(sender: Any, instance: Comment, created: bool, **kwargs: Any) -> None:
+        seen.append(("post", instance.pk, created))
+
+    pre_save.connect(before, sender=Comment)
+    post_save.connect(after, sender=Comment)
+    try:
+        insert = CompiledInsert(Comment)
+        values = {
+            "thread": a_thread,
+            "author_name": "Ada",
+            "body": "A *view*",
+            "html": "<p>A <em>view</em></p>",
+            "moderation": {"rule": "default", "signals": {"duplicate": 0.6}},
+            "target": {"quote": "passage", "prefix": "a"},
+        }
+        made = insert.create(**values)
+        again = insert.create(**{**values, "body": "Another"})
+    finally:
+        pre_save.disconnect(before, sender=Comment)
+        post_save.disconnect(after, sender=Comment)
+    assert made.pk is not None and again.pk is not None and again.pk > made.pk
+    assert not made._state.adding and made._state.db == "default"
+    stored = Comment.objects.get(pk=made.pk)
+    reference = Comment.objects.create(**values)
+    for name in attnames(Comment):
+        if name in ("id", "created_at"):
+            continue
+        assert getattr(stored, name) == getattr(reference, name), name
+    assert stored.created_at == made.created_at  # the default filled in before the insert
+    assert seen[:2] == [("pre", None, False), ("post", made.pk, True)]
