@@ -622,6 +622,9 @@ NOTES = [
 ]
 
 
+KEPT_MARKER = "<!-- generated above by `python -m bench discussion`; what follows is kept when it runs again -->"
+
+
 def write_results(
     results: list[LoadResult], isso: list[LoadResult], notes: list[str], ratios: list[str]
 ) -> None:
@@ -644,16 +647,20 @@ def write_results(
             "",
             *NOTES,
             "",
+            KEPT_MARKER,
         ]
     )
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     start = text.find("## Discussion")
     if start == -1:
-        text = text.rstrip() + "\n\n" + section
+        text = text.rstrip() + "\n\n" + section + "\n"
     else:
         end = text.find("\n## ", start + 3)
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
+        old = text[start : end + 1 if end != -1 else len(text)]
+        # What was written by hand after the generated part (targets, history) stays.
+        kept = old.split(KEPT_MARKER, 1)[1] if KEPT_MARKER in old else "\n"
+        text = text[:start] + section + kept + (text[end + 1 :] if end != -1 else "")
     path.write_text(text)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
 from django.db.models import Expression, QuerySet
@@ -26,6 +26,7 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 
 M = TypeVar("M", bound=models.Model)
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -55,21 +56,31 @@ class _Compiled:
     model: type[models.Model]
 
 
-class CompiledQuery:
-    """`build()` returns the queryset, with `Param`s where values go; it is called once per alias."""
+class _PerAlias(Generic[C]):
+    """What `_compile(alias)` makes, made once per database alias, also when threads race for it."""
 
-    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
-        self._build = build
-        self._compiled: dict[str, _Compiled] = {}
+    def __init__(self) -> None:
+        self._compiled: dict[str, C] = {}
         self._lock = threading.Lock()
 
-    def _for(self, alias: str) -> _Compiled:
+    def _compile(self, alias: str) -> C:
+        raise NotImplementedError
+
+    def _for(self, alias: str) -> C:
         compiled = self._compiled.get(alias)
         if compiled is None:
             with self._lock:
                 compiled = self._compiled.get(alias) or self._compile(alias)
                 self._compiled[alias] = compiled
         return compiled
+
+
+class CompiledQuery(_PerAlias[_Compiled]):
+    """`build()` returns the queryset, with `Param`s where values go; it is called once per alias."""
+
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
+        super().__init__()
+        self._build = build
 
     def _compile(self, alias: str) -> _Compiled:
         queryset = self._build()
@@ -117,14 +128,13 @@ def compiled(build: Callable[[], QuerySet[Any, Any]]) -> CompiledQuery:
     return CompiledQuery(build)
 
 
-class CompiledUpdate:
+class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
     """`queryset.update(**changes)` compiled once: `build()` returns (queryset, changes), with
     `Param`s among the filters and the new values; `run(**values)` returns the rows changed."""
 
     def __init__(self, build: Callable[[], tuple[QuerySet[Any, Any], dict[str, Any]]]) -> None:
+        super().__init__()
         self._build = build
-        self._compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
-        self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> tuple[str, tuple[Any, ...]]:
         queryset, changes = self._build()
@@ -134,19 +144,14 @@ class CompiledUpdate:
         return sql, tuple(params)
 
     def run(self, using: str = "default", **values: Any) -> int:
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            with self._lock:
-                compiled = self._compiled.get(using) or self._compile(using)
-                self._compiled[using] = compiled
-        sql, template = compiled
+        sql, template = self._for(using)
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, _bind(template, values, connection))
             return int(cursor.rowcount)
 
 
-class CompiledInsert:
+class CompiledInsert(_PerAlias[str]):
     """`Model.objects.create(**values)` with the INSERT's SQL built once per database alias.
 
     The instance is made and saved as `create` would: fields' defaults and `pre_save` (timestamps),
@@ -157,14 +162,13 @@ class CompiledInsert:
     def __init__(self, model: type[M]) -> None:
         if model._meta.parents:
             raise TypeError(f"{model.__name__} inherits from another model's table.")
+        super().__init__()
         self.model = model
         self.fields = [
             field
             for field in model._meta.local_concrete_fields
             if field is not model._meta.auto_field and not field.generated
         ]
-        self._compiled: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> str:
         query = InsertQuery(self.model)
@@ -175,11 +179,7 @@ class CompiledInsert:
         return str(sql)
 
     def create(self, using: str = "default", **values: Any) -> Any:
-        sql = self._compiled.get(using)
-        if sql is None:
-            with self._lock:
-                sql = self._compiled.get(using) or self._compile(using)
-                self._compiled[using] = sql
+        sql = self._for(using)
         connection = connections[using]
         instance = self.model(**values)
         pre_save.send(
