@@ -16,6 +16,7 @@ instances when the selected names are the model's attribute names.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -56,15 +57,15 @@ class _Compiled:
     model: type[models.Model]
 
 
-class _PerAlias(Generic[C]):
+class _PerAlias(ABC, Generic[C]):
     """What `_compile(alias)` makes, made once per database alias, also when threads race for it."""
 
     def __init__(self) -> None:
         self._compiled: dict[str, C] = {}
         self._lock = threading.Lock()
 
-    def _compile(self, alias: str) -> C:
-        raise NotImplementedError
+    @abstractmethod
+    def _compile(self, alias: str) -> C: ...
 
     def _for(self, alias: str) -> C:
         compiled = self._compiled.get(alias)
