@@ -21,14 +21,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import (
-    ROOT,
     LoadResult,
     free_port,
+    machine_line,
     manage,
     masthead_server,
     scratch_dir,
     shell,
     wait_for,
+    write_section,
     wrk,
 )
 
@@ -622,14 +623,9 @@ NOTES = [
 ]
 
 
-KEPT_MARKER = "<!-- generated above by `python -m bench discussion`; what follows is kept when it runs again -->"
-
-
 def write_results(
     results: list[LoadResult], isso: list[LoadResult], notes: list[str], ratios: list[str]
 ) -> None:
-    from bench.common import machine_line
-
     table = ["| Scenario | c | req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|"]
     for result in [*results, *isso]:
         table.append(  # noqa: PERF401
@@ -646,22 +642,9 @@ def write_results(
             *[f"- {line}" for line in [*ratios, *notes]],
             "",
             *NOTES,
-            "",
-            KEPT_MARKER,
         ]
     )
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = text.find("## Discussion")
-    if start == -1:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    else:
-        end = text.find("\n## ", start + 3)
-        old = text[start : end + 1 if end != -1 else len(text)]
-        # What was written by hand after the generated part (targets, history) stays.
-        kept = old.split(KEPT_MARKER, 1)[1] if KEPT_MARKER in old else "\n"
-        text = text[:start] + section + kept + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text)
+    write_section(section)
 
 
 if __name__ == "__main__":

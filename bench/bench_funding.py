@@ -13,10 +13,16 @@ Run: `.venv/bin/python -m bench funding`; results go to bench/RESULTS.md under "
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
-from bench.common import ROOT, machine_line, manage, masthead_server, scratch_dir, shell, wrk
+from bench.common import (
+    machine_line,
+    manage,
+    masthead_server,
+    scratch_dir,
+    shell,
+    write_section,
+    wrk,
+)
 
 SMALL, LARGE = 10, 100_000
 EVENTS = 1000
@@ -193,15 +199,4 @@ def main() -> None:
         ]
     )
     print(section)
-    write_results(section)
-
-
-def write_results(section: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## Funding\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    Path(path).write_text(text)
+    write_section(section)

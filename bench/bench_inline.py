@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from bench.common import ROOT, machine_line, manage, scratch_dir, shell
+from bench.common import machine_line, manage, scratch_dir, shell, write_section
 
 COMMENTS = 500
 PARAGRAPHS = 60
@@ -89,19 +89,6 @@ print("RESULT " + json.dumps({{"words": words_total, "comments": len(comments), 
 """
 
 
-def write_results(lines: list[str]) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    section = "## Inline feedback\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(r"## Inline feedback\n.*?(?=\n## |\Z)", re.DOTALL)
-    text = (
-        pattern.sub(section.rstrip("\n"), text)
-        if pattern.search(text)
-        else text.rstrip("\n") + "\n\n" + section
-    )
-    path.write_text(text if text.endswith("\n") else text + "\n")
-
-
 def main() -> None:
     env = {"MASTHEAD_RATELIMIT_ENABLED": "0"}
     with scratch_dir("inline") as data_dir:
@@ -139,4 +126,4 @@ def main() -> None:
     ]
     for line in lines:
         print(line)
-    write_results(lines)
+    write_section("## Inline feedback\n\n" + "\n".join(lines))

@@ -15,9 +15,8 @@ import json
 import re
 import statistics
 import time
-from pathlib import Path
 
-from bench.common import ROOT, machine_line, manage, scratch_dir, shell
+from bench.common import machine_line, manage, scratch_dir, shell, write_section
 
 POSTS_PER_ROUND = 150
 ROUNDS = 4
@@ -136,17 +135,6 @@ def measure_throughput() -> dict[str, list[float]]:
     return json.loads(match.group(1))
 
 
-def write_results(section: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Moderation\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    Path(path).write_text(text)
-
-
 def main() -> None:
     evaluation = evaluate_classifier()
     lines = [
@@ -196,7 +184,7 @@ def main() -> None:
         "",
     ]
     print("\n".join(lines[-9:]))
-    write_results("\n".join(lines) + "\n")
+    write_section("\n".join(lines))
 
 
 if __name__ == "__main__":

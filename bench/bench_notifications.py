@@ -20,7 +20,16 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.common import PYTHON, ROOT, free_port, machine_line, manage, scratch_dir, shell
+from bench.common import (
+    PYTHON,
+    ROOT,
+    free_port,
+    machine_line,
+    manage,
+    scratch_dir,
+    shell,
+    write_section,
+)
 
 SIZES = [int(n) for n in os.environ.get("BENCH_NOTIFY_SIZES", "1000,10000").split(",")]
 
@@ -168,19 +177,6 @@ def run_one(data_dir: Path, env: dict[str, str], size: int, thread_id: int) -> R
         controller.stop()
 
 
-def write_results(lines: list[str]) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    section = "## Notifications\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(r"## Notifications\n.*?(?=\n## |\Z)", re.DOTALL)
-    text = (
-        pattern.sub(section.rstrip("\n") + "\n", text)
-        if pattern.search(text)
-        else text.rstrip("\n") + "\n\n" + section
-    )
-    path.write_text(text if text.endswith("\n") else text + "\n")
-
-
 def main() -> None:
     env = {"MASTHEAD_RATELIMIT_ENABLED": "0"}
     with scratch_dir("notify") as data_dir:
@@ -219,7 +215,7 @@ def main() -> None:
         f"{os.cpu_count()} cores (other benches and test suites were running on the same machine).",
         "Run: `.venv/bin/python -m bench notifications` (sizes from `BENCH_NOTIFY_SIZES`, default 1000,10000).",
     ]
-    write_results(lines)
+    write_section("## Notifications\n\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -200,3 +200,32 @@ def machine_line() -> str:
                 cpu = line.split(":", 1)[1].strip()
                 break
     return f"{platform.node()} · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+KEPT_MARKER = "<!-- generated above by `make bench`; what follows is written by hand and kept when it runs again -->"
+
+
+def write_section(section: str, path: Path = RESULTS) -> None:
+    """Put `section` (it starts with its `## ` heading) into bench/RESULTS.md in place of the old one.
+
+    What an engineer wrote below the old section's marker (targets, history, analysis) stays below the
+    new one; other sections are left as they are; a section not there yet is added at the end.
+    """
+    heading = section.split("\n", 1)[0]
+    if not heading.startswith("## "):
+        raise ValueError(f"A results section starts with its '## ' heading, not {heading!r}.")
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    old = pattern.search(text)
+    kept = ""
+    if old is not None and KEPT_MARKER in old.group(0):
+        kept = old.group(0).split(KEPT_MARKER, 1)[1].strip("\n")
+    block = (
+        section.rstrip("\n") + "\n\n" + KEPT_MARKER + "\n" + (f"\n{kept}\n" if kept else "") + "\n"
+    )
+    if old is None:
+        text = text.rstrip("\n") + "\n\n" + block
+    else:
+        text = text[: old.start()] + block + text[old.end() :]
+    path.write_text(text.rstrip("\n") + "\n")
