@@ -11,7 +11,9 @@ Run: `.venv/bin/python -m bench core`; results go to bench/RESULTS.md under "## 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 
 from bench.bench_discussion import seed
 from bench.common import PYTHON, ROOT, machine_line, manage, scratch_dir, shell, write_section
@@ -140,9 +142,6 @@ def result(output: str) -> dict[str, float]:
 
 
 def main() -> None:
-    import os
-    import subprocess
-
     with scratch_dir("core") as data_dir:
         manage(data_dir, "migrate", "--verbosity", "0")
         thread = seed(data_dir, [20], "core")["20"]["thread"]
