@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 CLOSED = "closed"
+COMMENT_REMOVED = "comment_removed"
 EDIT_WINDOW_CLOSED = "edit_window_closed"
 OWN_COMMENT = "own_comment"
 REGISTRATION_REQUIRED = "registration_required"
@@ -317,11 +318,47 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     return comment
 
 
+def _edit_verdict(actor: Any, policy: Policy, comment: Comment, body: str, html: str) -> Verdict:
+    """The moderation checks on an author's edit, run as on a new comment (outside any transaction).
+
+    Only an approved comment can move (back to the queue, or to spam); for any other status the
+    default keeps it where a moderator or an earlier check put it, and only a rejection counts.
+    """
+    submission = Submission(
+        thread=comment.thread,
+        parent=comment.parent,
+        body=body,
+        html=html,
+        actor=actor,
+        name=comment.author_name,
+        email=comment.author_email,
+        website=comment.author_website,
+        is_edit=True,
+        comment=comment,
+    )
+    if comment.status == PUBLIC:
+        default = _default_verdict(actor, policy, comment.author_email)
+    else:
+        default = Verdict(comment.status, "edit")
+    return _judge(submission, default)
+
+
+def _refuse_removed(comment: Comment) -> None:
+    if comment.status == CommentStatus.REMOVED:
+        raise ApiError(
+            COMMENT_REMOVED, "A moderator removed this comment; it can no longer be edited.", 403
+        )
+
+
 def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
     """Change a comment's body: its author within the edit window (open thread), or a moderator at any time.
 
-    Reader edits go through the moderation checks again (an approved comment edited into spam goes back
-    to the queue). Sends comment_edited (and comment_status_changed when the status moves). Audited.
+    An edit never undoes a moderator's decision: a removed comment cannot be edited by its author
+    (403 `comment_removed`), a held or spam one stays so. An author's edit of an approved comment goes
+    through the same checks as a new comment (pre-moderation included), before the write transaction:
+    it may go back to the queue or to spam; a rejected edit is refused (400) and nothing changes.
+    Moderators' edits keep the status. Sends comment_edited (and comment_status_changed when the
+    status moves). Audited.
     """
     policy = thread_policy(comment.thread)
     moderator = can_moderate(actor) and actor is not None
@@ -330,36 +367,30 @@ def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
             raise forbidden("You can only edit your own comments.")
         if comment.status == CommentStatus.DELETED:
             raise forbidden("This comment was deleted.")
+        _refuse_removed(comment)
         if not _thread_is_open(comment.thread, policy):
             raise ApiError(CLOSED, "Comments are closed on this article.", 403)
         if not within_edit_window(comment, policy):
             raise ApiError(EDIT_WINDOW_CLOSED, "The time to edit this comment has passed.", 403)
     new_body = clean_body(body, policy.max_length)
+    if new_body == comment.body:
+        return comment
     html = render_markdown(new_body)
+    verdict = None if moderator else _edit_verdict(actor, policy, comment, new_body, html)
     with transaction.atomic():
         comment = _locked(comment)
         if new_body == comment.body:
             return comment
         old_body, old_status = comment.body, comment.status
         new_status = old_status
-        if not moderator:
-            submission = Submission(
-                thread=comment.thread,
-                parent=comment.parent,
-                body=new_body,
-                html=html,
-                actor=actor,
-                name=comment.author_name,
-                email=comment.author_email,
-                website=comment.author_website,
-                is_edit=True,
-                comment=comment,
-            )
-            default = Verdict(
-                old_status if old_status in ("pending", "spam") else "approved", "edit"
-            )
-            verdict = _judge(submission, default)
-            new_status = _status_for(verdict)
+        if verdict is not None:
+            if old_status == CommentStatus.DELETED:
+                raise forbidden("This comment was deleted.")
+            _refuse_removed(comment)  # a moderator may have decided while the checks ran
+            if old_status == PUBLIC:
+                # Judged on another status (a moderator approved it meanwhile): that verdict is at
+                # least as strict, so the edit waits for a moderator rather than skipping the checks.
+                new_status = _status_for(verdict)
             if new_status != old_status:
                 comment.moderation = verdict.as_dict()
         comment.body, comment.html = new_body, html

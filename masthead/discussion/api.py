@@ -27,7 +27,7 @@ from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
-from masthead.discussion.models import Comment, Thread
+from masthead.discussion.models import Comment, CommentStatus, Thread
 from masthead.discussion.policy import Policy, cached_policy, thread_policy
 from masthead.discussion.rendering import render_markdown
 from masthead.discussion.serialise import comment_item, page_payload
@@ -502,9 +502,13 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
     editable: list[int] = []
     deadlines: dict[str, str] = {}
     open_now = policy.is_open and not thread.is_closed
-    for pk, created_at, _status in own:
+    for pk, created_at, status in own:
         deadline = created_at + policy.edit_window
-        if open_now and actions.within_edit_window_at(created_at, policy):
+        if (
+            open_now
+            and status != CommentStatus.REMOVED  # a moderator's decision: not the author's to edit
+            and actions.within_edit_window_at(created_at, policy)
+        ):
             editable.append(pk)
             deadlines[str(pk)] = deadline.isoformat()
     deletable = [pk for pk, *_ in own] if actor.is_authenticated else list(editable)

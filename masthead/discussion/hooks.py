@@ -5,9 +5,9 @@ Discussion knows nothing of moderation's rules. Moderation (or any app) register
     from masthead.discussion.hooks import register_check
     register_check(my_check)   # my_check(submission: Submission) -> Verdict | None
 
-`post_comment` builds a Submission and runs every check before its write transaction (checks only
-read; on SQLite the transaction holds the one write lock), `edit_comment` inside its transaction; the
-strictest verdict applies: reject > spam > pending > approved. A rejected submission is refused with
+`post_comment` and `edit_comment` build a Submission and run every check before their write
+transaction (checks only read; on SQLite the transaction holds the one write lock); the strictest
+verdict applies: reject > spam > pending > approved. A rejected submission is refused with
 an ApiError (400 `rejected` with the verdict's public message) and nothing is written.
 
 First-time pre-moderation has a built-in rule (hold a reader's comments until one was approved). An

@@ -198,8 +198,9 @@ def _premoderation(submission: Submission) -> str:
 
 
 def check_first_time(submission: Submission) -> Verdict | None:
-    """`first_time` pre-moderation: hold comments until the author has earned enough trust."""
-    if _is_exempt(submission) or submission.is_edit:
+    """`first_time` pre-moderation: hold comments until the author has earned enough trust (an edit
+    of an approved comment is judged as a new one; other edits keep their status whatever this says)."""
+    if _is_exempt(submission):
         return None
     if _premoderation(submission) != "first_time":  # the mode is cached; trust costs a query
         return None
