@@ -114,6 +114,9 @@ def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) 
             log_level=os.environ.get("MASTHEAD_LOG_LEVEL", "warning").lower(),
             access_log=False,
             lifespan="off",
+            # uvicorn would otherwise believe X-Forwarded-For/-Proto from 127.0.0.1 by itself;
+            # core.clientip alone interprets them, for MASTHEAD_TRUSTED_PROXIES only.
+            proxy_headers=False,
         )
     finally:
         stop_children()

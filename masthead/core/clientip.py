@@ -28,6 +28,21 @@ def _is_trusted(address: str) -> bool:
     return any(ip in network for network in networks)
 
 
+FORWARDED_PROTO = "HTTP_X_FORWARDED_PROTO"
+
+
+def drop_untrusted_forwarding(request: HttpRequest) -> None:
+    """Forget X-Forwarded-Proto unless a trusted proxy sent it.
+
+    Django believes SECURE_PROXY_SSL_HEADER from anyone; removing the header from other peers' requests
+    (first thing, in core.fastpath) makes MASTHEAD_TRUSTED_PROXIES decide for the scheme too, as it does
+    for the address. The server itself interprets no forwarding header (`masthead run` starts uvicorn
+    with proxy_headers off).
+    """
+    if FORWARDED_PROTO in request.META and not _is_trusted(request.META.get("REMOTE_ADDR", "")):
+        del request.META[FORWARDED_PROTO]
+
+
 def client_ip(request: HttpRequest) -> str:
     """Walk X-Forwarded-For from the right while the hop is a trusted proxy; the first untrusted hop is the client."""
     peer = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104

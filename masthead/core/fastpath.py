@@ -15,6 +15,9 @@ Apps register handlers with `register(handler)` at ready time; `handler(request)
 response or None. Handlers must be cheap, must not touch the database, and must only answer what is
 the same for every reader who could send that request. The security headers that SecurityMiddleware
 and XFrameOptionsMiddleware would add are added here, since a fast answer never reaches them.
+
+Being first in the stack, the middleware also drops X-Forwarded-Proto from peers that are not trusted
+proxies (`core.clientip.drop_untrusted_forwarding`) before anything reads the request's scheme.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
+
+from masthead.core.clientip import drop_untrusted_forwarding
 
 logger = logging.getLogger(__name__)
 ASKED = "masthead.fastpath_asked"  # set in the ASGI scope once the handlers have been asked
@@ -59,6 +64,7 @@ class FastPathMiddleware:
             markcoroutinefunction(self)
 
     def _fast_answer(self, request: HttpRequest) -> HttpResponseBase | None:
+        drop_untrusted_forwarding(request)  # before anything asks request.is_secure()
         if getattr(request, "scope", {}).get(ASKED):
             return None
         return fast_answer(request, self.security)
@@ -82,6 +88,7 @@ def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpRespo
     """The first handler's answer for `request`, with the headers the full stack would add; or None."""
     if request.method not in ("GET", "HEAD") or not _HANDLERS:
         return None
+    drop_untrusted_forwarding(request)
     try:
         if security.process_request(request) is not None:
             return None  # SECURE_SSL_REDIRECT: the stack sends the redirect

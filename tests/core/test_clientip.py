@@ -38,3 +38,24 @@ def test_ip_hashes_are_stable_and_do_not_reveal_the_address() -> None:
     with override_settings(SECRET_KEY="another site's secret key, long enough to be a real one"):
         assert hash_ip("198.51.100.7") != hashed
     assert network_of("198.51.100.7") == "198.51.100.0/24"
+
+
+def _scheme_seen_by_the_stack(remote: str) -> str:
+    from django.http import HttpResponse
+
+    from masthead.core.fastpath import FastPathMiddleware
+
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https")
+    response = FastPathMiddleware(lambda r: HttpResponse(r.scheme))(request)
+    return response.content.decode()  # type: ignore[union-attr]
+
+
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy() -> None:
+    """With MASTHEAD_HTTPS=1 Django reads X-Forwarded-Proto; from anyone but a trusted proxy it is
+    dropped first, so a client cannot claim https (HSTS, secure redirects) for itself."""
+    proxy_header = ("HTTP_X_FORWARDED_PROTO", "https")
+    with override_settings(SECURE_PROXY_SSL_HEADER=proxy_header, TRUSTED_PROXIES=[]):
+        assert _scheme_seen_by_the_stack("127.0.0.1") == "http"
+    with override_settings(SECURE_PROXY_SSL_HEADER=proxy_header, TRUSTED_PROXIES=["127.0.0.1"]):
+        assert _scheme_seen_by_the_stack("127.0.0.1") == "https"
+        assert _scheme_seen_by_the_stack("203.0.113.9") == "http"
