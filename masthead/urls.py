@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("accounts/", include("masthead.accounts.urls")),
+    path("account/", include("masthead.accounts.account_urls")),
     path("discussion/", include("masthead.discussion.urls")),
     path("notifications/", include("masthead.notifications.urls")),
     path("funding/", include("masthead.funding.urls")),

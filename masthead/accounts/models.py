@@ -11,6 +11,23 @@ class User(AbstractUser):
         max_length=50, blank=True, help_text="The name shown on comments."
     )
     email_verified = models.BooleanField(default=False)
+    avatar_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text="The colour behind the initials avatar (one of the palette); empty: from a hash.",
+    )
+    use_gravatar = models.BooleanField(
+        default=False,
+        help_text="Show the reader's Gravatar (a hash of their email goes to gravatar.com).",
+    )
+    show_supporter_badge = models.BooleanField(
+        default=False, help_text="The reader chose to show the Supporter badge on their comments."
+    )
+    is_supporter = models.BooleanField(
+        default=False,
+        help_text="A verified email of this reader has an active monthly donation (kept by funding's "
+        "supporter_changed signal; shown only with show_supporter_badge).",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -19,5 +36,39 @@ class User(AbstractUser):
         return self.display_name or self.get_username()
 
     @property
+    def shows_supporter_badge(self) -> bool:
+        return self.show_supporter_badge and self.is_supporter
+
+    @property
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.get_username()
+
+
+class PrivacyRequestKind(models.TextChoices):
+    EXPORT = "export", "Export: the reader's data was handed over"
+    ERASE = "erase", "Erasure: the reader's data was removed"
+    CLAIM = "claim", "Claim: guest comments attached to the reader's account"
+
+
+class PrivacyRequestSource(models.TextChoices):
+    ACCOUNT = "account", "The reader, signed in, on their account page"
+    LINK = "link", "A guest, through a signed link sent to the address"
+    STAFF = "staff", "Staff, in the Wagtail admin, on a reader's request"
+
+
+class PrivacyRequest(models.Model):
+    """One export, erasure or claim, so the audit log can point at it. It keeps no personal data: the
+    address is a keyed hash (the same address hashes the same, so repeated requests can be told apart
+    from new ones) and the account only its former id."""
+
+    kind = models.CharField(max_length=8, choices=PrivacyRequestKind.choices)
+    source = models.CharField(max_length=8, choices=PrivacyRequestSource.choices)
+    subject = models.CharField(max_length=64, help_text="user:<id> or a keyed hash of the email.")
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.subject} ({self.source})"

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import audit, pagecache
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
@@ -36,7 +37,7 @@ from masthead.discussion.inputs import (
     clean_website,
 )
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
-from masthead.discussion.policy import Policy, thread_policy
+from masthead.discussion.policy import Policy, WhoMayComment, thread_policy
 from masthead.discussion.rendering import render_markdown
 
 __all__ = [
@@ -56,6 +57,7 @@ COMMENT_REMOVED = "comment_removed"
 EDIT_WINDOW_CLOSED = "edit_window_closed"
 OWN_COMMENT = "own_comment"
 REGISTRATION_REQUIRED = "registration_required"
+SUPPORTERS_ONLY = "supporters_only"
 PUBLIC = CommentStatus.APPROVED
 
 
@@ -96,6 +98,23 @@ def within_edit_window_at(created_at: Any, policy: Policy) -> bool:
 
 def within_edit_window(comment: Comment, policy: Policy) -> bool:
     return within_edit_window_at(comment.created_at, policy)
+
+
+def commenting_refusal(actor: Any, policy: Policy) -> ApiError | None:
+    """Why this reader may not comment under `policy`'s "who may comment", or None when they may.
+    Supporters are read from the user row (kept by funding's supporter_changed): no query."""
+    if policy.who_may_comment == WhoMayComment.SUPPORTERS:
+        if not (actor.is_authenticated and getattr(actor.user, "is_supporter", False)):
+            return ApiError(
+                SUPPORTERS_ONLY,
+                _("Comments here are open to supporters: readers who give monthly.")
+                if actor.is_authenticated
+                else _("Comments here are open to supporters: please sign in."),
+                403,
+            )
+    elif policy.require_registration and not actor.is_authenticated:
+        return ApiError(REGISTRATION_REQUIRED, _("Please sign in to comment."), 403)
+    return None
 
 
 def _thread_is_open(thread: Thread, policy: Policy) -> bool:
@@ -224,14 +243,16 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     Writes the comment with the strictest verdict of the moderation checks, counters, an audit row;
     sends comment_preparing before the write transaction, comment_posted (and comment_approved when
     public at once) in it; bumps the page cache on commit.
-    Raises ApiError: 400 invalid/rejected, 403 closed/registration_required, 409 duplicate,
+    Raises ApiError: 400 invalid/rejected, 403 closed/registration_required/supporters_only
+    (the policy's "who may comment"), 409 duplicate,
     413 too_large, 429 rate_limited.
     """
     policy = thread_policy(thread)
     if policy.is_hidden or not _thread_is_open(thread, policy):
         raise ApiError(CLOSED, "Comments are closed on this article.", 403)
-    if policy.require_registration and not actor.is_authenticated:
-        raise ApiError(REGISTRATION_REQUIRED, "Please sign in to comment.", 403)
+    refusal = commenting_refusal(actor, policy)
+    if refusal is not None:
+        raise refusal
     body = clean_body(data.body, policy.max_length)
     notify = clean_notify(data.notify)
     if actor.is_authenticated:

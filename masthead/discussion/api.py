@@ -165,6 +165,9 @@ class AuthorOut(Schema):
     name: str
     avatar_url: str
     is_staff: bool
+    is_supporter: bool = Field(
+        description="The author supports the site with a monthly donation and chose to show it."
+    )
     website: str
 
 
@@ -248,6 +251,12 @@ class MeOut(Schema):
     hidden: list[CommentOut]
     is_open: bool
     likes_only: bool
+    can_comment: bool = Field(
+        description="This reader may comment under the policy's 'who may comment' (sign-in, supporters)."
+    )
+    comment_refusal: str = Field(
+        description="Why not, as an error code (registration_required, supporters_only); '' when they may."
+    )
 
 
 class ErrorOut(Schema):
@@ -521,6 +530,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
         name, email, website = getattr(user, "public_name", user.get_username()), user.email, ""
     else:
         name, email, website = guest.name, guest.email, guest.website
+    refusal = actions.commenting_refusal(actor, policy)
     return {
         "authenticated": actor.is_authenticated,
         "is_moderator": moderator and actor.is_authenticated,
@@ -535,4 +545,6 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
         "hidden": hidden,
         "is_open": open_now,
         "likes_only": policy.likes_only,
+        "can_comment": refusal is None,
+        "comment_refusal": refusal.code if refusal is not None else "",
     }

@@ -34,22 +34,45 @@ def initials(name: str) -> str:
 
 
 def avatar_url(
-    name: str, email: str = "", user_id: int | None = None, gravatar: bool = False
+    name: str,
+    email: str = "",
+    user_id: int | None = None,
+    gravatar: bool = False,
+    colour: str = "",
 ) -> str:
+    """The avatar of a commenter: their Gravatar when the site or the reader chose it, else initials
+    on a colour (the reader's choice of the palette, or one picked by the seed)."""
     if gravatar and email:
         digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?s=80&d=identicon"
     from urllib.parse import quote
 
-    return f"/discussion/avatars/{seed_for(email, user_id, name)}.svg?i={quote(initials(name))}"
+    url = f"/discussion/avatars/{seed_for(email, user_id, name)}.svg?i={quote(initials(name))}"
+    if colour in PALETTE:
+        url += f"&c={PALETTE.index(colour)}"
+    return url
 
 
-def avatar_svg(seed: str, letters: str) -> str:
-    """An initials avatar; `letters` comes from the URL, so it is limited and escaped."""
+def user_avatar_url(user: object, name: str, email: str = "", gravatar: bool = False) -> str:
+    """`avatar_url` of a signed-in reader, with their own avatar choice."""
+    return avatar_url(
+        name,
+        email,
+        getattr(user, "pk", None),
+        gravatar or bool(getattr(user, "use_gravatar", False)),
+        str(getattr(user, "avatar_colour", "") or ""),
+    )
+
+
+def avatar_svg(seed: str, letters: str, colour_index: str = "") -> str:
+    """An initials avatar; `letters` and `colour_index` come from the URL, so they are limited and escaped."""
     if not _SEED.match(seed):
         seed = "0" * 16
     letters = "".join(char for char in letters if char.isalnum())[:2].upper() or "?"
-    colour = PALETTE[int(seed[:8], 16) % len(PALETTE)]
+    if colour_index.isascii() and colour_index.isdigit() and int(colour_index) < len(PALETTE):
+        colour = PALETTE[int(colour_index)]
+    else:
+        colour = PALETTE[int(seed[:8], 16) % len(PALETTE)]
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">'
         f'<rect width="64" height="64" rx="32" fill="{colour}"/>'

@@ -29,6 +29,12 @@ class VotesMode(models.TextChoices):
     LIKES = "likes", "Likes only (up votes)"
 
 
+class WhoMayComment(models.TextChoices):
+    EVERYONE = "everyone", "Everyone, guests included"
+    SIGNED_IN = "signed_in", "Signed-in readers only"
+    SUPPORTERS = "supporters", "Supporters only: signed-in readers with an active monthly donation"
+
+
 @register_setting(icon="comment")
 class DiscussionSettings(BaseSiteSetting):
     """Site-wide discussion defaults; sections and articles may override open/closed, auto-close and pre-moderation."""
@@ -52,7 +58,15 @@ class DiscussionSettings(BaseSiteSetting):
         default=5, help_text="Replies shown under a comment before 'show N more replies'."
     )
     email_required = models.BooleanField(default=True)
-    require_registration = models.BooleanField(default=False)
+    require_registration = models.BooleanField(
+        default=False, help_text="Older form of 'who may comment: signed-in readers'."
+    )
+    who_may_comment = models.CharField(
+        max_length=12,
+        choices=WhoMayComment.choices,
+        default=WhoMayComment.EVERYONE,
+        help_text="Sections and articles may override this.",
+    )
     votes_mode = models.CharField(
         max_length=8, choices=VotesMode.choices, default=VotesMode.UP_DOWN
     )
@@ -76,7 +90,8 @@ class Policy:
     page_size: int = 20
     reply_window: int = 5
     email_required: bool = True
-    require_registration: bool = False
+    require_registration: bool = False  # anyone but guests: who_may_comment is not everyone
+    who_may_comment: str = WhoMayComment.EVERYONE
     votes_mode: str = VotesMode.UP_DOWN
     gravatar: bool = False
     inline_highlights: bool = False
@@ -92,6 +107,10 @@ class Policy:
         if self.mode != "open":
             return False
         return self.closes_at is None or timezone.now() < self.closes_at
+
+    @property
+    def supporters_only(self) -> bool:
+        return self.who_may_comment == WhoMayComment.SUPPORTERS
 
     @property
     def likes_only(self) -> bool:
@@ -127,6 +146,10 @@ def effective_policy(page: Any) -> Policy:
     mode = pick("comments_mode", "open" if site.comments_open else "closed")
     premoderation = pick("comments_premoderation", site.premoderation)
     auto_close = int(pick("comments_auto_close_days", site.auto_close_days, empty=None))
+    site_who = site.who_may_comment
+    if site.require_registration and site_who == WhoMayComment.EVERYONE:
+        site_who = WhoMayComment.SIGNED_IN
+    who = pick("comments_who", site_who)
     published = getattr(page, "first_published_at", None)
     closes_at = published + timedelta(days=auto_close) if auto_close and published else None
     return Policy(
@@ -140,7 +163,8 @@ def effective_policy(page: Any) -> Policy:
         page_size=max(1, site.page_size),
         reply_window=max(1, site.reply_window),
         email_required=site.email_required,
-        require_registration=site.require_registration,
+        require_registration=who != WhoMayComment.EVERYONE,
+        who_may_comment=who,
         votes_mode=site.votes_mode,
         gravatar=site.gravatar,
         inline_highlights=pick("inline_highlights", "off") == "on",

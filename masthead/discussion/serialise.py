@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from masthead.discussion.avatars import avatar_url
+from masthead.discussion.avatars import avatar_url, user_avatar_url
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.queries import CommentPage, Node
 
@@ -13,16 +13,32 @@ DELETED_NAME = "[deleted]"
 
 def author_of(comment: Comment, gravatar: bool = False) -> dict[str, Any]:
     if comment.status == CommentStatus.DELETED:
-        return {"name": DELETED_NAME, "avatar_url": "", "is_staff": False, "website": ""}
+        return {
+            "name": DELETED_NAME,
+            "avatar_url": "",
+            "is_staff": False,
+            "is_supporter": False,
+            "website": "",
+        }
     user = comment.user if comment.user_id else None
     return {
         "name": comment.author_name,
-        "avatar_url": avatar_url(
-            comment.author_name, comment.author_email, comment.user_id, gravatar
+        "avatar_url": (
+            user_avatar_url(user, comment.author_name, comment.author_email, gravatar)
+            if user is not None
+            else avatar_url(comment.author_name, comment.author_email, None, gravatar)
         ),
         "is_staff": bool(user is not None and user.is_staff),
+        "is_supporter": shows_supporter_badge(comment),
         "website": comment.author_website,
     }
+
+
+def shows_supporter_badge(comment: Comment) -> bool:
+    """The author opted in to the Supporter badge and supports now (both kept on their user row,
+    which the thread's reads join already: no query per comment)."""
+    user = comment.user if comment.user_id else None
+    return bool(user is not None and user.show_supporter_badge and user.is_supporter)
 
 
 def comment_item(

@@ -116,7 +116,7 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_safe
 @cache_control(max_age=86400 * 30, public=True, immutable=True)
 def avatar(request: HttpRequest, seed: str) -> HttpResponse:
-    svg = avatar_svg(seed, request.GET.get("i", "?")[:8])
+    svg = avatar_svg(seed, request.GET.get("i", "?")[:8], request.GET.get("c", "")[:2])
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response

@@ -306,6 +306,9 @@ def erase_donor(actor: Any, email: str) -> int:
         )
         audit.record(actor, "funding.donor_erased", donation)
     if donations:
+        from masthead.funding.signals import supporter_changed
+
+        supporter_changed.send(sender=Donation, emails=[email.lower()])
         for campaign_id in {donation.campaign_id for donation in donations}:
             bump_totals(campaign_id)
     return len(donations)

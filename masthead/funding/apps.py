@@ -25,6 +25,9 @@ class FundingConfig(AppConfig):
         from masthead.funding import signals
 
         pagecache.register_dependency(funding_dependency)
+        from masthead.funding.models import Donation
+
+        post_save.connect(signals.donation_saved, sender=Donation, dispatch_uid="funding-supporter")
         for model in signals.WATCHED:
             post_save.connect(
                 signals.campaign_changed,

@@ -19,6 +19,7 @@ from masthead.funding.models import (
     DonationStatus,
     EntryKind,
     FundingSettings,
+    Interval,
     LedgerEntry,
     Method,
 )
@@ -124,6 +125,18 @@ def site_settings(site: Any) -> FundingSettings | None:
 def default_campaign(settings_row: FundingSettings | None) -> Campaign | None:
     campaign = settings_row.default_campaign if settings_row else None
     return campaign if campaign is not None and campaign.is_open() else None
+
+
+def supporter_url() -> str:
+    """Where a reader becomes a supporter: the donate page of the default site's campaign (or the
+    newest open campaign) offering monthly giving, '' when there is none."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    campaign = default_campaign(site_settings(site))
+    if campaign is None or not campaign.monthly_enabled:
+        campaign = active_campaigns().filter(monthly_enabled=True).first()
+    return campaign.get_absolute_url() if campaign is not None else ""
 
 
 def effective_placement(page: Any, settings_row: FundingSettings | None) -> str:
@@ -233,6 +246,27 @@ def campaign_report(campaign: Campaign, livemode: bool | None = None) -> Report:
             for row in top
         ],
     )
+
+
+SUPPORTING = (
+    DonationStatus.SUCCEEDED,
+    DonationStatus.PARTIALLY_REFUNDED,
+    DonationStatus.DISPUTE_WON,
+)
+
+
+def supporting_emails(emails: list[str]) -> set[str]:
+    """Those of `emails` (lower-cased) with an active monthly donation that has been paid."""
+    wanted = sorted({email.lower() for email in emails if email})
+    if not wanted:
+        return set()
+    query = Q(pk__in=[])
+    for email in wanted:
+        query |= Q(donor_email__iexact=email)
+    found = Donation.objects.filter(
+        query, interval=Interval.MONTH, subscription_active=True, status__in=SUPPORTING
+    ).values_list("donor_email", flat=True)
+    return {email.lower() for email in found}
 
 
 def donor_export(email: str) -> list[dict[str, Any]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.dispatch import Signal
 
 from masthead.core import pagecache
-from masthead.funding.models import Campaign, FundingSettings
+from masthead.funding.models import Campaign, FundingSettings, Interval
 
 WATCHED: list[type[models.Model]] = [Campaign, FundingSettings]
 
@@ -18,3 +19,14 @@ def campaign_changed(sender: Any, instance: Any, created: bool = False, **kwargs
     pagecache.bump("funding", "")
     if isinstance(instance, Campaign):
         pagecache.bump("funding-campaign", instance.pk)
+
+
+# Sent inside the transaction that changed a monthly donation: created, paid, cancelled, refunded,
+# disputed, or its donor erased. Receivers re-read who supports (queries.supporting_emails).
+# provides args: emails (the donor addresses concerned, lower-cased)
+supporter_changed = Signal()
+
+
+def donation_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.interval == Interval.MONTH and instance.donor_email:
+        supporter_changed.send(sender=sender, emails=[instance.donor_email.lower()])

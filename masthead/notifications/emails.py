@@ -136,7 +136,7 @@ def _comments_message(
         "article_url": page_url(page),
         "items": items,
         "is_digest": len(items) > 1,
-        "manage_url": absolute(reverse("notifications:subscriptions")),
+        "manage_url": absolute(reverse("account:home") + "#subscriptions"),
         **links,
     }
     headers = list_unsubscribe_headers(links["unsubscribe_url"], msgid)

@@ -24,7 +24,7 @@ from masthead.discussion.models import Thread
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
 from masthead.notifications.models import EmailAddress, Subscription
-from masthead.notifications.queries import mask_email, subscriptions_of
+from masthead.notifications.queries import mask_email
 from masthead.notifications.tokens import (
     InvalidToken,
     matches,
@@ -147,17 +147,16 @@ def _login_url() -> str:
 
 
 def my_subscriptions(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("notifications:subscriptions"), _login_url())
-    return _page(request, "subscriptions.html", {"subscriptions": subscriptions_of(request.user)})
+    """The old address of the subscriptions list, which is now part of the reader's page."""
+    return HttpResponseRedirect(reverse("account:home") + "#subscriptions", status=301)
 
 
 @require_POST
 def delete_subscription(request: HttpRequest, subscription_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("notifications:subscriptions"), _login_url())
+        return redirect_to_login(reverse("account:home"), _login_url())
     try:
         actions.delete_subscription(request.user, subscription_id)
     except ApiError as error:
         return _page(request, "subscribe_done.html", {"error": error.message}, error.status)
-    return HttpResponseRedirect(reverse("notifications:subscriptions"))
+    return HttpResponseRedirect(reverse("account:home") + "#subscriptions")

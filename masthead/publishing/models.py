@@ -60,6 +60,13 @@ class PremoderationMode(models.TextChoices):
     ALL = "all", "Every comment waits for approval"
 
 
+class WhoMayCommentMode(models.TextChoices):
+    INHERIT = "", "Inherit (section or site default)"
+    EVERYONE = "everyone", "Everyone, guests included"
+    SIGNED_IN = "signed_in", "Signed-in readers only"
+    SUPPORTERS = "supporters", "Supporters only: signed-in readers with an active monthly donation"
+
+
 class Toggle(models.TextChoices):
     INHERIT = "", "Inherit (section or site default)"
     ON = "on", "On"
@@ -89,6 +96,13 @@ class ReaderPolicyFields(models.Model):
         blank=True,
         help_text="Empty: inherit. 0: never close.",
     )
+    comments_who = models.CharField(
+        "who may comment",
+        max_length=12,
+        choices=WhoMayCommentMode.choices,
+        blank=True,
+        default="",
+    )
     inline_highlights = models.CharField(
         "reader highlights",
         max_length=8,
@@ -106,6 +120,7 @@ class ReaderPolicyFields(models.Model):
             [
                 FieldPanel("comments_mode"),
                 FieldPanel("comments_premoderation"),
+                FieldPanel("comments_who"),
                 FieldPanel("comments_auto_close_days"),
                 FieldPanel("inline_highlights"),
                 FieldPanel("support_placement"),

@@ -155,9 +155,11 @@ def test_no_js_form_subscribes_as_a_guest(a_thread: Any, smtp: SmtpSink, client:
 
 
 def test_my_subscriptions_page(a_thread: Any, smtp: SmtpSink, client: Client) -> None:
+    """The list lives on the reader's page now; its old address redirects there."""
     from django.contrib.auth import get_user_model
 
-    assert client.get("/notifications/").status_code == 302
+    assert client.get("/notifications/")["Location"] == "/account/#subscriptions"
+    assert client.get("/account/").status_code == 302  # to sign in
     user = get_user_model().objects.create_user(
         "lina", "lina@example.org", "pw-long-enough", email_verified=True
     )
@@ -165,9 +167,9 @@ def test_my_subscriptions_page(a_thread: Any, smtp: SmtpSink, client: Client) ->
         type("A", (), {"user": user})(), a_thread, email="lina@example.org", kind="all"
     )
     client.force_login(user)
-    page = client.get("/notifications/")
+    page = client.get("/notifications/", follow=True)
     assert page.status_code == 200 and a_thread.page.title in page.content.decode()
     subscription = Subscription.objects.get(address__email="lina@example.org")
     response = client.post(f"/notifications/subscriptions/{subscription.pk}/delete/")
-    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert response.status_code == 302 and response["Location"] == "/account/#subscriptions"
     assert not Subscription.objects.filter(pk=subscription.pk).exists()

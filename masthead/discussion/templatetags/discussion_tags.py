@@ -12,7 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from masthead.discussion.avatars import avatar_url
+from masthead.discussion.avatars import avatar_url, user_avatar_url
 from masthead.discussion.models import CommentStatus
 
 register = template.Library()
@@ -77,7 +77,16 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
 def comment_avatar(comment: Any, gravatar: bool = False) -> str:
     if comment.status == CommentStatus.DELETED:
         return ""
-    return avatar_url(comment.author_name, comment.author_email, comment.user_id, gravatar)
+    if comment.user_id:
+        return user_avatar_url(comment.user, comment.author_name, comment.author_email, gravatar)
+    return avatar_url(comment.author_name, comment.author_email, None, gravatar)
+
+
+@register.filter
+def supporter_badge(comment: Any) -> bool:
+    from masthead.discussion.serialise import shows_supporter_badge
+
+    return shows_supporter_badge(comment)
 
 
 @register.filter

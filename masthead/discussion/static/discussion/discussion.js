@@ -149,7 +149,13 @@
       if (!this.form) return;
       const guestFields = this.form.querySelector("[data-guest-fields]");
       const signedIn = this.form.querySelector("[data-signed-in]");
-      if (this.me.authenticated) {
+      if (this.me.authenticated && this.me.can_comment === false) {
+        // Signed in, but the discussion is for supporters: say so instead of the form.
+        const links = this.form.querySelector("[data-account-links]");
+        const prompt = this.form.querySelector("[data-supporters-prompt]");
+        if (links) links.hidden = true;
+        if (prompt) prompt.hidden = false;
+      } else if (this.me.authenticated) {
         this.form.classList.add("is-member");
         const links = this.form.querySelector("[data-account-links]");
         if (links) links.hidden = true;
@@ -249,6 +255,7 @@
         const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer", text: item.author.name }) : document.createTextNode(item.author.name));
         const who = el("span", { class: "comment__who" }, author);
         if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: "Staff" }));
+        if (item.author.is_supporter) who.append(el("span", { class: "comment__badge comment__badge--supporter", text: "Supporter", title: "Supports this site with a monthly donation" }));
         if (item.is_pinned) who.append(el("span", { class: "comment__badge comment__badge--pinned", text: "Pinned" }));
         const created = new Date(item.created_at);
         who.append(el("a", { class: "comment__time", href: `#comment-${item.id}` }, el("time", { datetime: item.created_at, title: created.toLocaleString(), text: relative(item.created_at) })));
