@@ -148,10 +148,13 @@ def load_demo_content() -> bool:
 
 
 def _load_other_demos(discussed_article: ArticlePage | None) -> None:
-    """The other apps' demo data: an active campaign, and a conversation under the video article."""
+    """The other apps' demo data: an active campaign, a conversation under the video article, and
+    one of its readers a monthly supporter showing the Supporter badge."""
+    from masthead.accounts.demo import load_demo_supporter
     from masthead.discussion.demo import load_demo_discussion
     from masthead.funding.demo import load_demo_campaign
 
-    load_demo_campaign()
+    campaign = load_demo_campaign()
     if discussed_article is not None:
         load_demo_discussion(discussed_article)
+        load_demo_supporter(campaign)

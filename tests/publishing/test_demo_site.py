@@ -23,3 +23,5 @@ def test_demo_video_article_shows_support_block_and_a_conversation(
     assert "<span data-count>6</span> Comments" in html
     assert "My grandfather fished this stretch" in html
     assert "reader0@example.org" not in html, "commenters' emails are never shown"
+    # One demo reader gives monthly, claimed her guest comment and shows the Supporter badge.
+    assert html.count("comment__badge--supporter") == 1

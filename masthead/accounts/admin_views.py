@@ -1,0 +1,74 @@
+"""Reader data in the Wagtail admin: export or erase everything stored with an email address, on a
+reader's request (comments, subscriptions, donations), through the same actions as the reader's
+own page and the guest's signed link. Personal data appears here only for staff allowed to act."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from masthead.accounts import privacy
+from masthead.accounts.models import PrivacyRequestSource
+from masthead.accounts.queries import users_with_verified_email
+from masthead.core.errors import ApiError
+from masthead.discussion.privacy import Author, comments_of
+
+PERMISSION = "accounts.add_privacyrequest"
+
+
+def _require_permission(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def reader_data(request: HttpRequest) -> HttpResponse:
+    """Look an address up; its JSON export is a POST (audited), so a link cannot trigger it."""
+    _require_permission(request)
+    email = request.GET.get("email", "").strip()[:254]
+    context: dict[str, Any] = {"email": email}
+    if email:
+        context["comments"] = comments_of(Author(emails=(email,))).order_by("-created_at")[:50]
+        context["accounts"] = users_with_verified_email([email])
+    return render(request, "accounts/admin/reader_data.html", context)
+
+
+@require_POST
+def export(request: HttpRequest) -> HttpResponse:
+    _require_permission(request)
+    try:
+        data = privacy.export_address(
+            request.user, request.POST.get("email", ""), PrivacyRequestSource.STAFF
+        )
+    except ApiError as error:
+        messages.error(request, error.message)
+        return redirect("accounts_admin:reader_data")
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="reader-data.json"'
+    return response
+
+
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    _require_permission(request)
+    try:
+        counts = privacy.erase_address(
+            request.user, request.POST.get("email", ""), PrivacyRequestSource.STAFF
+        )
+    except ApiError as error:
+        messages.error(request, error.message)
+        return redirect("accounts_admin:reader_data")
+    messages.success(
+        request,
+        f"Erased: {counts['removed']} comment(s) removed, {counts['placeholders']} left as "
+        f"placeholders, {counts['subscriptions']} subscription(s) dropped, "
+        f"{counts['donations_anonymised']} donation(s) anonymised.",
+    )
+    return redirect("accounts_admin:reader_data")
