@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AccountsConfig(AppConfig):
@@ -11,3 +11,9 @@ class AccountsConfig(AppConfig):
         from masthead.funding.signals import supporter_changed
 
         supporter_changed.connect(supporters_changed, dispatch_uid="accounts-supporters")
+        if apps.is_installed("allauth.account"):
+            from allauth.account.signals import email_confirmed
+
+            from masthead.accounts.profile import address_verified
+
+            email_confirmed.connect(address_verified, dispatch_uid="accounts-address-verified")

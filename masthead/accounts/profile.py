@@ -132,3 +132,10 @@ def supporters_changed(sender: Any, emails: list[str], **kwargs: Any) -> None:
 
     for user in users_with_verified_email(emails):
         refresh_supporter(user)
+
+
+def address_verified(sender: Any, email_address: Any = None, **kwargs: Any) -> None:
+    """allauth's email_confirmed: a newly verified address may carry a monthly donation."""
+    user = getattr(email_address, "user", None)
+    if user is not None:
+        refresh_supporter(user)

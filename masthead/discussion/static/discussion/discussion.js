@@ -162,7 +162,8 @@
         guestFields.hidden = true;
         for (const input of guestFields.querySelectorAll("input")) input.required = false;
         signedIn.hidden = false;
-        signedIn.textContent = `Commenting as ${this.me.name}`;
+        signedIn.textContent = `Commenting as ${this.me.name} · `;
+        signedIn.append(el("a", { href: "/account/", text: "Your account" }));
       } else {
         for (const name of ["name", "email", "website"]) {
           const input = this.form.elements[name];
