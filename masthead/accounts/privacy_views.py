@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -85,7 +86,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         )
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "export":
-        data = privacy.export_address(None, email, PrivacyRequestSource.LINK)
+        data = privacy.export_address(AnonymousUser(), email, PrivacyRequestSource.LINK)
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
         )
@@ -103,7 +104,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
                 },
                 status=400,
             )
-        counts = privacy.erase_address(None, email, PrivacyRequestSource.LINK)
+        counts = privacy.erase_address(AnonymousUser(), email, PrivacyRequestSource.LINK)
         return _page(request, "privacy_erased.html", {"counts": counts})
     return _page(
         request,
