@@ -26,7 +26,7 @@ from masthead.discussion.actions import post_comment, thread_for_page
 from masthead.discussion.anchoring import complete_comment_target, reanchor_article, live_text
 from masthead.discussion.anchors import resolve
 from masthead.discussion.inputs import CommentInput
-from masthead.accounts.identity import Actor
+from masthead.core.actors import Actor
 from masthead.publishing.actions import create_article, create_section, ensure_home_page
 from masthead.publishing.models import ArticlePage
 

@@ -25,7 +25,7 @@ THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.99]
 THROUGHPUT = """
 import json, statistics, time
 from django.db.models.signals import post_save
-from masthead.accounts.identity import Actor
+from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip
 from masthead.discussion import hooks, signals
 from masthead.discussion.actions import post_comment, thread_for_page

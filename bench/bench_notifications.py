@@ -59,7 +59,7 @@ for size in {sizes}:
 POST = """
 import time
 from django.contrib.auth import get_user_model
-from masthead.accounts.identity import Actor
+from masthead.core.actors import Actor
 from masthead.discussion.actions import post_comment, set_comment_status
 from masthead.discussion.inputs import CommentInput
 from masthead.discussion.models import Thread

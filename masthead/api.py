@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 
 logger = logging.getLogger("masthead.api")
 
@@ -54,36 +54,39 @@ def handle_validation_error(request: HttpRequest, exc: ValidationError) -> HttpR
         "; ".join(f"{name}: {message}" for name, message in fields.items()) or "Invalid input."
     )
     return _error_response(
-        request, ApiError("invalid", f"Please correct the input. {summary}", 400, fields)
+        request, ApiError(ErrorCode.INVALID, f"Please correct the input. {summary}", 400, fields)
     )
 
 
 @api.exception_handler(AuthenticationError)
 def handle_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error_response(request, ApiError("not_authenticated", "Please sign in first.", 401))
+    return _error_response(
+        request, ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
+    )
 
 
 @api.exception_handler(HttpError)
 def handle_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     codes = {
-        400: "invalid",
-        401: "not_authenticated",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        413: "too_large",
-        429: "rate_limited",
+        400: ErrorCode.INVALID,
+        401: ErrorCode.NOT_AUTHENTICATED,
+        403: ErrorCode.FORBIDDEN,
+        404: ErrorCode.NOT_FOUND,
+        405: ErrorCode.METHOD_NOT_ALLOWED,
+        409: ErrorCode.CONFLICT,
+        413: ErrorCode.TOO_LARGE,
+        429: ErrorCode.RATE_LIMITED,
     }
     return _error_response(
-        request, ApiError(codes.get(exc.status_code, "error"), str(exc), exc.status_code)
+        request, ApiError(codes.get(exc.status_code, ErrorCode.ERROR), str(exc), exc.status_code)
     )
 
 
 @api.exception_handler(UnicodeError)
 def handle_unicode_error(request: HttpRequest, exc: UnicodeError) -> HttpResponse:
     return _error_response(
-        request, ApiError("invalid", "The request contains text that cannot be decoded.", 400)
+        request,
+        ApiError(ErrorCode.INVALID, "The request contains text that cannot be decoded.", 400),
     )
 
 

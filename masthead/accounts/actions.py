@@ -9,6 +9,7 @@ from django.db import transaction
 
 from masthead.accounts.tasks import send_existing_account_notice, send_verification_email
 from masthead.core import audit
+from masthead.core.actors import Actor
 from masthead.core.on_commit import enqueue_on_commit
 
 
@@ -27,7 +28,7 @@ def sign_up(display_name: str, email: str, password: str, base_url: str) -> Any 
         user = user_model.objects.create_user(
             username=email[:150], email=email, password=password, display_name=display_name
         )
-        audit.record(user, "account.sign_up", user)
+        audit.record(Actor.for_user(user), "account.sign_up", user)
         enqueue_on_commit(send_verification_email, user.pk, base_url)
     return user
 
@@ -37,5 +38,5 @@ def verify_email(user: Any) -> Any:
         if not user.email_verified:
             user.email_verified = True
             user.save(update_fields=["email_verified"])
-            audit.record(user, "account.verify_email", user)
+            audit.record(Actor.for_user(user), "account.verify_email", user)
     return user

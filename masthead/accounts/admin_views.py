@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from masthead.accounts import privacy
 from masthead.accounts.models import PrivacyRequestSource
 from masthead.accounts.queries import users_with_verified_email
+from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError
 from masthead.discussion.privacy import Author, comments_of
 
@@ -43,7 +44,7 @@ def export(request: HttpRequest) -> HttpResponse:
     _require_permission(request)
     try:
         data = privacy.export_address(
-            request.user, request.POST.get("email", ""), PrivacyRequestSource.STAFF
+            actor_from_request(request), request.POST.get("email", ""), PrivacyRequestSource.STAFF
         )
     except ApiError as error:
         messages.error(request, error.message)
@@ -60,7 +61,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     _require_permission(request)
     try:
         counts = privacy.erase_address(
-            request.user, request.POST.get("email", ""), PrivacyRequestSource.STAFF
+            actor_from_request(request), request.POST.get("email", ""), PrivacyRequestSource.STAFF
         )
     except ApiError as error:
         messages.error(request, error.message)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from masthead.accounts.models import PrivacyRequest, PrivacyRequestKind, PrivacyRequestSource
 from masthead.accounts.queries import verified_emails
 from masthead.core import audit
+from masthead.core.actors import Actor
 from masthead.core.errors import invalid
 from masthead.discussion import privacy as discussion_privacy
 from masthead.discussion.privacy import Author, Erased
@@ -93,7 +94,7 @@ def _counts(data: dict[str, Any]) -> dict[str, int]:
 
 
 def _record(
-    actor: Any, kind: str, source: str, subject: str, counts: dict[str, int], note: str = ""
+    actor: Actor, kind: str, source: str, subject: str, counts: dict[str, int], note: str = ""
 ) -> PrivacyRequest:
     request = PrivacyRequest.objects.create(
         kind=kind, source=source, subject=subject, counts=counts
@@ -102,7 +103,7 @@ def _record(
     return request
 
 
-def _erase(actor: Any, author: Author) -> dict[str, int]:
+def _erase(actor: Actor, author: Author) -> dict[str, int]:
     """Every app's erasure for `author`, inside the caller's transaction."""
     from masthead.funding.actions import erase_donor
 
@@ -134,7 +135,7 @@ def export_account(user: Any) -> dict[str, Any]:
     with transaction.atomic():
         data = _export(account_author(user), _profile(user))
         _record(
-            user,
+            Actor.for_user(user),
             PrivacyRequestKind.EXPORT,
             PrivacyRequestSource.ACCOUNT,
             f"user:{user.pk}",
@@ -150,9 +151,9 @@ def delete_account(user: Any, *, source: str = PrivacyRequestSource.ACCOUNT) -> 
         raise invalid("Staff accounts are removed by an administrator, not from this page.")
     with transaction.atomic():
         author = account_author(user)
-        counts = _erase(None, author)
+        counts = _erase(Actor.system(), author)
         _record(
-            None,
+            Actor.system(),
             PrivacyRequestKind.ERASE,
             source,
             f"user:{user.pk}",
@@ -166,9 +167,9 @@ def delete_account(user: Any, *, source: str = PrivacyRequestSource.ACCOUNT) -> 
 # --- addresses (staff, or a guest through a signed link) -------------------------------------------
 
 
-def export_address(actor: Any, email: str, source: str) -> dict[str, Any]:
+def export_address(actor: Actor, email: str, source: str) -> dict[str, Any]:
     """Everything stored with one email address: comments written with it, its subscriptions and
-    donations (audited). `actor` is the staff user, or None for a guest's signed link."""
+    donations (audited). `actor` is the staff member, or the system for a guest's signed link."""
     email = _clean_email(email)
     with transaction.atomic():
         data = _export(Author(emails=(email,)), {"email": email})
@@ -176,7 +177,7 @@ def export_address(actor: Any, email: str, source: str) -> dict[str, Any]:
     return data
 
 
-def erase_address(actor: Any, email: str, source: str) -> dict[str, int]:
+def erase_address(actor: Actor, email: str, source: str) -> dict[str, int]:
     """Erase what is stored with one email address (comments, subscriptions, the donor's name on
     donations). Accounts are not deleted here; their owners do that from /account/."""
     email = _clean_email(email)
@@ -204,7 +205,7 @@ def claim_guest_comments(user: Any) -> int:
         ids = discussion_privacy.attach_comments(user, emails)
         if ids:
             _record(
-                user,
+                Actor.for_user(user),
                 PrivacyRequestKind.CLAIM,
                 PrivacyRequestSource.ACCOUNT,
                 f"user:{user.pk}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from masthead.accounts.models import PrivacyRequestSource
 from masthead.accounts.privacy_mail import send_address_link
 from masthead.accounts.privacy_tokens import read_address_token
 from masthead.core import ratelimit
+from masthead.core.actors import actor_from_request
 from masthead.core.clientip import client_ip, hash_ip
 from masthead.core.errors import ApiError
 from masthead.core.on_commit import enqueue_on_commit
@@ -86,7 +86,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         )
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "export":
-        data = privacy.export_address(AnonymousUser(), email, PrivacyRequestSource.LINK)
+        data = privacy.export_address(actor_from_request(request), email, PrivacyRequestSource.LINK)
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
         )
@@ -104,7 +104,9 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
                 },
                 status=400,
             )
-        counts = privacy.erase_address(AnonymousUser(), email, PrivacyRequestSource.LINK)
+        counts = privacy.erase_address(
+            actor_from_request(request), email, PrivacyRequestSource.LINK
+        )
         return _page(request, "privacy_erased.html", {"counts": counts})
     return _page(
         request,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from masthead.accounts.queries import verified_emails
 from masthead.core import audit
+from masthead.core.actors import Actor
 from masthead.core.errors import invalid
 from masthead.core.text import UndecodableText, clean_line
 from masthead.discussion import privacy as discussion_privacy
@@ -68,7 +69,7 @@ def update_profile(user: Any, *, display_name: str, avatar_colour: str, use_grav
             use_gravatar,
         )
         user.save(update_fields=["display_name", "avatar_colour", "use_gravatar"])
-        audit.record(user, "account.profile", user, before, after)
+        audit.record(Actor.for_user(user), "account.profile", user, before, after)
         discussion_privacy.rename_author(user)
         if before["avatar_colour"] != avatar_colour or before["use_gravatar"] != use_gravatar:
             discussion_privacy.bump_threads(discussion_privacy.threads_of(user))
@@ -98,7 +99,7 @@ def set_supporter_badge(user: Any, shown: bool) -> Any:
         was_shown = user.shows_supporter_badge
         user.show_supporter_badge, user.is_supporter = shown, supporter
         user.save(update_fields=["show_supporter_badge", "is_supporter"])
-        audit.record(user, "account.supporter_badge", user, before, after)
+        audit.record(Actor.for_user(user), "account.supporter_badge", user, before, after)
         if was_shown != user.shows_supporter_badge:
             discussion_privacy.bump_threads(discussion_privacy.threads_of(user))
     return user
@@ -115,7 +116,7 @@ def refresh_supporter(user: Any) -> Any:
         get_user_model().objects.filter(pk=user.pk).update(is_supporter=supporter)
         user.is_supporter = supporter
         audit.record(
-            None,
+            Actor.system(),
             "account.supporter",
             user,
             {"is_supporter": not supporter},

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from masthead.core.actors import Actor
 from masthead.core.compiled import CompiledInsert
 from masthead.core.models import AuditEntry
 
@@ -13,19 +14,18 @@ _INSERT = CompiledInsert(AuditEntry)  # every post writes one
 
 
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Write one audit row. `actor` may be None (the system) or an anonymous user (a reader)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = user.get_username() if user is not None else ("system" if actor is None else "reader")
+    """Write one audit row: the signed-in user (and their username), else "reader" for a guest or
+    "system" for `Actor.system()`."""
     entry: AuditEntry = _INSERT.create(
-        actor=user,
-        actor_label=label,
+        actor=actor.user if actor.is_authenticated else None,
+        actor_label=actor.get_username(),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

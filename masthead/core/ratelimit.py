@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from masthead.core.errors import RATE_LIMITED, ApiError
+from masthead.core.errors import ApiError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -48,4 +48,6 @@ def enforce(
     """Count a hit and raise a 429 ApiError (with Retry-After) when the limit is passed."""
     retry_after = hit(scope, key, rate)
     if retry_after is not None:
-        raise ApiError(RATE_LIMITED, message, 429, headers={"Retry-After": str(retry_after)})
+        raise ApiError(
+            ErrorCode.RATE_LIMITED, message, 429, headers={"Retry-After": str(retry_after)}
+        )

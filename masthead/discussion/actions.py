@@ -1,6 +1,6 @@
 """The only writers of threads, comments and votes.
 
-Every public action takes an Actor first (masthead.accounts.identity), validates and checks permission,
+Every public action takes an Actor first (masthead.core.actors), validates and checks permission,
 then writes in one transaction: rows, counters (F expressions), an audit row where it matters, the
 discussion signals (inside the transaction) and, on commit, a page-cache bump for the article.
 """
@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masthead.core import audit, pagecache
+from masthead.core.actors import Actor
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
-from masthead.core.errors import ApiError, forbidden, invalid
+from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.discussion import guard, signals
 from masthead.discussion.anchoring import complete_comment_target
 from masthead.discussion.hooks import (
-    REJECT,
+    REJECTED,
     Submission,
     Verdict,
     first_time_is_delegated,
@@ -52,40 +52,21 @@ __all__ = [
     "vote",
 ]
 
-CLOSED = "closed"
-COMMENT_REMOVED = "comment_removed"
-EDIT_WINDOW_CLOSED = "edit_window_closed"
-OWN_COMMENT = "own_comment"
-REGISTRATION_REQUIRED = "registration_required"
-SUPPORTERS_ONLY = "supporters_only"
 PUBLIC = CommentStatus.APPROVED
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _audit_actor(actor: Any) -> Any:
-    if actor is None:
-        return None
-    user = getattr(actor, "user", actor)
-    if user is not None and getattr(user, "is_authenticated", False):
-        return user
-    return AnonymousUser()
-
-
-def can_moderate(actor: Any) -> bool:
+def can_moderate(actor: Actor) -> bool:
     """A user with the discussion.change_comment permission: the Moderators group and superusers.
-    Being staff is not enough: Wagtail editors are staff, and the moderation tools are not theirs."""
-    if actor is None:
-        return True  # the system (tasks, commands)
-    user = getattr(actor, "user", actor)
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.has_perm("discussion.change_comment"))
+    Being staff is not enough: Wagtail editors are staff, and the moderation tools are not theirs.
+    The system (tasks, commands) may."""
+    return actor.has_perm("discussion.change_comment")
 
 
-def is_author(actor: Any, comment: Comment) -> bool:
-    if getattr(actor, "is_authenticated", False):
+def is_author(actor: Actor, comment: Comment) -> bool:
+    if actor.user is not None and actor.is_authenticated:
         return comment.user_id == actor.user.pk
     return (
         bool(actor.guest_key) and comment.user_id is None and comment.guest_key == actor.guest_key
@@ -100,20 +81,20 @@ def within_edit_window(comment: Comment, policy: Policy) -> bool:
     return within_edit_window_at(comment.created_at, policy)
 
 
-def commenting_refusal(actor: Any, policy: Policy) -> ApiError | None:
+def commenting_refusal(actor: Actor, policy: Policy) -> ApiError | None:
     """Why this reader may not comment under `policy`'s "who may comment", or None when they may.
     Supporters are read from the user row (kept by funding's supporter_changed): no query."""
     if policy.who_may_comment == WhoMayComment.SUPPORTERS:
         if not (actor.is_authenticated and getattr(actor.user, "is_supporter", False)):
             return ApiError(
-                SUPPORTERS_ONLY,
+                ErrorCode.SUPPORTERS_ONLY,
                 _("Comments here are open to supporters: readers who give monthly.")
                 if actor.is_authenticated
                 else _("Comments here are open to supporters: please sign in."),
                 403,
             )
     elif policy.require_registration and not actor.is_authenticated:
-        return ApiError(REGISTRATION_REQUIRED, _("Please sign in to comment."), 403)
+        return ApiError(ErrorCode.REGISTRATION_REQUIRED, _("Please sign in to comment."), 403)
     return None
 
 
@@ -152,40 +133,42 @@ def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
         _COUNT_REPLIES.run(pk=comment.parent_id, delta=delta)
 
 
-def _has_approved_history(actor: Any, email: str) -> bool:
+def _has_approved_history(actor: Actor, email: str) -> bool:
     approved = Comment.objects.filter(status=PUBLIC)
     if actor.is_authenticated:
         return approved.filter(user=actor.user).exists()
     return bool(email) and approved.filter(author_email__iexact=email).exists()
 
 
-def _default_verdict(actor: Any, policy: Policy, email: str) -> Verdict:
+def _default_verdict(actor: Actor, policy: Policy, email: str) -> Verdict:
     if actor.is_staff:
-        return Verdict("approved", "staff")
+        return Verdict(CommentStatus.APPROVED, "staff")
     if policy.premoderation == "all":
-        return Verdict("pending", "premoderation", "Every comment waits for approval.")
+        return Verdict(CommentStatus.PENDING, "premoderation", "Every comment waits for approval.")
     if (
         policy.premoderation == "first_time"
         and not first_time_is_delegated()
         and not _has_approved_history(actor, email)
     ):
-        return Verdict("pending", "first_time", "First comment from this reader.")
-    return Verdict("approved", "default")
+        return Verdict(CommentStatus.PENDING, "first_time", "First comment from this reader.")
+    return Verdict(CommentStatus.APPROVED, "default")
 
 
 def _judge(submission: Submission, default: Verdict) -> Verdict:
     verdicts = run_checks(submission)
     verdict = strictest(verdicts, default)
-    if verdict.status == "approved":
+    if verdict.status == CommentStatus.APPROVED:
         verdict = next((item for item in verdicts if item.shadow), verdict)
-    if verdict.status == REJECT:
-        raise ApiError(REJECT, verdict.public_message or "This comment cannot be posted.", 400)
+    if verdict.status == REJECTED:
+        raise ApiError(
+            ErrorCode.REJECTED, verdict.public_message or "This comment cannot be posted.", 400
+        )
     return verdict
 
 
 def _status_for(verdict: Verdict) -> str:
     # A shadow verdict stores the comment non-public; its author still sees it as public (via /me).
-    if verdict.shadow and verdict.status == "approved":
+    if verdict.shadow and verdict.status == CommentStatus.APPROVED:
         return CommentStatus.SPAM
     return verdict.status
 
@@ -210,7 +193,7 @@ def thread_for_page(page: Any) -> Thread:
     return thread
 
 
-def set_thread_closed(actor: Any, thread: Thread, closed: bool) -> Thread:
+def set_thread_closed(actor: Actor, thread: Thread, closed: bool) -> Thread:
     """Close or reopen a thread for new comments and votes (moderators). Audited."""
     if not can_moderate(actor):
         raise forbidden("Only moderators can close a discussion.")
@@ -221,7 +204,7 @@ def set_thread_closed(actor: Any, thread: Thread, closed: bool) -> Thread:
             thread.is_closed = closed
             thread.save(update_fields=["is_closed"])
             audit.record(
-                _audit_actor(actor),
+                actor,
                 "thread.close" if closed else "thread.reopen",
                 thread,
                 {"is_closed": before},
@@ -235,7 +218,7 @@ def set_thread_closed(actor: Any, thread: Thread, closed: bool) -> Thread:
 # --- comments ------------------------------------------------------------------------------------
 
 
-def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
+def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     """Post a comment (or a reply) to `thread`.
 
     Preconditions: the thread is open, the reader may comment (registration setting), the input is valid,
@@ -249,15 +232,15 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     """
     policy = thread_policy(thread)
     if policy.is_hidden or not _thread_is_open(thread, policy):
-        raise ApiError(CLOSED, "Comments are closed on this article.", 403)
+        raise ApiError(ErrorCode.CLOSED, "Comments are closed on this article.", 403)
     refusal = commenting_refusal(actor, policy)
     if refusal is not None:
         raise refusal
     body = clean_body(data.body, policy.max_length)
     notify = clean_notify(data.notify)
-    if actor.is_authenticated:
-        user = actor.user
-        name = (user.public_name if hasattr(user, "public_name") else user.get_username())[:50]
+    user = actor.user
+    if user is not None:
+        name = user.public_name[:50]
         email = user.email or ""
         website = clean_website(data.website)
     else:
@@ -324,7 +307,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
             _count(comment, +1, thread_changed=True)
             pagecache.bump("thread", thread.page_id)
         audit.record(
-            _audit_actor(actor),
+            actor,
             "comment.post",
             comment,
             after={"status": status, "rule": verdict.rule},
@@ -339,7 +322,7 @@ def post_comment(actor: Any, thread: Thread, data: CommentInput) -> Comment:
     return comment
 
 
-def _edit_verdict(actor: Any, policy: Policy, comment: Comment, body: str, html: str) -> Verdict:
+def _edit_verdict(actor: Actor, policy: Policy, comment: Comment, body: str, html: str) -> Verdict:
     """The moderation checks on an author's edit, run as on a new comment (outside any transaction).
 
     Only an approved comment can move (back to the queue, or to spam); for any other status the
@@ -360,18 +343,20 @@ def _edit_verdict(actor: Any, policy: Policy, comment: Comment, body: str, html:
     if comment.status == PUBLIC:
         default = _default_verdict(actor, policy, comment.author_email)
     else:
-        default = Verdict(comment.status, "edit")
+        default = Verdict(CommentStatus(comment.status), "edit")
     return _judge(submission, default)
 
 
 def _refuse_removed(comment: Comment) -> None:
     if comment.status == CommentStatus.REMOVED:
         raise ApiError(
-            COMMENT_REMOVED, "A moderator removed this comment; it can no longer be edited.", 403
+            ErrorCode.COMMENT_REMOVED,
+            "A moderator removed this comment; it can no longer be edited.",
+            403,
         )
 
 
-def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
+def edit_comment(actor: Actor, comment: Comment, body: str) -> Comment:
     """Change a comment's body: its author within the edit window (open thread), or a moderator at any time.
 
     An edit never undoes a moderator's decision: a removed comment cannot be edited by its author
@@ -390,9 +375,11 @@ def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
             raise forbidden("This comment was deleted.")
         _refuse_removed(comment)
         if not _thread_is_open(comment.thread, policy):
-            raise ApiError(CLOSED, "Comments are closed on this article.", 403)
+            raise ApiError(ErrorCode.CLOSED, "Comments are closed on this article.", 403)
         if not within_edit_window(comment, policy):
-            raise ApiError(EDIT_WINDOW_CLOSED, "The time to edit this comment has passed.", 403)
+            raise ApiError(
+                ErrorCode.EDIT_WINDOW_CLOSED, "The time to edit this comment has passed.", 403
+            )
     new_body = clean_body(body, policy.max_length)
     if new_body == comment.body:
         return comment
@@ -421,7 +408,7 @@ def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
         if new_status != old_status:
             _count(comment, (new_status == PUBLIC) - (old_status == PUBLIC))
         audit.record(
-            _audit_actor(actor),
+            actor,
             "comment.edit",
             comment,
             {"body": old_body, "status": old_status},
@@ -442,7 +429,7 @@ def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
     return comment
 
 
-def delete_comment(actor: Any, comment: Comment) -> Comment | None:
+def delete_comment(actor: Actor, comment: Comment) -> Comment | None:
     """Delete a comment: its author (guests within the edit window) or a moderator.
 
     With replies it becomes a "[deleted]" placeholder (status deleted, body emptied) so the thread stays
@@ -455,12 +442,14 @@ def delete_comment(actor: Any, comment: Comment) -> Comment | None:
         if not is_author(actor, comment):
             raise forbidden("You can only delete your own comments.")
         if not actor.is_authenticated and not within_edit_window(comment, policy):
-            raise ApiError(EDIT_WINDOW_CLOSED, "The time to delete this comment has passed.", 403)
+            raise ApiError(
+                ErrorCode.EDIT_WINDOW_CLOSED, "The time to delete this comment has passed.", 403
+            )
     with transaction.atomic():
         comment = _locked(comment)
         old_status = comment.status
         audit.record(
-            _audit_actor(actor),
+            actor,
             "comment.delete",
             comment,
             {"status": old_status, "body": comment.body, "author": comment.author_name},
@@ -502,7 +491,7 @@ def delete_comment(actor: Any, comment: Comment) -> Comment | None:
 
 
 def set_comment_status(
-    actor: Any, comment: Comment, status: str, reason: str = "", verdict: Verdict | None = None
+    actor: Actor, comment: Comment, status: str, reason: str = "", verdict: Verdict | None = None
 ) -> Comment:
     """Move a comment to `status` (moderators): approve, hold, mark spam, remove.
 
@@ -527,7 +516,7 @@ def set_comment_status(
                 **(comment.moderation or {}),
                 "decision": {
                     "status": status,
-                    "by": getattr(_audit_actor(actor), "username", "system") or "reader",
+                    "by": actor.get_username(),
                     "reason": reason,
                     "at": timezone.now().isoformat(),
                 },
@@ -537,7 +526,7 @@ def set_comment_status(
         if delta:
             _count(comment, delta)
         audit.record(
-            _audit_actor(actor),
+            actor,
             f"comment.{status}",
             comment,
             {"status": old_status},
@@ -559,7 +548,7 @@ def set_comment_status(
     return comment
 
 
-def set_pinned(actor: Any, comment: Comment, pinned: bool) -> Comment:
+def set_pinned(actor: Actor, comment: Comment, pinned: bool) -> Comment:
     """Pin a top-level comment so it comes first in every sort order (moderators). Audited."""
     if not can_moderate(actor):
         raise forbidden("Only moderators can pin comments.")
@@ -571,7 +560,7 @@ def set_pinned(actor: Any, comment: Comment, pinned: bool) -> Comment:
             comment.is_pinned = pinned
             comment.save(update_fields=["is_pinned"])
             audit.record(
-                _audit_actor(actor),
+                actor,
                 "comment.pin" if pinned else "comment.unpin",
                 comment,
                 {"is_pinned": not pinned},
@@ -584,7 +573,7 @@ def set_pinned(actor: Any, comment: Comment, pinned: bool) -> Comment:
 # --- votes ---------------------------------------------------------------------------------------
 
 
-def _existing_vote(actor: Any, comment: Comment) -> Vote | None:
+def _existing_vote(actor: Actor, comment: Comment) -> Vote | None:
     votes = Vote.objects.select_for_update().filter(comment=comment)
     vote_row = votes.filter(voter_key=actor.voter_key).first()
     if vote_row is None and not actor.is_authenticated and actor.ip_hash:
@@ -595,7 +584,7 @@ def _existing_vote(actor: Any, comment: Comment) -> Vote | None:
     return vote_row
 
 
-def vote(actor: Any, comment: Comment, value: int) -> Comment:
+def vote(actor: Actor, comment: Comment, value: int) -> Comment:
     """Set this reader's vote on a public comment to +1, -1 or 0 (withdraw); returns the comment with new counts.
 
     One vote per reader (user, or guest cookie plus hashed IP); not on one's own comment; up-votes only
@@ -607,16 +596,16 @@ def vote(actor: Any, comment: Comment, value: int) -> Comment:
     if value == -1 and policy.likes_only:
         raise invalid("This site only has likes.", value="One of 0, 1.")
     if comment.status != PUBLIC:
-        raise ApiError("not_found", "No such comment.", 404)
+        raise ApiError(ErrorCode.NOT_FOUND, "No such comment.", 404)
     if not _thread_is_open(comment.thread, policy):
-        raise ApiError(CLOSED, "Voting is closed on this article.", 403)
+        raise ApiError(ErrorCode.CLOSED, "Voting is closed on this article.", 403)
     if is_author(actor, comment) or (
         not actor.is_authenticated
         and comment.user_id is None
         and actor.ip_hash
         and comment.ip_hash == actor.ip_hash
     ):
-        raise ApiError(OWN_COMMENT, "You cannot vote on your own comment.", 403)
+        raise ApiError(ErrorCode.OWN_COMMENT, "You cannot vote on your own comment.", 403)
     guard.check_vote_rate(actor)
     try:
         with transaction.atomic():
@@ -647,5 +636,5 @@ def vote(actor: Any, comment: Comment, value: int) -> Comment:
             )
             _changed(comment.thread)
     except IntegrityError as exc:
-        raise ApiError("conflict", "Your vote was already counted.", 409) from exc
+        raise ApiError(ErrorCode.CONFLICT, "Your vote was already counted.", 409) from exc
     return comment

@@ -123,7 +123,7 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
     Raises ApiError 400 for replies with a target and for bad selectors, 403 `inline_disabled` when
     the article does not accept comments on passages (answers to editor prompts always are).
     """
-    from masthead.core.errors import ApiError
+    from masthead.core.errors import ApiError, ErrorCode
     from masthead.discussion.anchors import complete_target
     from masthead.discussion.blocks import prompt_passages
     from masthead.discussion.policy import effective_policy
@@ -132,18 +132,18 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
         return None
     if parent is not None:
         message = "A reply cannot quote a passage; reply to the inline comment instead."
-        raise ApiError("invalid", message, 400, {"target": message})
+        raise ApiError(ErrorCode.INVALID, message, 400, {"target": message})
     page = thread.page.specific
     body = getattr(page, "body", None)
     if body is None:
         raise ApiError(
-            "invalid", "This page has no text to comment on.", 400, {"target": "No text."}
+            ErrorCode.INVALID, "This page has no text to comment on.", 400, {"target": "No text."}
         )
     prompts = prompt_passages(body)
     asks_prompt = isinstance(target, dict) and bool(target.get("prompt"))
     if not asks_prompt and not effective_policy(page).inline_highlights:
         raise ApiError(
-            "inline_disabled", "Comments on passages are not enabled for this article.", 403
+            ErrorCode.INLINE_DISABLED, "Comments on passages are not enabled for this article.", 403
         )
     return complete_target(
         article_text(body),

@@ -24,7 +24,7 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 
 MAX_QUOTE = 1000
 CONTEXT = 32
@@ -163,7 +163,7 @@ class Selectors:
 
 
 def _refuse(message: str, name: str = "target") -> ApiError:
-    return ApiError("invalid", message, 400, {name: message})
+    return ApiError(ErrorCode.INVALID, message, 400, {name: message})
 
 
 def _int(value: Any, name: str) -> int:

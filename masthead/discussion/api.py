@@ -21,10 +21,10 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
-from masthead.accounts.identity import Actor, actor_from_request
 from masthead.core import pagecache
+from masthead.core.actors import Actor, actor_from_request
 from masthead.core.compiled import Param, attnames, compiled
-from masthead.core.errors import ApiError, not_found
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
 from masthead.discussion import actions, guard, queries
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import Comment, CommentStatus, Thread
@@ -53,16 +53,16 @@ def same_origin_write(request: HttpRequest) -> bool:
     except ValueError:
         length = 0
     if length > MAX_REQUEST_BYTES:
-        raise ApiError("too_large", "The request is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413)
     try:
         if len(request.body) > MAX_REQUEST_BYTES:
-            raise ApiError("too_large", "The request is too large.", 413)
+            raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413)
     except RequestDataTooBig as exc:
-        raise ApiError("too_large", "The request is too large.", 413) from exc
+        raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413) from exc
     refusal = CsrfViewMiddleware(_no_view).process_view(request, None, (), {})  # type: ignore[arg-type]
     if refusal is not None:
         raise ApiError(
-            "csrf_failed",
+            ErrorCode.CSRF_FAILED,
             "Your session token is missing or stale; please reload the page and try again.",
             403,
         )
@@ -259,12 +259,6 @@ class MeOut(Schema):
     )
 
 
-class ErrorOut(Schema):
-    error: str
-    message: str
-    fields: dict[str, str]
-
-
 ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 409, 413, 429), ErrorOut)
 
 
@@ -319,7 +313,7 @@ def _parse_limit(limit: str | None, default: int) -> int | None:
         return None
     if not limit.isdigit() or not 1 <= int(limit) <= queries.MAX_LIMIT:
         raise ApiError(
-            "invalid",
+            ErrorCode.INVALID,
             f"limit is a number from 1 to {queries.MAX_LIMIT}, or 'all'.",
             400,
             {"limit": "Invalid."},
@@ -345,9 +339,13 @@ def list_comments(
     `around=<comment id>` returns enough top-level comments for that comment to be included."""
     thread, policy = _readable_thread(thread_id)
     if sort not in queries.SORTS:
-        raise ApiError("invalid", "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."})
+        raise ApiError(
+            ErrorCode.INVALID, "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."}
+        )
     if kind not in ("", "all", "inline"):  # inline: only comments on a passage
-        raise ApiError("invalid", "Kind is all or inline.", 400, {"kind": "One of all, inline."})
+        raise ApiError(
+            ErrorCode.INVALID, "Kind is all or inline.", 400, {"kind": "One of all, inline."}
+        )
     stamp = _read_stamp(
         thread.page_id
     )  # before the read: a bump during it makes the copy stale at once
@@ -525,9 +523,9 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
         comment_item(comment, as_public=bool(comment.moderation.get("shadow")))
         for comment in queries.own_hidden(thread, actor)
     ]
-    if actor.is_authenticated:
-        user = actor.user
-        name, email, website = getattr(user, "public_name", user.get_username()), user.email, ""
+    user = actor.user
+    if user is not None:
+        name, email, website = user.public_name, user.email, ""
     else:
         name, email, website = guest.name, guest.email, guest.website
     refusal = actions.commenting_refusal(actor, policy)

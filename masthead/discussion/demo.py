@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from masthead.accounts.identity import Actor
+from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip
 from masthead.discussion.actions import post_comment, thread_for_page, vote
 from masthead.discussion.inputs import CommentInput

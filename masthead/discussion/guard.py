@@ -14,8 +14,9 @@ from django.db import models
 from django.utils import timezone
 
 from masthead.core import ratelimit
+from masthead.core.actors import Actor
 from masthead.core.compiled import CompiledQuery, Param, compiled
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 
 DEFAULT_RATES = {
     "post_ip": "20/m",
@@ -26,19 +27,17 @@ DEFAULT_RATES = {
     "preview_ip": "60/m",
 }
 DUPLICATE_WINDOW = timedelta(minutes=1)
-DUPLICATE = "duplicate"
-REJECTED = "rejected"
 
 
 def rates() -> dict[str, str]:
     return {**DEFAULT_RATES, **getattr(settings, "DISCUSSION_RATES", {})}
 
 
-def identity_key(actor: Any) -> str:
+def identity_key(actor: Actor) -> str:
     return str(actor.voter_key)
 
 
-def check_post_rate(actor: Any) -> None:
+def check_post_rate(actor: Actor) -> None:
     limits = rates()
     message = "You are commenting too fast; please wait a moment."
     ratelimit.enforce("post-ip", actor.ip_hash or "none", limits["post_ip"], message)
@@ -46,21 +45,21 @@ def check_post_rate(actor: Any) -> None:
     ratelimit.enforce("post-id", identity_key(actor), limits["post_identity"], message)
 
 
-def check_vote_rate(actor: Any) -> None:
+def check_vote_rate(actor: Actor) -> None:
     limits = rates()
     message = "You are voting too fast; please wait a moment."
     ratelimit.enforce("vote-ip", actor.ip_hash or "none", limits["vote_ip"], message)
     ratelimit.enforce("vote-id", identity_key(actor), limits["vote_identity"], message)
 
 
-def check_preview_rate(actor: Any) -> None:
+def check_preview_rate(actor: Actor) -> None:
     ratelimit.enforce("preview-ip", actor.ip_hash or "none", rates()["preview_ip"])
 
 
 def check_honeypot(value: str) -> None:
     """The form's hidden field is empty for people; anything in it is a bot."""
     if value:
-        raise ApiError(REJECTED, "This comment looks automated and was not posted.", 400)
+        raise ApiError(ErrorCode.REJECTED, "This comment looks automated and was not posted.", 400)
 
 
 def _recent_copies(by: dict[str, Any]) -> CompiledQuery:
@@ -89,10 +88,10 @@ _COPIES_BY_IP = _recent_copies(
 )
 
 
-def check_duplicate(actor: Any, thread: Any, body: str) -> None:
+def check_duplicate(actor: Actor, thread: Any, body: str) -> None:
     """The same body from the same reader in the same thread within a minute is one comment (409)."""
     since = timezone.now() - DUPLICATE_WINDOW
-    if actor.is_authenticated:
+    if actor.user is not None:
         found = _COPIES_BY_USER.exists(thread=thread.pk, body=body, since=since, user=actor.user.pk)
     elif actor.guest_key:
         found = _COPIES_BY_GUEST.exists(
@@ -103,4 +102,4 @@ def check_duplicate(actor: Any, thread: Any, body: str) -> None:
             thread=thread.pk, body=body, since=since, ip_hash=actor.ip_hash
         )
     if found:
-        raise ApiError(DUPLICATE, "You already posted this comment.", 409)
+        raise ApiError(ErrorCode.DUPLICATE, "You already posted this comment.", 409)

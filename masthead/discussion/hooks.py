@@ -19,24 +19,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
-REJECT = "rejected"
-SEVERITY = {"approved": 0, "pending": 1, "spam": 2, REJECT: 3}
+from masthead.core.actors import Actor
+from masthead.discussion.models import Comment, CommentStatus, Thread
+
+REJECTED: Final = "rejected"  # a verdict only: the comment is refused, never stored
+VerdictStatus = CommentStatus | Literal["rejected"]  # approved, pending, spam, or rejected
+SEVERITY: dict[str, int] = {
+    CommentStatus.APPROVED: 0,
+    CommentStatus.PENDING: 1,
+    CommentStatus.SPAM: 2,
+    REJECTED: 3,
+}
 
 
 @dataclass
 class Submission:
-    thread: Any
-    parent: Any  # a Comment or None
+    thread: Thread
+    parent: Comment | None
     body: str
     html: str
-    actor: Any  # masthead.accounts.identity.Actor
+    actor: Actor
     name: str
     email: str
     website: str
     is_edit: bool = False
-    comment: Any = None  # the Comment being edited
+    comment: Comment | None = None  # the Comment being edited
     seconds_to_submit: float | None = (
         None  # time from form render to submit, when the client sent it
     )
@@ -46,7 +55,7 @@ class Submission:
 
 @dataclass
 class Verdict:
-    status: str  # "approved" | "pending" | "spam" | "rejected"
+    status: VerdictStatus
     rule: str  # machine name of the rule, e.g. "banned_word", "link_count", "classifier"
     reason: str = ""  # for moderators: why
     public_message: str = ""  # for the author when rejected or held (statement of reasons)

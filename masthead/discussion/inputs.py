@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from masthead.core.errors import ApiError, invalid
+from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.text import UndecodableText, clean_line, clean_text
 
 NAME_MAX = 50
@@ -39,7 +39,7 @@ def clean_body(value: Any, max_length: int) -> str:
         raise invalid("Please write a comment.", body="Required.")
     if len(value) > max_length:
         raise ApiError(
-            "too_large",
+            ErrorCode.TOO_LARGE,
             f"Comments are limited to {max_length} characters.",
             413,
             {"body": f"At most {max_length} characters ({len(value)} sent)."},

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from masthead.core import pagecache
+from masthead.core.actors import Actor
 from masthead.core.models import AuditEntry
 from masthead.discussion import signals
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
@@ -132,7 +133,7 @@ def _scrub_audit(comment_ids: list[int]) -> None:
             AuditEntry.objects.filter(pk=entry.pk).update(before=before, after=after)
 
 
-def erase_comments(actor: Any, author: Author, result: Erased) -> None:
+def erase_comments(actor: Actor, author: Author, result: Erased) -> None:
     """Erase `author`'s comments: one with replies becomes a "[deleted]" placeholder with nothing of
     theirs left in it (body, name, email, website, address hash, guest key, account); one without is
     removed, and so is any placeholder above it left holding nothing. Counters move with F(). The
@@ -177,7 +178,7 @@ def erase_comments(actor: Any, author: Author, result: Erased) -> None:
     _scrub_audit(ids)
 
 
-def withdraw_votes(actor: Any, author: Author, result: Erased) -> None:
+def withdraw_votes(actor: Actor, author: Author, result: Erased) -> None:
     """Withdraw every vote of `author` (signed-in votes: guests' are keyed by their browser)."""
     votes = list(
         Vote.objects.select_for_update()

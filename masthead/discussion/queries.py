@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.core.errors import invalid
 from masthead.discussion.anchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
@@ -315,7 +316,7 @@ def page_of_comment(thread: Thread, comment_id: int, sort: str, page_size: int) 
 # --- the reader's own state ----------------------------------------------------------------------
 
 
-def own_comments(thread: Thread, actor: Any) -> QuerySet[Comment]:
+def own_comments(thread: Thread, actor: Actor) -> QuerySet[Comment]:
     mine = Comment.objects.filter(thread=thread).exclude(status=CommentStatus.DELETED)
     if actor.is_authenticated:
         return mine.filter(user=actor.user)
@@ -324,12 +325,12 @@ def own_comments(thread: Thread, actor: Any) -> QuerySet[Comment]:
     return mine.none()
 
 
-def own_votes(thread: Thread, actor: Any) -> dict[int, int]:
+def own_votes(thread: Thread, actor: Actor) -> dict[int, int]:
     votes = Vote.objects.filter(comment__thread=thread, voter_key=actor.voter_key)
     return dict(votes.values_list("comment_id", "value"))
 
 
-def own_hidden(thread: Thread, actor: Any) -> list[Comment]:
+def own_hidden(thread: Thread, actor: Actor) -> list[Comment]:
     """The reader's comments others cannot see: pending ('awaiting moderation') and shadowed ones."""
     hidden = own_comments(thread, actor).filter(
         status__in=[CommentStatus.PENDING, CommentStatus.SPAM]

@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from masthead.accounts.guest import read_guest, write_guest
-from masthead.accounts.identity import actor_from_request
-from masthead.core.errors import ApiError
+from masthead.core.actors import actor_from_request
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion import actions
 from masthead.discussion.avatars import avatar_svg
 from masthead.discussion.inputs import CommentInput
@@ -57,7 +57,7 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
         raise Http404("No such discussion")
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
-            raise ApiError("too_large", "The comment form was too large.", 413)
+            raise ApiError(ErrorCode.TOO_LARGE, "The comment form was too large.", 413)
     except ValueError:
         pass
     form = request.POST
@@ -77,10 +77,12 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     actor = actor_from_request(request, guest_key=guest.key)
     try:
         if not is_same_origin(request):
-            raise ApiError("csrf_failed", "Please post comments from the article page.", 403)
+            raise ApiError(
+                ErrorCode.CSRF_FAILED, "Please post comments from the article page.", 403
+            )
         if parent and data.parent_id is None:
             raise ApiError(
-                "invalid", "Unknown comment to reply to.", 400, {"parent_id": "Unknown."}
+                ErrorCode.INVALID, "Unknown comment to reply to.", 400, {"parent_id": "Unknown."}
             )
         comment = actions.post_comment(actor, thread, data)
     except ApiError as error:

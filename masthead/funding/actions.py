@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from masthead.core import audit, pagecache
+from masthead.core.actors import Actor
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.funding.models import (
     ALLOWED_TRANSITIONS,
@@ -67,7 +68,9 @@ def transition(donation: Donation, status: str) -> bool:
     before = donation.status
     donation.status = status
     donation.save(update_fields=["status", "updated_at"])
-    audit.record(None, "funding.donation_status", donation, {"status": before}, {"status": status})
+    audit.record(
+        Actor.system(), "funding.donation_status", donation, {"status": before}, {"status": status}
+    )
     return True
 
 
@@ -98,7 +101,9 @@ def create_donation(
         idempotency_key=idempotency_key,
         request_fingerprint=request.fingerprint(campaign),
     )
-    audit.record(None, "funding.donation_created", donation, after={"amount": request.amount})
+    audit.record(
+        Actor.system(), "funding.donation_created", donation, after={"amount": request.amount}
+    )
     return donation
 
 
@@ -138,7 +143,7 @@ def record_completion(donation: Donation, completion: PaymentCompletion) -> Dona
 def mark_failed(donation: Donation, reason: str) -> Donation:
     locked = Donation.objects.select_for_update().get(pk=donation.pk)
     if transition(locked, DonationStatus.FAILED):
-        audit.record(None, "funding.donation_failed", locked, note=reason[:500])
+        audit.record(Actor.system(), "funding.donation_failed", locked, note=reason[:500])
     return locked
 
 
@@ -191,7 +196,7 @@ def add_ledger_entry(
         return None  # a concurrent delivery of the same object won the race
     _update_total(entry, new_donor=first_positive)
     audit.record(
-        None,
+        Actor.system(),
         "funding.ledger_entry",
         entry,
         after={"kind": kind, "object_id": object_id, "amount": amount, "currency": entry.currency},
@@ -206,7 +211,7 @@ def add_ledger_entry(
 
 @transaction.atomic
 def record_manual_donation(
-    actor: Any,
+    actor: Actor,
     campaign: Campaign,
     *,
     amount: int,
@@ -234,7 +239,7 @@ def record_manual_donation(
         donor_email=donor_email,
         anonymous=not donor_name,
         note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=actor.user,
         created_at=received_at or timezone.now(),
     )
     add_ledger_entry(
@@ -251,17 +256,17 @@ def record_manual_donation(
     return donation
 
 
-def cancel_monthly_donation(donation: Donation, actor: Any = None) -> Donation:
+def cancel_monthly_donation(actor: Actor, donation: Donation) -> Donation:
     """Stop a monthly gift at the provider (outside a transaction: an HTTP call), then record it."""
     from masthead.funding.providers import stripe as provider
 
     if donation.stripe_subscription_id and donation.subscription_active:
         provider.cancel_subscription(donation.stripe_subscription_id)
-    return record_subscription_ended(donation.stripe_subscription_id or "", actor=actor) or donation
+    return record_subscription_ended(actor, donation.stripe_subscription_id or "") or donation
 
 
 @transaction.atomic
-def record_subscription_ended(subscription_id: str, actor: Any = None) -> Donation | None:
+def record_subscription_ended(actor: Actor, subscription_id: str) -> Donation | None:
     donation = (
         Donation.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
         if subscription_id
@@ -277,7 +282,7 @@ def record_subscription_ended(subscription_id: str, actor: Any = None) -> Donati
 
 
 @transaction.atomic
-def erase_donor(actor: Any, email: str) -> int:
+def erase_donor(actor: Actor, email: str) -> int:
     """Remove a donor's personal data from every donation; the money rows stay, anonymised."""
     email = email.strip()
     if not email:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masthead.core.actors import actor_from_request
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, Method
 from masthead.funding.money import format_amount, parse_major
@@ -118,7 +119,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 else None
             )
             actions.record_manual_donation(
-                request.user,
+                actor_from_request(request),
                 campaign,
                 amount=data["amount"],
                 method=data["method"],
@@ -243,6 +244,6 @@ def donors(request: HttpRequest) -> HttpResponse:
 def erase(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     email = request.POST.get("email", "").strip()[:254]
-    count = actions.erase_donor(request.user, email)
+    count = actions.erase_donor(actor_from_request(request), email)
     messages.success(request, f"Erased the personal data of {count} donation(s).")
     return redirect("funding_admin:donors")

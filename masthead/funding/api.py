@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 
 from masthead.core import ratelimit
 from masthead.core.clientip import client_ip, hash_ip
-from masthead.core.errors import CONFLICT, INVALID, UNAVAILABLE, ApiError, invalid, not_found
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut, invalid, not_found
 from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, DonationStatus
@@ -69,12 +69,6 @@ class ConfirmOut(Schema):
     subscription_id: str | None = None
 
 
-class ErrorOut(Schema):
-    error: str
-    message: str
-    fields: dict[str, str]
-
-
 def _campaign_out(campaign: Campaign) -> CampaignOut:
     progress = queries.campaign_progress(campaign)
     return CampaignOut(
@@ -120,7 +114,7 @@ def _validate(campaign: Campaign, data: DonationIn) -> actions.DonationRequest:
     fields: dict[str, str] = {}
     if not campaign.is_open():
         raise ApiError(
-            "campaign_closed",
+            ErrorCode.CAMPAIGN_CLOSED,
             "This campaign is not taking donations.",
             400,
             {"campaign": "This campaign is closed."},
@@ -155,7 +149,7 @@ def _validate(campaign: Campaign, data: DonationIn) -> actions.DonationRequest:
         else:
             source_url = checked
     if fields:
-        raise ApiError(INVALID, "Please correct the donation.", 400, fields)
+        raise ApiError(ErrorCode.INVALID, "Please correct the donation.", 400, fields)
     return actions.DonationRequest(
         amount=data.amount,
         interval=data.interval,
@@ -173,10 +167,12 @@ def _replay(key: str, fingerprint: str) -> Donation | None:
     if existing is None:
         return None
     if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
-        raise ApiError(CONFLICT, "This Idempotency-Key was used for a different donation.", 409)
+        raise ApiError(
+            ErrorCode.CONFLICT, "This Idempotency-Key was used for a different donation.", 409
+        )
     if not existing.client_secret:
         raise ApiError(
-            CONFLICT,
+            ErrorCode.CONFLICT,
             "A request with this Idempotency-Key is still in progress.",
             409,
             headers={"Retry-After": "1"},
@@ -202,7 +198,9 @@ def create_donation(
 ) -> tuple[int, DonationCreated]:
     campaign = _get_campaign(slug)
     if not provider.is_configured():
-        raise ApiError(UNAVAILABLE, "Online donations are not set up on this site yet.", 503)
+        raise ApiError(
+            ErrorCode.UNAVAILABLE, "Online donations are not set up on this site yet.", 503
+        )
     donation_request = _validate(campaign, data)
     key = request.headers.get("Idempotency-Key", "").strip()[:255] or None
     fingerprint = donation_request.fingerprint(campaign)
@@ -236,13 +234,13 @@ def create_donation(
     except IntegrityError:
         replayed = _replay(key, fingerprint) if key else None
         if replayed is None:
-            raise ApiError(CONFLICT, "Please try again.", 409) from None
+            raise ApiError(ErrorCode.CONFLICT, "Please try again.", 409) from None
         return 201, _created(replayed)
     try:
         start = provider.start_payment(donation)
     except ProviderError as exc:
         actions.mark_failed(donation, str(exc))
-        raise ApiError("provider_error", str(exc), 502) from exc
+        raise ApiError(ErrorCode.PROVIDER_ERROR, str(exc), 502) from exc
     donation = actions.attach_payment_start(donation, start)
     return 201, _created(donation)
 
@@ -273,10 +271,10 @@ def confirm_donation(request: HttpRequest, donation_id: int, data: ConfirmIn) ->
     except ProviderError as exc:
         if exc.declined:
             actions.mark_failed(donation, str(exc))
-            raise ApiError("card_declined", str(exc), 402) from exc
+            raise ApiError(ErrorCode.CARD_DECLINED, str(exc), 402) from exc
         if exc.code == "not_confirmed":
             raise invalid(str(exc)) from exc
-        raise ApiError("provider_error", str(exc), 502) from exc
+        raise ApiError(ErrorCode.PROVIDER_ERROR, str(exc), 502) from exc
     donation = actions.record_completion(donation, completion)
     return ConfirmOut(
         donation_id=donation.pk,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.funding import actions
 from masthead.funding.models import (
     Donation,
@@ -270,7 +271,7 @@ def on_dispute_closed(event: PaymentEvent, dispute: dict[str, Any]) -> str:
 
 
 def on_subscription_deleted(event: PaymentEvent, subscription: dict[str, Any]) -> str:
-    donation = actions.record_subscription_ended(_id(subscription))
+    donation = actions.record_subscription_ended(Actor.system(), _id(subscription))
     return EventStatus.SUCCEEDED if donation else EventStatus.IGNORED
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from masthead.core.actors import actor_from_request
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation
 from masthead.funding.money import currency_of, format_amount
@@ -70,7 +71,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:
-            donation = actions.cancel_monthly_donation(donation, actor=None)
+            donation = actions.cancel_monthly_donation(actor_from_request(request), donation)
         except ProviderError as exc:
             error = str(exc)
     return render(

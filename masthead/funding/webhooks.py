@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.funding import ledger
 from masthead.funding.providers import stripe as provider
 from masthead.funding.providers.base import SignatureError
@@ -23,42 +25,50 @@ logger = logging.getLogger("masthead.funding")
 MAX_PAYLOAD_BYTES = 512 * 1024
 
 
-def _refuse(code: str, message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": code, "message": message, "fields": {}}, status=status)
+def _refusal(error: ApiError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status, headers=error.headers)
 
 
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    try:
+        event = _verified_event(request)
+    except ApiError as error:
+        return _refusal(error)
+    stored, ok = ledger.process_event(event)
+    if not ok:
+        return _refusal(ApiError(ErrorCode.PROCESSING_FAILED, "Stored; will be retried.", 500))
+    return JsonResponse({"received": True, "status": stored.status})
+
+
+def _verified_event(request: HttpRequest) -> dict[str, Any]:
+    """The event of a signed, well-formed request, or an ApiError saying why not (nothing is stored)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
-        return _refuse("not_configured", "STRIPE_WEBHOOK_SECRET is not set; events are refused.")
+        raise ApiError(
+            ErrorCode.NOT_CONFIGURED, "STRIPE_WEBHOOK_SECRET is not set; events are refused."
+        )
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_PAYLOAD_BYTES:
-        return _refuse("too_large", "The event is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, "The event is too large.", 413)
     payload = request.body
     if len(payload) > MAX_PAYLOAD_BYTES:
-        return _refuse("too_large", "The event is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, "The event is too large.", 413)
     tolerance = getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", provider.DEFAULT_TOLERANCE_SECONDS)
     try:
         provider.verify_webhook(
             payload, request.headers.get("Stripe-Signature", ""), secret, tolerance
         )
     except SignatureError as exc:
-        return _refuse("bad_signature", f"Signature check failed: {exc}.")
+        raise ApiError(ErrorCode.BAD_SIGNATURE, f"Signature check failed: {exc}.") from exc
     try:
-        event = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return _refuse("invalid", "The event is not valid JSON.")
+        event: dict[str, Any] = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ApiError(ErrorCode.INVALID, "The event is not valid JSON.") from exc
     if not ledger.is_event_shaped(event):
-        return _refuse("invalid", "The event lacks an id, a type or a data object.")
-    stored, ok = ledger.process_event(event)
-    if not ok:
-        return JsonResponse(
-            {"error": "processing_failed", "message": "Stored; will be retried.", "fields": {}},
-            status=500,
-        )
-    return JsonResponse({"received": True, "status": stored.status})
+        raise ApiError(ErrorCode.INVALID, "The event lacks an id, a type or a data object.")
+    return event

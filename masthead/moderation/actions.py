@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.core import audit, ratelimit
-from masthead.core.errors import ApiError, forbidden, invalid, not_found
+from masthead.core.actors import Actor
+from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.discussion.hooks import Verdict
 from masthead.discussion.models import Comment, CommentStatus, Thread
@@ -38,22 +39,19 @@ from masthead.moderation.models import (
     ReportReason,
 )
 
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
+
 PERMISSION = "moderation.moderate_comments"
 ONE_CLICK_SALT = "masthead.moderation.one-click"
 
 
-def _user(actor: Any) -> Any:
-    user = getattr(actor, "user", actor)
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def is_moderator(actor: Any) -> bool:
+def is_moderator(actor: Actor) -> bool:
     """A signed-in user with the moderation permission (the Moderators group, or a superuser)."""
-    user = _user(actor)
-    return user is not None and user.is_active and user.has_perm(PERMISSION)
+    return not actor.is_system and actor.has_perm(PERMISSION)
 
 
-def require_moderator(actor: Any) -> None:
+def require_moderator(actor: Actor) -> None:
     if not is_moderator(actor):
         raise forbidden("You need the moderator permission for this.")
 
@@ -64,10 +62,6 @@ def _discussion() -> Any:
     return actions
 
 
-def _audit_actor(actor: Any) -> Any:
-    return _user(actor)
-
-
 # --- decisions on comments -----------------------------------------------------------------------
 
 
@@ -75,18 +69,18 @@ def _close_reports(comment: Comment) -> int:
     return Report.objects.filter(comment=comment, is_open=True).update(is_open=False)
 
 
-def approve_comment(actor: Any, comment: Comment, reason: str = "") -> Comment:
+def approve_comment(actor: Actor, comment: Comment, reason: str = "") -> Comment:
     """Make a comment public and close its reports; a moderator's approval also teaches the classifier."""
     require_moderator(actor)
     with transaction.atomic():
         comment = _discussion().set_comment_status(actor, comment, CommentStatus.APPROVED, reason)
         if _close_reports(comment):
-            audit.record(_audit_actor(actor), "moderation.reports_closed", comment, note="approved")
+            audit.record(actor, "moderation.reports_closed", comment, note="approved")
         schedule_training()
     return comment
 
 
-def remove_comment(actor: Any, comment: Comment, reason: str = "") -> Comment:
+def remove_comment(actor: Actor, comment: Comment, reason: str = "") -> Comment:
     """Remove a comment; its author gets a statement of reasons by email after commit (if they left one)."""
     require_moderator(actor)
     reason = reason.strip()[:1000]
@@ -101,7 +95,7 @@ def remove_comment(actor: Any, comment: Comment, reason: str = "") -> Comment:
     return comment
 
 
-def mark_spam(actor: Any, comment: Comment, reason: str = "") -> Comment:
+def mark_spam(actor: Actor, comment: Comment, reason: str = "") -> Comment:
     """File a comment as spam (no statement of reasons: spam is exempt, DSA art. 17(2))."""
     require_moderator(actor)
     with transaction.atomic():
@@ -111,17 +105,17 @@ def mark_spam(actor: Any, comment: Comment, reason: str = "") -> Comment:
     return comment
 
 
-def hold_comment(actor: Any, comment: Comment, reason: str = "") -> Comment:
+def hold_comment(actor: Actor, comment: Comment, reason: str = "") -> Comment:
     require_moderator(actor)
     return _discussion().set_comment_status(actor, comment, CommentStatus.PENDING, reason)
 
 
-def set_pinned(actor: Any, comment: Comment, pinned: bool) -> Comment:
+def set_pinned(actor: Actor, comment: Comment, pinned: bool) -> Comment:
     require_moderator(actor)
     return _discussion().set_pinned(actor, comment, pinned)
 
 
-def set_thread_closed(actor: Any, thread: Thread, closed: bool) -> Thread:
+def set_thread_closed(actor: Actor, thread: Thread, closed: bool) -> Thread:
     require_moderator(actor)
     return _discussion().set_thread_closed(actor, thread, closed)
 
@@ -134,7 +128,7 @@ DECISIONS = {
 }
 
 
-def decide(actor: Any, comment: Comment, decision: str, reason: str = "") -> Comment:
+def decide(actor: Actor, comment: Comment, decision: str, reason: str = "") -> Comment:
     """One entry point for the API, the admin and bulk actions: approve/remove/spam/hold/pin/unpin."""
     if decision in DECISIONS:
         return DECISIONS[decision](actor, comment, reason)
@@ -183,7 +177,7 @@ def _normalise_ban_value(kind: str, value: str) -> str:
 
 
 def create_ban(
-    actor: Any,
+    actor: Actor,
     kind: str,
     value: str,
     *,
@@ -205,10 +199,10 @@ def create_ban(
             mode=mode,
             reason=reason.strip()[:300],
             expires_at=expires_at,
-            created_by=_audit_actor(actor),
+            created_by=actor.user,
         )
         audit.record(
-            _audit_actor(actor),
+            actor,
             "moderation.ban",
             ban,
             after={
@@ -222,7 +216,7 @@ def create_ban(
 
 
 def ban_author(
-    actor: Any,
+    actor: Actor,
     comment: Comment,
     *,
     mode: str = BanMode.BLOCK,
@@ -250,11 +244,11 @@ def ban_author(
         ]
 
 
-def lift_ban(actor: Any, ban: Ban) -> None:
+def lift_ban(actor: Actor, ban: Ban) -> None:
     require_moderator(actor)
     with transaction.atomic():
         audit.record(
-            _audit_actor(actor),
+            actor,
             "moderation.unban",
             ban,
             before={"kind": ban.kind, "mode": ban.mode},
@@ -265,7 +259,7 @@ def lift_ban(actor: Any, ban: Ban) -> None:
 # --- reports ---------------------------------------------------------------------------------------
 
 
-def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") -> Report:
+def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") -> Report:
     """A reader flags a public comment. Reports from THRESHOLD distinct readers hide it pending review.
 
     One report per reader per comment (409 on a second one); not on one's own comment (403).
@@ -274,12 +268,12 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
         raise invalid("Choose a reason.", reason="One of " + ", ".join(ReportReason.values))
     if comment.status != CommentStatus.APPROVED:
         raise not_found("No such comment.")
-    user = _user(actor)
+    user = actor.user
     if (user is not None and comment.user_id == user.pk) or (
         user is None and actor.guest_key and comment.guest_key == actor.guest_key
     ):
         raise forbidden("You cannot report your own comment.")
-    ip_hash = getattr(actor, "ip_hash", "")
+    ip_hash = actor.ip_hash
     ratelimit.enforce(
         "report-ip", ip_hash or "none", "20/h", "You are reporting too often; please wait."
     )
@@ -292,18 +286,20 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
             .exists()
         ):
             # A new guest cookie from the same address is the same reader.
-            raise ApiError("conflict", "You have already reported this comment.", 409)
+            raise ApiError(ErrorCode.CONFLICT, "You have already reported this comment.", 409)
         try:
             with transaction.atomic():
                 report = Report.objects.create(
                     comment=comment,
                     reporter_key=actor.voter_key,
-                    reporter_ip_hash=getattr(actor, "ip_hash", ""),
+                    reporter_ip_hash=actor.ip_hash,
                     reason=reason,
                     note=note.strip()[:500],
                 )
         except IntegrityError as exc:
-            raise ApiError("conflict", "You have already reported this comment.", 409) from exc
+            raise ApiError(
+                ErrorCode.CONFLICT, "You have already reported this comment.", 409
+            ) from exc
         reporters = len(
             {
                 key if key.startswith("user:") else f"ip:{address}"
@@ -322,13 +318,13 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
                 )
             )
             verdict = Verdict(
-                status="pending",
+                status=CommentStatus.PENDING,
                 rule="reports",
                 reason=f"{reporters} readers reported it ({', '.join(reasons)})",
             )
             # The system hides it; a moderator decides.
             _discussion().set_comment_status(
-                None, comment, CommentStatus.PENDING, verdict.reason, verdict
+                Actor.system(), comment, CommentStatus.PENDING, verdict.reason, verdict
             )
     return report
 
@@ -336,7 +332,7 @@ def report_comment(actor: Any, comment: Comment, reason: str, note: str = "") ->
 # --- one-click links from moderator emails ---------------------------------------------------------
 
 
-def one_click_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
+def one_click_links(comment: Comment, moderator: User | None = None) -> dict[str, Any]:
     """Signed approve / reject URLs (absolute) for a moderator alert email: expiring, single use.
 
     Returns {"approve": url, "remove": url, "expires_at": datetime}. Each URL opens a confirmation page
@@ -352,7 +348,7 @@ def one_click_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
             comment=comment,
             action=action,
             nonce=nonce,
-            moderator=_user(moderator),
+            moderator=moderator if moderator is not None and moderator.is_authenticated else None,
             expires_at=expires_at,
         )
         token = signing.dumps({"n": nonce, "c": comment.pk, "a": str(action)}, salt=ONE_CLICK_SALT)
@@ -360,7 +356,7 @@ def one_click_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
     return links
 
 
-def alert_links(comment: Comment, moderator: Any = None) -> dict[str, Any]:
+def alert_links(comment: Comment, moderator: User | None = None) -> dict[str, Any]:
     """Links for the moderator alert email: one-click decisions and the admin queue."""
     links = one_click_links(comment, moderator)
     links["queue"] = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("moderation_admin:queue")
@@ -374,7 +370,7 @@ def read_one_click(token: str) -> OneClickToken:
             token, salt=ONE_CLICK_SALT, max_age=int(setting("ONE_CLICK_HOURS")) * 3600
         )
     except signing.SignatureExpired as exc:
-        raise ApiError("expired", "This link has expired.", 410) from exc
+        raise ApiError(ErrorCode.EXPIRED, "This link has expired.", 410) from exc
     except signing.BadSignature as exc:
         raise not_found("This link is not valid.") from exc
     if (
@@ -391,9 +387,9 @@ def read_one_click(token: str) -> OneClickToken:
     if row is None:
         raise not_found("This link is not valid.")
     if row.used_at is not None:
-        raise ApiError("used", "This link has already been used.", 410)
+        raise ApiError(ErrorCode.USED, "This link has already been used.", 410)
     if row.expires_at <= timezone.now():
-        raise ApiError("expired", "This link has expired.", 410)
+        raise ApiError(ErrorCode.EXPIRED, "This link has expired.", 410)
     return row
 
 
@@ -403,7 +399,7 @@ def use_one_click(token: str) -> Comment:
         row = read_one_click(token)
         row = OneClickToken.objects.select_for_update().get(pk=row.pk)
         if row.used_at is not None:
-            raise ApiError("used", "This link has already been used.", 410)
+            raise ApiError(ErrorCode.USED, "This link has already been used.", 410)
         row.used_at = timezone.now()
         row.save(update_fields=["used_at"])
         # Both links of one email die together: the decision is made.
@@ -412,7 +408,11 @@ def use_one_click(token: str) -> Comment:
         )
         moderator = row.moderator
         comment = row.comment
-        actor = moderator if moderator is not None and moderator.has_perm(PERMISSION) else None
+        actor = (
+            Actor.for_user(moderator)
+            if moderator is not None and moderator.has_perm(PERMISSION)
+            else None
+        )
         note = "one-click link from a moderator email"
         if actor is None:
             # A link whose moderator lost the permission, or sent to the desk inbox: the system acts.
@@ -421,7 +421,7 @@ def use_one_click(token: str) -> Comment:
                 if row.action == OneClickAction.APPROVE
                 else CommentStatus.REMOVED
             )
-            comment = _discussion().set_comment_status(None, comment, status, note)
+            comment = _discussion().set_comment_status(Actor.system(), comment, status, note)
             if status == CommentStatus.REMOVED and comment.author_email:
                 from masthead.moderation.tasks import send_statement_of_reasons
 
@@ -431,6 +431,6 @@ def use_one_click(token: str) -> Comment:
         else:
             comment = remove_comment(actor, comment, "")
         audit.record(
-            _audit_actor(moderator), "moderation.one_click", comment, after={"action": row.action}
+            Actor.for_user(moderator), "moderation.one_click", comment, after={"action": row.action}
         )
     return comment

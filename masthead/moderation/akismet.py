@@ -22,7 +22,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import Message
-from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
@@ -31,8 +30,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.turns import outside_write_turn
+from masthead.discussion.hooks import Submission
+from masthead.discussion.models import Comment
 from masthead.moderation.conf import setting
 from masthead.moderation.models import ProviderCheck, ProviderResult
 
@@ -89,15 +91,15 @@ def _post(method: str, params: dict[str, str]) -> tuple[str, Message]:
         raise ProviderError(f"{method} failed: {reason}") from exc
 
 
-def submission_params(submission: Any) -> dict[str, str]:
+def submission_params(submission: Submission) -> dict[str, str]:
     """What comment-check is told about a submission (empty values left out)."""
     actor = submission.actor
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     url = submission.thread.page.url or "/"
     params = {
         "blog": base + "/",
-        "user_ip": getattr(actor, "ip", "") or "",
-        "user_agent": getattr(actor, "user_agent", "") or "",
+        "user_ip": actor.ip,
+        "user_agent": actor.user_agent,
         "permalink": url if url.startswith(("http://", "https://")) else base + url,
         "comment_type": "reply" if submission.parent is not None else "comment",
         "comment_author": submission.name,
@@ -140,7 +142,7 @@ _pending: ContextVar[tuple[int, str, Judgement, dict[str, str]] | None] = Contex
 )
 
 
-def check_submission(submission: Any) -> Judgement | None:
+def check_submission(submission: Submission) -> Judgement | None:
     """Ask the provider about a new comment; None when it is off or not asked (edits)."""
     _pending.set(None)
     if not is_configured() or submission.is_edit:
@@ -151,7 +153,7 @@ def check_submission(submission: Any) -> Judgement | None:
     return judgement
 
 
-def record_check(comment: Any) -> ProviderCheck | None:
+def record_check(comment: Comment) -> ProviderCheck | None:
     """Store the provider's answer for a comment just written (discussion's comment_posted)."""
     pending = _pending.get()
     _pending.set(None)
@@ -169,12 +171,12 @@ def record_check(comment: Any) -> ProviderCheck | None:
     )
 
 
-def report_decision(actor: Any, comment: Any, new_status: str) -> None:
+def report_decision(actor: Actor, comment: Comment, new_status: str) -> None:
     """After a moderator approves or files as spam a comment the provider judged, tell the provider
     where it was wrong (submit-ham / submit-spam, in a task after commit). Agreement sends nothing."""
     from masthead.moderation.actions import is_moderator
 
-    if new_status not in ("spam", "approved") or actor is None or not is_moderator(actor):
+    if new_status not in ("spam", "approved") or not is_moderator(actor):
         return
     with transaction.atomic():
         row = ProviderCheck.objects.select_for_update().filter(comment_id=comment.pk).first()

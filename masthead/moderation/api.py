@@ -20,8 +20,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from masthead.accounts.guest import read_guest
-from masthead.accounts.identity import Actor, actor_from_request
-from masthead.core.errors import ApiError, forbidden, not_found
+from masthead.core.actors import Actor, actor_from_request
+from masthead.core.errors import ApiError, ErrorCode, forbidden, not_found
 from masthead.discussion.models import Comment
 from masthead.moderation import actions, queries, tokens
 from masthead.moderation.conf import setting
@@ -285,7 +285,10 @@ def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
         ]
     else:
         raise ApiError(
-            "invalid", "Give a comment_id, or a kind and a value.", 400, {"comment_id": "Required."}
+            ErrorCode.INVALID,
+            "Give a comment_id, or a kind and a value.",
+            400,
+            {"comment_id": "Required."},
         )
     return 201, bans
 

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from masthead.core.compiled import Param, compiled
-from masthead.discussion.hooks import Submission, Verdict
+from masthead.discussion.hooks import REJECTED, Submission, Verdict
+from masthead.discussion.models import CommentStatus
 from masthead.moderation import akismet, classifier
 from masthead.moderation.conf import setting
 from masthead.moderation.links import Link, extract_links
 from masthead.moderation.normalise import fingerprint
 from masthead.moderation.rules import current_rules
+
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
+
 
 SCORER = "masthead-spam-score"
 SCORER_VERSION = "1"
@@ -34,9 +39,11 @@ class ScoredVerdict(Verdict):
     provider: dict[str, str] | None = None
 
 
-def author_key(user: Any = None, email: str = "", guest_key: str = "", ip_hash: str = "") -> str:
+def author_key(
+    user: User | None = None, email: str = "", guest_key: str = "", ip_hash: str = ""
+) -> str:
     """One key per author for trust and history: the account, else the email, else the browser."""
-    if user is not None and getattr(user, "pk", None) is not None:
+    if user is not None and user.pk is not None:
         return f"user:{user.pk}"
     if email:
         return f"email:{email.strip().lower()}"
@@ -56,10 +63,8 @@ def submission_trust(submission: Submission) -> tuple[int, int]:
 
 def submission_author_key(submission: Submission) -> str:
     actor = submission.actor
-    user = actor.user if actor is not None and actor.is_authenticated else None
-    return author_key(
-        user, submission.email, getattr(actor, "guest_key", ""), getattr(actor, "ip_hash", "")
-    )
+    user = actor.user if actor.is_authenticated else None
+    return author_key(user, submission.email, actor.guest_key, actor.ip_hash)
 
 
 def author_trust(key: str) -> tuple[int, int]:
@@ -74,7 +79,7 @@ def author_trust(key: str) -> tuple[int, int]:
 
 def _is_exempt(submission: Submission) -> bool:
     actor = submission.actor
-    return actor is not None and actor.is_staff
+    return actor.is_staff
 
 
 def _comment_links(submission: Submission) -> list[Link]:
@@ -89,13 +94,13 @@ def check_bans(submission: Submission) -> Verdict | None:
     if _is_exempt(submission):
         return None
     actor = submission.actor
-    user = actor.user if actor is not None and actor.is_authenticated else None
+    user = actor.user if actor.is_authenticated else None
     bans = current_rules().active_bans(
         user_id=user.pk if user is not None else None,
-        email=submission.email or (getattr(user, "email", "") or ""),
-        ip=getattr(actor, "ip", ""),
-        ip_hash=getattr(actor, "ip_hash", ""),
-        guest_key=getattr(actor, "guest_key", ""),
+        email=submission.email or (user.email if user is not None else ""),
+        ip=actor.ip,
+        ip_hash=actor.ip_hash,
+        guest_key=actor.guest_key,
     )
     if not bans:
         return None
@@ -103,14 +108,14 @@ def check_bans(submission: Submission) -> Verdict | None:
     if blocking:
         ban = blocking[0]
         return Verdict(
-            status="rejected",
+            status=REJECTED,
             rule="ban",
             reason=f"Ban #{ban.ban_id} on {ban.kind}: {ban.reason}".strip(": "),
             public_message="You can no longer comment on this site. If you think this is a mistake, please contact the editors.",
         )
     ban = bans[0]
     return Verdict(
-        status="spam",
+        status=CommentStatus.SPAM,
         rule="shadow_ban",
         reason=f"Shadow ban #{ban.ban_id} on {ban.kind}: {ban.reason}".strip(": "),
         shadow=True,
@@ -129,20 +134,20 @@ def check_words(submission: Submission) -> Verdict | None:
     if match.kind == "timeout":
         # Fail safe: a rule that could not finish neither lets the comment through nor refuses it.
         return Verdict(
-            status="pending",
+            status=CommentStatus.PENDING,
             rule="rule_timeout",
             reason=f"Rule timed out: word rule #{match.rule_id} ({match.pattern}) ran out of time",
             public_message="Your comment will appear once a moderator has reviewed it.",
         )
     if match.kind == "banned":
         return Verdict(
-            status="rejected",
+            status=REJECTED,
             rule="banned_word",
             reason=f"Banned word rule #{match.rule_id}: {match.pattern}",
             public_message="Your comment contains language this site does not allow. Please rephrase it.",
         )
     return Verdict(
-        status="pending",
+        status=CommentStatus.PENDING,
         rule="suspect_word",
         reason=f"Suspect word rule #{match.rule_id}: {match.pattern}",
         public_message="Your comment will appear once a moderator has reviewed it.",
@@ -158,7 +163,7 @@ def check_links(submission: Submission) -> Verdict | None:
     for link in [*links, *website_links]:
         if rules.domain_kind(link) == "block":
             return Verdict(
-                status="rejected",
+                status=REJECTED,
                 rule="blocked_domain",
                 reason=f"Links to a blocked domain: {link.host}",
                 public_message="Your comment links to a site that is not allowed here.",
@@ -170,23 +175,32 @@ def check_links(submission: Submission) -> Verdict | None:
     for link in counted:
         if link.mixed_script:
             return Verdict(
-                "pending",
+                CommentStatus.PENDING,
                 "lookalike_domain",
                 f"Look-alike (mixed-script) domain: {link.host}",
                 held,
             )
         if rules.domain_kind(link) == "suspect":
             return Verdict(
-                "pending", "suspect_domain", f"Links to a suspect domain: {link.host}", held
+                CommentStatus.PENDING,
+                "suspect_domain",
+                f"Links to a suspect domain: {link.host}",
+                held,
             )
         if link.obfuscated:
-            return Verdict("pending", "obfuscated_link", f"Disguised link: {link.text[:80]}", held)
+            return Verdict(
+                CommentStatus.PENDING, "obfuscated_link", f"Disguised link: {link.text[:80]}", held
+            )
     limit = int(setting("MAX_LINKS"))
     if len(counted) > limit:
-        return Verdict("pending", "link_count", f"{len(counted)} links (more than {limit})", held)
+        return Verdict(
+            CommentStatus.PENDING, "link_count", f"{len(counted)} links (more than {limit})", held
+        )
     approved, _ = submission_trust(submission)
     if approved == 0:
-        return Verdict("pending", "first_time_link", "A link from a first-time commenter", held)
+        return Verdict(
+            CommentStatus.PENDING, "first_time_link", "A link from a first-time commenter", held
+        )
     return None
 
 
@@ -210,7 +224,7 @@ def check_first_time(submission: Submission) -> Verdict | None:
     if trust >= needed:
         return None
     return Verdict(
-        status="pending",
+        status=CommentStatus.PENDING,
         rule="first_time",
         reason=f"Pre-moderation of new commenters: trust {trust} of {needed} needed",
         public_message="Comments from new commenters appear once a moderator has reviewed them.",
@@ -339,9 +353,9 @@ def check_spam_score(submission: Submission) -> Verdict | None:
     if model_info:
         detail += f"; classifier p={model_info[1]:.3f}"
     if score >= float(setting("SPAM_SCORE")):
-        status = "spam"
+        status = CommentStatus.SPAM
     elif score >= float(setting("SPAM_PENDING_SCORE")):
-        status = "pending"
+        status = CommentStatus.PENDING
     else:
         return None
     reason = f"Spam score {score:.2f} ({detail})"

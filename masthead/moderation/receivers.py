@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from masthead.core import ratelimit
+from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip, network_of
 from masthead.core.compiled import CompiledInsert
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import akismet
 from masthead.moderation.checks import author_key
@@ -69,7 +70,7 @@ def on_comment_approved(sender: Any, comment: Comment, **kwargs: Any) -> None:
 def on_status_changed(
     sender: Any, comment: Comment, old_status: str, new_status: str, **kwargs: Any
 ) -> None:
-    akismet.report_decision(kwargs.get("actor"), comment, new_status)
+    akismet.report_decision(kwargs.get("actor") or Actor.system(), comment, new_status)
     if new_status in REJECTED and old_status not in REJECTED:
         # An approval that a moderator takes back no longer counts towards trust.
         _bump(comment, approved=-1 if old_status == CommentStatus.APPROVED else 0, rejected=1)
@@ -100,12 +101,12 @@ def on_comment_edited(sender: Any, comment: Comment, **kwargs: Any) -> None:
 
 
 def on_vote_changed(
-    sender: Any, comment: Comment, actor: Any, old_value: int, new_value: int, **kwargs: Any
+    sender: Any, comment: Comment, actor: Actor, old_value: int, new_value: int, **kwargs: Any
 ) -> None:
     """Refuse votes from the author's other accounts, and bursts of votes from one network."""
     if new_value == 0:
         return
-    user = getattr(actor, "user", None) if getattr(actor, "is_authenticated", False) else None
+    user = actor.user if actor.is_authenticated else None
     same_person = (
         (actor.ip_hash and comment.ip_hash and actor.ip_hash == comment.ip_hash)
         or (
@@ -123,7 +124,7 @@ def on_vote_changed(
         )
     )
     if same_person:
-        raise ApiError("own_comment", "You cannot vote on your own comment.", 403)
+        raise ApiError(ErrorCode.OWN_COMMENT, "You cannot vote on your own comment.", 403)
     if actor.ip:
         ratelimit.enforce(
             "vote-network",

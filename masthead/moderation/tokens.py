@@ -12,15 +12,20 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from masthead.core import audit
-from masthead.core.errors import NOT_AUTHENTICATED, ApiError, forbidden, invalid
+from masthead.core.actors import Actor
+from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.moderation.actions import is_moderator
 from masthead.moderation.models import ApiToken
+
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
 
 PREFIX = "mh_"
 PUBLIC_ID_LENGTH = 12
@@ -34,24 +39,18 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _user(actor: Any) -> Any:
-    user = getattr(actor, "user", actor)
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 def create_api_token(
-    actor: Any, owner: Any, name: str, days: int | None = None
+    actor: Actor, owner: User, name: str, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Make a token for `owner` and return it with its plaintext (shown once, never stored).
 
-    Preconditions: `owner` is an active moderator; `actor` is `owner` (the admin screen) or None
-    (the system: the management command). `days` (1 to 3650) sets an expiry; None lasts until revoked.
+    Preconditions: `owner` is an active moderator; `actor` is `owner` (the admin screen) or the
+    system (the management command). `days` (1 to 3650) sets an expiry; None lasts until revoked.
     Audited as `moderation.token_create`.
     """
-    user = _user(actor)
-    if actor is not None and (user is None or user.pk != owner.pk):
+    if not actor.is_system and (actor.user is None or actor.user.pk != owner.pk):
         raise forbidden("You can only create API tokens for yourself.")
-    if not is_moderator(owner):
+    if not is_moderator(Actor.for_user(owner)):
         raise forbidden("API tokens are for active users with the moderator permission.")
     name = " ".join(name.split())[:100]
     if not name:
@@ -70,7 +69,7 @@ def create_api_token(
             expires_at=expires_at,
         )
         audit.record(
-            user,
+            actor,
             "moderation.token_create",
             token,
             after={
@@ -83,17 +82,17 @@ def create_api_token(
     return token, raw
 
 
-def can_manage(actor: Any, token: ApiToken) -> bool:
-    """Its owner (while a moderator) or a superuser; None is the system."""
-    if actor is None:
+def can_manage(actor: Actor, token: ApiToken) -> bool:
+    """Its owner (while a moderator), a superuser, or the system."""
+    if actor.is_system:
         return True
-    user = _user(actor)
+    user = actor.user
     if user is None:
         return False
-    return bool(user.is_superuser or (user.pk == token.user_id and is_moderator(user)))
+    return bool(user.is_superuser or (user.pk == token.user_id and is_moderator(actor)))
 
 
-def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
+def revoke_api_token(actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token at once (it answers 401 from then on). Idempotent. Audited as
     `moderation.token_revoke` the first time."""
     if not can_manage(actor, token):
@@ -104,7 +103,7 @@ def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             audit.record(
-                _user(actor),
+                actor,
                 "moderation.token_revoke",
                 token,
                 before={"state": "active"},
@@ -114,9 +113,9 @@ def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
-def visible_tokens(actor: Any) -> Any:
+def visible_tokens(actor: Actor) -> QuerySet[ApiToken]:
     """The tokens a person may see: their own, or every token for a superuser."""
-    user = _user(actor)
+    user = actor.user
     tokens = ApiToken.objects.select_related("user")
     if user is None:
         return tokens.none()
@@ -126,7 +125,7 @@ def visible_tokens(actor: Any) -> Any:
 def _refused(message: str) -> ApiError:
     # RFC 6750: a rejected bearer token is a 401 that names the scheme and the problem.
     return ApiError(
-        NOT_AUTHENTICATED,
+        ErrorCode.NOT_AUTHENTICATED,
         message,
         401,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from masthead.accounts.identity import actor_from_request
+from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Thread
@@ -194,7 +194,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = tokens.create_api_token(
-                actor, request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+                actor, actor.user, form.cleaned_data["name"], form.cleaned_data["days"]
             )
             created = {"token": token, "raw": raw}
             form = ApiTokenForm()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
@@ -31,6 +32,11 @@ from masthead.notifications.models import (
     SubscriptionKind,
 )
 from masthead.notifications.tokens import UnsubscribeRequest
+
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
+    from masthead.discussion.models import Comment, Thread
+
 
 FANOUT_BATCH = 1000
 _validate_email = EmailValidator(message="Enter a valid email address.")
@@ -50,23 +56,23 @@ def normalise_email(raw: object) -> str:
     return email
 
 
-def _trusted_user(actor: Any, email: str) -> Any:
+def _trusted_user(actor: Actor, email: str) -> User | None:
     """The signed-in reader when `email` is their verified address (no confirmation needed)."""
-    user = getattr(actor, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = actor.user
+    if user is None or not actor.is_authenticated:
         return None
-    if getattr(user, "email_verified", False) and (user.email or "").lower() == email:
+    if user.email_verified and (user.email or "").lower() == email:
         return user
     return None
 
 
 def subscribe(
-    actor: Any,
-    thread: Any,
+    actor: Actor,
+    thread: Thread,
     *,
     email: str,
     kind: str = SubscriptionKind.REPLIES,
-    comment: Any = None,
+    comment: Comment | None = None,
     now: datetime | None = None,
 ) -> Subscription:
     """Subscribe `email` to `thread` (or to replies of `comment` in it).
@@ -129,7 +135,7 @@ def _thread_subscription(email: str, thread_id: int) -> Subscription | None:
 
 
 def _unchanged_subscription(
-    actor: Any, thread: Any, email: str, kind: str, comment: Any, now: datetime
+    actor: Actor, thread: Thread, email: str, kind: str, comment: Comment | None, now: datetime
 ) -> Subscription | None:
     """The existing subscription when subscribing as asked would write nothing (one read)."""
     if comment is not None:
@@ -143,7 +149,7 @@ def _unchanged_subscription(
 
 
 def _subscribing_would_change(
-    subscription: Subscription, actor: Any, email: str, kind: str, now: datetime
+    subscription: Subscription, actor: Actor, email: str, kind: str, now: datetime
 ) -> bool:
     """Whether `_subscribe` would write anything for this existing subscription."""
     address = subscription.address
@@ -171,7 +177,7 @@ def _confirmation_due(address: EmailAddress, now: datetime) -> bool:
 
 @transaction.atomic
 def _subscribe(
-    actor: Any, thread: Any, email: str, kind: str, comment: Any, now: datetime
+    actor: Actor, thread: Thread, email: str, kind: str, comment: Comment | None, now: datetime
 ) -> Subscription:
     address, _ = EmailAddress.objects.get_or_create(email=email, defaults={"created_at": now})
     address = EmailAddress.objects.select_for_update().get(pk=address.pk)
@@ -269,8 +275,11 @@ def unsubscribe(request: UnsubscribeRequest, now: datetime | None = None) -> int
 
 
 @transaction.atomic
-def delete_subscription(user: Any, subscription_id: int) -> None:
+def delete_subscription(actor: Actor, subscription_id: int) -> None:
     """A signed-in reader removes one of their own subscriptions (404 for anyone else's)."""
+    user = actor.user
+    if user is None:
+        raise not_found("No such subscription.")
     subscription = (
         Subscription.objects.filter(pk=subscription_id)
         .filter(addresses_of_user_q(user, "address__"))
@@ -288,10 +297,10 @@ def delete_subscription(user: Any, subscription_id: int) -> None:
     subscription.delete()
 
 
-def addresses_of_user_q(user: Any, prefix: str = "") -> Q:
+def addresses_of_user_q(user: User, prefix: str = "") -> Q:
     """The addresses a signed-in reader owns: linked to them, or their verified email."""
     q = Q(**{f"{prefix}user_id": user.pk})
-    if getattr(user, "email_verified", False) and user.email:
+    if user.email_verified and user.email:
         q |= Q(**{f"{prefix}email": user.email.lower()})
     return q
 
@@ -321,7 +330,7 @@ def _send_times(address_ids: list[int], window_rows: Any, now: datetime) -> dict
 
 
 def _write_outbox(
-    comment: Any, reason: str, address_ids: list[int], window_rows: Any, now: datetime
+    comment: Comment, reason: str, address_ids: list[int], window_rows: Any, now: datetime
 ) -> tuple[int, datetime | None]:
     """Insert one outbox row per address; an address already notified of this comment is skipped.
 
@@ -361,13 +370,13 @@ def _chunks(ids: Iterable[int], size: int = FANOUT_BATCH) -> Iterable[list[int]]
         yield batch
 
 
-def _author_q(comment: Any, prefix: str = "") -> Q:
+def _author_q(comment: Comment, prefix: str = "") -> Q:
     """Addresses that belong to the author of `comment`."""
     user = comment.user if comment.user_id is not None else None
     return _person_q(comment.author_email, user, prefix)
 
 
-def _person_q(email: str, user: Any, prefix: str = "") -> Q:
+def _person_q(email: str, user: User | None, prefix: str = "") -> Q:
     """Addresses that belong to whoever writes as `email` (and `user`, when signed in)."""
     emails = {(email or "").lower()}
     if user is not None and user.email:
@@ -395,11 +404,11 @@ def _active_subscriptions(thread_id: int, author: Q) -> Any:
 FOLLOWERS = Q(comment__isnull=True, kind=SubscriptionKind.ALL)
 
 
-def _replied_to(parent: Any) -> Q:
+def _replied_to(parent: Comment) -> Q:
     return Q(comment_id=parent.pk) | (Q(comment__isnull=True) & _author_q(parent, "address__"))
 
 
-def has_recipients(thread: Any, parent: Any, email: str, user: Any) -> bool:
+def has_recipients(thread: Thread, parent: Comment | None, email: str, user: User | None) -> bool:
     """Whether `notify_comment` would write anything for a comment by `email`/`user` (replying to
     `parent`, or None) in `thread`. Made before the comment's transaction: one simple read for the
     usual thread with no confirmed subscriber, two otherwise."""
@@ -410,7 +419,7 @@ def has_recipients(thread: Any, parent: Any, email: str, user: Any) -> bool:
     return bool(active.filter(wanted).exists())
 
 
-def subscription_is_current(actor: Any, thread: Any, *, email: str, kind: str) -> bool:
+def subscription_is_current(actor: Actor, thread: Thread, *, email: str, kind: str) -> bool:
     """Whether `subscribe` would find this thread subscription as asked and write nothing (a read;
     an address mail cannot use is not current, so `subscribe` gets to say why)."""
     try:
@@ -420,7 +429,7 @@ def subscription_is_current(actor: Any, thread: Any, *, email: str, kind: str) -
     return _unchanged_subscription(actor, thread, email, kind, None, timezone.now()) is not None
 
 
-def notify_comment(comment: Any, now: datetime | None = None) -> int:
+def notify_comment(comment: Comment, now: datetime | None = None) -> int:
     """Write the outbox rows for an approved comment, in the caller's transaction.
 
     Recipients: confirmed subscribers of the thread who follow every comment, and those whose comment
@@ -442,9 +451,10 @@ def notify_comment(comment: Any, now: datetime | None = None) -> int:
         written = 0
         earliest: datetime | None = None
         reply_ids: list[int] = []
-        if comment.parent_id is not None:
+        parent = comment.parent if comment.parent_id is not None else None
+        if parent is not None:
             reply_ids = sorted(
-                set(active.filter(_replied_to(comment.parent)).values_list("address_id", flat=True))
+                set(active.filter(_replied_to(parent)).values_list("address_id", flat=True))
             )
             for batch in _chunks(reply_ids):
                 count, when = _write_outbox(
@@ -476,7 +486,7 @@ def moderators() -> Any:
     return in_group if in_group.exists() else users.filter(is_superuser=True)
 
 
-def alert_moderators(comment: Any, now: datetime | None = None) -> int:
+def alert_moderators(comment: Comment, now: datetime | None = None) -> int:
     """Write moderator alerts for a comment waiting in the queue (batched like digests)."""
     from masthead.notifications.tasks import schedule_delivery
 

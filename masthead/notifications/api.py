@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
-from masthead.accounts.identity import Actor, actor_from_request
-from masthead.core.errors import ApiError, not_found
+from masthead.core.actors import Actor, actor_from_request
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
 from masthead.core.ratelimit import enforce
 from masthead.discussion.models import Comment, Thread
 from masthead.notifications import actions
@@ -42,12 +42,6 @@ class SubscriptionOut(Schema):
     url: str
     confirmed: bool
     created_at: datetime
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
-    fields: dict[str, str]
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -87,10 +81,10 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
         if comment is None:
             raise not_found("No such comment in this discussion.")
     email = data.email
-    if not email and actor.is_authenticated:
+    if not email and actor.user is not None:
         email = actor.user.email
     if not email:
-        raise ApiError("invalid", "Enter your email address.", 400, {"email": "Required."})
+        raise ApiError(ErrorCode.INVALID, "Enter your email address.", 400, {"email": "Required."})
     actions.subscribe(actor, thread, email=email, kind=data.kind, comment=comment)
     return 202, AcceptedOut(
         status="accepted",
@@ -105,7 +99,7 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
 )
 def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
     if not request.user.is_authenticated:
-        raise ApiError("not_authenticated", "Please sign in first.", 401)
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
     return [
         SubscriptionOut(
             id=s.pk,
@@ -128,8 +122,8 @@ def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
 )
 def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
     if not request.user.is_authenticated:
-        raise ApiError("not_authenticated", "Please sign in first.", 401)
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
     if check_csrf(request) is not None:
-        raise ApiError("forbidden", "The CSRF check failed; reload the page.", 403)
-    actions.delete_subscription(request.user, subscription_id)
+        raise ApiError(ErrorCode.FORBIDDEN, "The CSRF check failed; reload the page.", 403)
+    actions.delete_subscription(actor_from_request(request), subscription_id)
     return 204, None

@@ -13,7 +13,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from masthead.core.actors import Actor
 from masthead.core.errors import ApiError
+from masthead.discussion.hooks import Submission
+from masthead.discussion.models import Comment
 from masthead.discussion.signals import comment_approved, comment_posted, comment_preparing
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
@@ -28,7 +31,7 @@ def _choice(notify: Any, email: str) -> str:
 @receiver(comment_preparing, dispatch_uid="notifications.comment_preparing")
 def on_comment_preparing(
     sender: Any,
-    submission: Any,
+    submission: Submission,
     status: str,
     prepared: dict[str, Any],
     notify: Any = None,
@@ -53,8 +56,8 @@ def on_comment_preparing(
 @receiver(comment_posted, dispatch_uid="notifications.comment_posted")
 def on_comment_posted(
     sender: Any,
-    comment: Any,
-    actor: Any = None,
+    comment: Comment,
+    actor: Actor,
     notify: Any = None,
     prepared: dict[str, Any] | None = None,
     **_: Any,
@@ -73,7 +76,7 @@ def on_comment_posted(
 
 @receiver(comment_approved, dispatch_uid="notifications.comment_approved")
 def on_comment_approved(
-    sender: Any, comment: Any, prepared: dict[str, Any] | None = None, **_: Any
+    sender: Any, comment: Comment, prepared: dict[str, Any] | None = None, **_: Any
 ) -> None:
     if (prepared or {}).get("notifications", {}).get("recipients", True):
         actions.notify_comment(comment)

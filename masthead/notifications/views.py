@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from masthead.accounts.identity import Actor, actor_from_request
+from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError
 from masthead.core.ratelimit import enforce
 from masthead.discussion.models import Thread
@@ -156,7 +156,7 @@ def delete_subscription(request: HttpRequest, subscription_id: int) -> HttpRespo
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("account:home"), _login_url())
     try:
-        actions.delete_subscription(request.user, subscription_id)
+        actions.delete_subscription(actor_from_request(request), subscription_id)
     except ApiError as error:
         return _page(request, "subscribe_done.html", {"error": error.message}, error.status)
     return HttpResponseRedirect(reverse("account:home") + "#subscriptions")

@@ -8,6 +8,7 @@ import pytest
 
 from masthead.accounts import privacy
 from masthead.accounts.models import PrivacyRequest
+from masthead.core.actors import Actor
 from masthead.core.models import AuditEntry
 from masthead.discussion.actions import edit_comment, vote
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
@@ -171,7 +172,7 @@ def test_staff_accounts_are_not_deleted_from_the_reader_page(a_staff_user: Any) 
 
 def test_erase_address_covers_only_that_address(history: dict[str, Any], a_thread: Any) -> None:
     guest_other = post(guest_actor("carol"), a_thread, "Carol's.", email="carol@example.com")
-    counts = privacy.erase_address(None, "Carol@Example.com", "link")
+    counts = privacy.erase_address(Actor.system(), "Carol@Example.com", "link")
     assert counts["removed"] == 1
     assert not Comment.objects.filter(pk=guest_other.pk).exists()
     assert Comment.objects.filter(pk=history["lone"].pk).exists()

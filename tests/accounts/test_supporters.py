@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from masthead.accounts.profile import set_supporter_badge
+from masthead.core.actors import Actor
 from masthead.discussion import queries
 from masthead.funding import actions as funding_actions
 from tests.accounts.conftest import make_reader, monthly_donation, post, user_actor
@@ -67,7 +68,7 @@ def test_no_badge_without_an_active_monthly_donation(
         donation = monthly_donation(a_campaign, "rea@example.com")
     assert _api_author(a_thread)["is_supporter"] is True
     with django_capture_on_commit_callbacks(execute=True):
-        funding_actions.record_subscription_ended(donation.stripe_subscription_id)
+        funding_actions.record_subscription_ended(Actor.system(), donation.stripe_subscription_id)
     a_verified_reader.refresh_from_db()
     assert not a_verified_reader.is_supporter
     assert _api_author(a_thread)["is_supporter"] is False
@@ -84,7 +85,11 @@ def test_an_unverified_address_never_makes_a_supporter(a_thread: Any, a_campaign
 
 def test_a_one_time_gift_is_no_monthly_support(a_verified_reader: Any, a_campaign: Any) -> None:
     funding_actions.record_manual_donation(
-        None, a_campaign, amount=5000, method="bank_transfer", donor_email="rea@example.com"
+        Actor.system(),
+        a_campaign,
+        amount=5000,
+        method="bank_transfer",
+        donor_email="rea@example.com",
     )
     set_supporter_badge(a_verified_reader, True)
     a_verified_reader.refresh_from_db()

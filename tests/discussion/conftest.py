@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from masthead.accounts.identity import Actor
+from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip
 
 _addresses = itertools.count(10)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from masthead.core.actors import Actor
 from masthead.funding import actions, queries
 from masthead.funding.models import Donation, LedgerEntry
 
@@ -69,7 +70,7 @@ def test_report_shows_totals_chart_top_articles_and_exports_csv(
     staff_client: Any, a_campaign: Any, an_article: Any, a_staff_user: Any
 ) -> None:
     actions.record_manual_donation(
-        a_staff_user,
+        Actor.for_user(a_staff_user),
         a_campaign,
         amount=5000,
         method="cheque",
@@ -106,7 +107,7 @@ def test_donor_export_and_erasure_keep_the_money(
     staff_client: Any, a_campaign: Any, a_staff_user: Any
 ) -> None:
     donation = actions.record_manual_donation(
-        a_staff_user,
+        Actor.for_user(a_staff_user),
         a_campaign,
         amount=4000,
         method="cash",

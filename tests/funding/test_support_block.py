@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from masthead.core.actors import Actor
 from masthead.funding import actions
 from masthead.funding.models import FundingSettings
 from masthead.funding.money import format_amount, parse_major
@@ -106,7 +107,7 @@ def test_over_goal_shows_the_true_amount_with_a_full_bar(
     assert "$0.00" in article_html(client, an_article)
     with django_capture_on_commit_callbacks(execute=True):
         actions.record_manual_donation(
-            a_staff_user, campaign, amount=150_050, method="bank_transfer"
+            Actor.for_user(a_staff_user), campaign, amount=150_050, method="bank_transfer"
         )
     html = article_html(client, an_article)
     assert "$1,500.50" in html
@@ -141,13 +142,13 @@ def test_support_block_costs_the_same_with_many_donations(
         return len(captured)
 
     actions.record_manual_donation(
-        a_staff_user, a_campaign, amount=500, method="cash", livemode=False
+        Actor.for_user(a_staff_user), a_campaign, amount=500, method="cash", livemode=False
     )
     queries_for_page()  # first-visit set-up of other apps (settings rows) is not what is measured
     few = queries_for_page()
     for _ in range(40):
         actions.record_manual_donation(
-            a_staff_user, a_campaign, amount=500, method="cash", livemode=False
+            Actor.for_user(a_staff_user), a_campaign, amount=500, method="cash", livemode=False
         )
     assert queries_for_page() == few
 
@@ -162,7 +163,9 @@ def test_manual_donations_count_toward_the_goal(
     before = article_html(client, an_article)
     assert "$100.00" in before
     with django_capture_on_commit_callbacks(execute=True):
-        actions.record_manual_donation(a_staff_user, a_campaign, amount=25_000, method="cheque")
+        actions.record_manual_donation(
+            Actor.for_user(a_staff_user), a_campaign, amount=25_000, method="cheque"
+        )
     html = article_html(client, an_article)
     assert "$350.00" in html and "1 donor<" in html
 

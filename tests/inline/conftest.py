@@ -49,7 +49,7 @@ def _fresh_cache() -> Any:
 
 
 def a_guest(name: str = "Ada") -> Any:
-    from masthead.accounts.identity import Actor
+    from masthead.core.actors import Actor
     from masthead.core.clientip import hash_ip
 
     ip = f"198.51.100.{next(_addresses) % 250 + 1}"

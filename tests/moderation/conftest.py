@@ -13,7 +13,7 @@ _addresses = itertools.count(10)
 
 def guest(ip: str = "", key: str = "") -> Any:
     """A guest reader at its own address (so rate limits and duplicate checks see distinct readers)."""
-    from masthead.accounts.identity import Actor
+    from masthead.core.actors import Actor
     from masthead.core.clientip import hash_ip
 
     number = next(_addresses)
@@ -22,7 +22,7 @@ def guest(ip: str = "", key: str = "") -> Any:
 
 
 def member(user: Any, ip: str = "") -> Any:
-    from masthead.accounts.identity import Actor
+    from masthead.core.actors import Actor
     from masthead.core.clientip import hash_ip
 
     number = next(_addresses)

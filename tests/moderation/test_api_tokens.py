@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.core.errors import ApiError
 from masthead.core.models import AuditEntry
 from masthead.moderation import tokens
@@ -33,7 +34,7 @@ def bearer(raw: str) -> dict[str, str]:
 
 @pytest.fixture
 def a_token(a_moderator: Any) -> str:
-    _, raw = tokens.create_api_token(a_moderator, a_moderator, "desk script")
+    _, raw = tokens.create_api_token(Actor.for_user(a_moderator), a_moderator, "desk script")
     return raw
 
 
@@ -148,7 +149,7 @@ def test_the_right_public_id_with_a_wrong_secret_is_refused(a_token: str, pendin
 def test_a_revoked_token_is_refused(a_token: str, a_moderator: Any, pending: Any) -> None:
     token = tokens.find_token(a_token)
     assert token is not None
-    tokens.revoke_api_token(a_moderator, token)
+    tokens.revoke_api_token(Actor.for_user(a_moderator), token)
     response = approve(a_token, pending.pk)
     assert response.status_code == 401
     assert response.json()["message"] == "This API token has been revoked."
@@ -157,7 +158,9 @@ def test_a_revoked_token_is_refused(a_token: str, a_moderator: Any, pending: Any
 
 
 def test_an_expired_token_is_refused(a_moderator: Any, pending: Any) -> None:
-    token, raw = tokens.create_api_token(a_moderator, a_moderator, "short-lived", days=1)
+    token, raw = tokens.create_api_token(
+        Actor.for_user(a_moderator), a_moderator, "short-lived", days=1
+    )
     assert Client().get(QUEUE, **bearer(raw)).status_code == 200
     # A day later:
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -189,7 +192,7 @@ def test_a_token_stops_when_its_user_is_deactivated(
 
 def test_readers_cannot_get_a_token(a_reader: Any) -> None:
     with pytest.raises(ApiError) as refused:
-        tokens.create_api_token(a_reader, a_reader, "mine")
+        tokens.create_api_token(Actor.for_user(a_reader), a_reader, "mine")
     assert refused.value.status == 403
     assert not ApiToken.objects.exists()
 
@@ -301,7 +304,7 @@ def test_editors_without_the_permission_are_turned_away_from_the_token_screen(
 
 
 def test_token_values_are_escaped_in_the_admin(a_moderator: Any) -> None:
-    tokens.create_api_token(a_moderator, a_moderator, "<script>alert(1)</script>")
+    tokens.create_api_token(Actor.for_user(a_moderator), a_moderator, "<script>alert(1)</script>")
     page = admin(a_moderator).get(reverse("moderation_admin:tokens")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page

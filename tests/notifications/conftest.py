@@ -101,14 +101,14 @@ _counter = iter(range(1, 10**9))
 
 
 def guest(name: str = "reader") -> Any:
-    from masthead.accounts.identity import Actor
+    from masthead.core.actors import Actor
 
     n = next(_counter)
     return Actor(guest_key=f"guest-{name}-{n}", ip=f"198.51.100.{n % 250}", ip_hash=f"iphash-{n}")
 
 
 def member(user: Any) -> Any:
-    from masthead.accounts.identity import Actor
+    from masthead.core.actors import Actor
 
     n = next(_counter)
     return Actor(user=user, ip=f"203.0.113.{n % 250}", ip_hash=f"member-{n}")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.models import EmailAddress, Subscription
 from masthead.notifications.tokens import confirm_token, unsubscribe_token
@@ -163,9 +164,7 @@ def test_my_subscriptions_page(a_thread: Any, smtp: SmtpSink, client: Client) ->
     user = get_user_model().objects.create_user(
         "lina", "lina@example.org", "pw-long-enough", email_verified=True
     )
-    actions.subscribe(
-        type("A", (), {"user": user})(), a_thread, email="lina@example.org", kind="all"
-    )
+    actions.subscribe(Actor.for_user(user), a_thread, email="lina@example.org", kind="all")
     client.force_login(user)
     page = client.get("/notifications/", follow=True)
     assert page.status_code == 200 and a_thread.page.title in page.content.decode()

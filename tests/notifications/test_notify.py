@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import Notification, NotificationStatus
@@ -140,7 +141,7 @@ def test_a_comment_that_reaches_nobody_reads_notifications_only_before_its_trans
     assert notifications and not any(inside for _, inside in notifications)
     # With a follower, the outbox is still written in the comment's transaction.
     actions.confirm_address(
-        actions.subscribe(None, a_thread, email="bob@example.org", kind="all").address
+        actions.subscribe(Actor.system(), a_thread, email="bob@example.org", kind="all").address
     )
     seen.clear()
     with connection.execute_wrapper(record):

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.actors import Actor
 from masthead.core.errors import ApiError
 from masthead.moderation import tokens
 from masthead.moderation.models import ApiToken
@@ -59,7 +60,7 @@ class Command(BaseCommand):
 
     def handle_create(self, options: dict[str, Any]) -> None:
         user = find_user(options["user"])
-        token, raw = tokens.create_api_token(None, user, options["name"], options["days"])
+        token, raw = tokens.create_api_token(Actor.system(), user, options["name"], options["days"])
         expiry = (
             f"expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "no expiry"
         )
@@ -83,7 +84,7 @@ class Command(BaseCommand):
     def handle_revoke(self, options: dict[str, Any]) -> None:
         token = find_token(options["token"])
         already = token.revoked_at is not None
-        tokens.revoke_api_token(None, token)
+        tokens.revoke_api_token(Actor.system(), token)
         self.stdout.write(
             f"{token.prefix} was already revoked." if already else f"Revoked {token.prefix}."
         )
