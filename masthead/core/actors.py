@@ -72,6 +72,17 @@ class Actor:
         return cls(user=user if user.is_authenticated else None)
 
 
+# The one permission that makes a moderator: the Moderators group holds it (moderation/groups.py), and
+# superusers hold every permission. Being staff is not enough: Wagtail editors are staff.
+MODERATE_PERMISSION = "moderation.moderate_comments"
+
+
+def can_moderate(actor: Actor) -> bool:
+    """Whether `actor` may make moderators' decisions: an active user with MODERATE_PERMISSION, or
+    the system (tasks, commands). Discussion and moderation both ask this, never a permission."""
+    return actor.has_perm(MODERATE_PERMISSION)
+
+
 def actor_from_request(request: HttpRequest, guest_key: str = "") -> Actor:
     ip = client_ip(request)
     request_user = getattr(request, "user", None)

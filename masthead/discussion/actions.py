@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masthead.core import audit, pagecache
-from masthead.core.actors import Actor
+from masthead.core.actors import Actor, can_moderate
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.discussion import guard, signals
@@ -42,6 +42,7 @@ from masthead.discussion.rendering import render_markdown
 
 __all__ = [
     "CommentInput",
+    "can_moderate",
     "delete_comment",
     "edit_comment",
     "post_comment",
@@ -56,13 +57,6 @@ PUBLIC = CommentStatus.APPROVED
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def can_moderate(actor: Actor) -> bool:
-    """A user with the discussion.change_comment permission: the Moderators group and superusers.
-    Being staff is not enough: Wagtail editors are staff, and the moderation tools are not theirs.
-    The system (tasks, commands) may."""
-    return actor.has_perm("discussion.change_comment")
 
 
 def is_author(actor: Actor, comment: Comment) -> bool:
@@ -367,7 +361,7 @@ def edit_comment(actor: Actor, comment: Comment, body: str) -> Comment:
     status moves). Audited.
     """
     policy = thread_policy(comment.thread)
-    moderator = can_moderate(actor) and actor is not None
+    moderator = can_moderate(actor)
     if not moderator:
         if not is_author(actor, comment):
             raise forbidden("You can only edit your own comments.")
@@ -437,7 +431,7 @@ def delete_comment(actor: Actor, comment: Comment) -> Comment | None:
     left without replies above it), and None is returned. Sends comment_deleted. Audited.
     """
     policy = thread_policy(comment.thread)
-    moderator = can_moderate(actor) and actor is not None
+    moderator = can_moderate(actor)
     if not moderator:
         if not is_author(actor, comment):
             raise forbidden("You can only delete your own comments.")

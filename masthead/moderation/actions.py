@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.core import audit, ratelimit
-from masthead.core.actors import Actor
+from masthead.core.actors import Actor, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.discussion.hooks import Verdict
@@ -42,17 +42,11 @@ from masthead.moderation.models import (
 if TYPE_CHECKING:
     from masthead.accounts.models import User
 
-PERMISSION = "moderation.moderate_comments"
 ONE_CLICK_SALT = "masthead.moderation.one-click"
 
 
-def is_moderator(actor: Actor) -> bool:
-    """A signed-in user with the moderation permission (the Moderators group, or a superuser)."""
-    return not actor.is_system and actor.has_perm(PERMISSION)
-
-
 def require_moderator(actor: Actor) -> None:
-    if not is_moderator(actor):
+    if not can_moderate(actor):
         raise forbidden("You need the moderator permission for this.")
 
 
@@ -408,11 +402,9 @@ def use_one_click(token: str) -> Comment:
         )
         moderator = row.moderator
         comment = row.comment
-        actor = (
-            Actor.for_user(moderator)
-            if moderator is not None and moderator.has_perm(PERMISSION)
-            else None
-        )
+        actor = Actor.for_user(moderator) if moderator is not None else None
+        if actor is not None and not can_moderate(actor):
+            actor = None
         note = "one-click link from a moderator email"
         if actor is None:
             # A link whose moderator lost the permission, or sent to the desk inbox: the system acts.

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.core.actors import Actor
+from masthead.core.actors import Actor, can_moderate
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.turns import outside_write_turn
 from masthead.discussion.hooks import Submission
@@ -174,9 +174,7 @@ def record_check(comment: Comment) -> ProviderCheck | None:
 def report_decision(actor: Actor, comment: Comment, new_status: str) -> None:
     """After a moderator approves or files as spam a comment the provider judged, tell the provider
     where it was wrong (submit-ham / submit-spam, in a task after commit). Agreement sends nothing."""
-    from masthead.moderation.actions import is_moderator
-
-    if new_status not in ("spam", "approved") or not is_moderator(actor):
+    if new_status not in ("spam", "approved") or actor.is_system or not can_moderate(actor):
         return
     with transaction.atomic():
         row = ProviderCheck.objects.select_for_update().filter(comment_id=comment.pk).first()

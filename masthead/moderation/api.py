@@ -20,7 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from masthead.accounts.guest import read_guest
-from masthead.core.actors import Actor, actor_from_request
+from masthead.core.actors import Actor, actor_from_request, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, not_found
 from masthead.discussion.models import Comment
 from masthead.moderation import actions, queries, tokens
@@ -66,7 +66,7 @@ def _moderator(request: HttpRequest, write: bool = False) -> Actor:
     token = getattr(request, "auth", None)
     if isinstance(token, ApiToken):
         actor = replace(actor, user=token.user)
-    if not actions.is_moderator(actor):
+    if not can_moderate(actor):
         raise forbidden("You need the moderator permission for this.")
     if write and not isinstance(token, ApiToken):
         error = check_csrf(request)

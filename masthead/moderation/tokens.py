@@ -19,9 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from masthead.core import audit
-from masthead.core.actors import Actor
+from masthead.core.actors import Actor, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
-from masthead.moderation.actions import is_moderator
 from masthead.moderation.models import ApiToken
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ def create_api_token(
     """
     if not actor.is_system and (actor.user is None or actor.user.pk != owner.pk):
         raise forbidden("You can only create API tokens for yourself.")
-    if not is_moderator(Actor.for_user(owner)):
+    if not can_moderate(Actor.for_user(owner)):
         raise forbidden("API tokens are for active users with the moderator permission.")
     name = " ".join(name.split())[:100]
     if not name:
@@ -89,7 +88,7 @@ def can_manage(actor: Actor, token: ApiToken) -> bool:
     user = actor.user
     if user is None:
         return False
-    return bool(user.is_superuser or (user.pk == token.user_id and is_moderator(actor)))
+    return bool(user.is_superuser or (user.pk == token.user_id and can_moderate(actor)))
 
 
 def revoke_api_token(actor: Actor, token: ApiToken) -> ApiToken:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from masthead.core.actors import actor_from_request
+from masthead.core.actors import actor_from_request, can_moderate
 from masthead.core.errors import ApiError
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Thread
@@ -52,7 +52,7 @@ RULE_LABELS = {
 
 def _require_moderator(request: HttpRequest) -> Any:
     actor = actor_from_request(request)
-    if not actions.is_moderator(actor):
+    if not can_moderate(actor):
         raise PermissionDenied("You need the moderator permission for this.")
     return actor
 

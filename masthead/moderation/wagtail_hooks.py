@@ -9,14 +9,18 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from masthead.core.actors import MODERATE_PERMISSION
 from masthead.moderation import admin_urls
-from masthead.moderation.actions import PERMISSION
 from masthead.moderation.models import Ban, DomainRule, WordRule
 
 
 class PermissionMenuItem(MenuItem):
     def __init__(
-        self, *args: Any, permission: str = PERMISSION, superuser: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        permission: str = MODERATE_PERMISSION,
+        superuser: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.permission = permission
@@ -127,4 +131,4 @@ def register_menu() -> SubmenuMenuItem:
 
 class ModerationMenuItem(SubmenuMenuItem):
     def is_shown(self, request: Any) -> bool:
-        return bool(request.user.has_perm(PERMISSION))
+        return bool(request.user.has_perm(MODERATE_PERMISSION))
