@@ -158,11 +158,23 @@ class CompiledInsert(_PerAlias[str]):
     The instance is made and saved as `create` would: fields' defaults and `pre_save` (timestamps),
     the pre_save and post_save signals, the primary key (and other returned columns) set from the
     database. Only for models without multi-table inheritance, and plain values (no expressions).
+
+    It does not call `save()`, so a model that overrides `save()` or `save_base()` is refused when the
+    insert is declared (at import): its override would be skipped silently. Kept because a post makes
+    three of these inserts (the comment, its audit row, moderation's log) and each costs about 60% of
+    `create()` (bench/RESULTS.md, "## Core"), about a twelfth of a post, where posting must stay ahead
+    of Isso's.
     """
 
     def __init__(self, model: type[M]) -> None:
         if model._meta.parents:
             raise TypeError(f"{model.__name__} inherits from another model's table.")
+        for method in ("save", "save_base"):
+            if getattr(model, method) is not getattr(models.Model, method):
+                raise TypeError(
+                    f"{model.__name__} overrides {method}(), which a compiled insert would skip; "
+                    "use Model.objects.create() for it."
+                )
         super().__init__()
         self.model = model
         self.fields = [

@@ -156,3 +156,26 @@ def test_compiled_insert_saves_what_create_would_and_sends_the_save_signals(
         assert getattr(stored, name) == getattr(reference, name), name
     assert stored.created_at == made.created_at  # the default filled in before the insert
     assert seen[:2] == [("pre", None, False), ("post", made.pk, True)]
+
+
+class _Stamped(models.Model):
+    """A model whose save() does something of its own (never migrated: only declared)."""
+
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "core"
+        managed = False
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = self.name.upper()
+        super().save(*args, **kwargs)
+
+
+def test_a_compiled_insert_refuses_a_model_whose_save_it_would_skip() -> None:
+    with pytest.raises(TypeError, match=r"_Stamped overrides save\(\)"):
+        CompiledInsert(_Stamped)
+    CompiledInsert(Comment)  # the rows a post writes override neither save() nor save_base()
