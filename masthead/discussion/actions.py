@@ -7,12 +7,14 @@ discussion signals (inside the transaction) and, on commit, a page-cache bump fo
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from masthead.core import audit, pagecache
 from masthead.core.actors import Actor, can_moderate
@@ -67,7 +69,7 @@ def is_author(actor: Actor, comment: Comment) -> bool:
     )
 
 
-def within_edit_window_at(created_at: Any, policy: Policy) -> bool:
+def within_edit_window_at(created_at: datetime, policy: Policy) -> bool:
     return bool(timezone.now() < created_at + policy.edit_window)
 
 
@@ -174,7 +176,7 @@ def _locked(comment: Comment) -> Comment:
 # --- threads -------------------------------------------------------------------------------------
 
 
-def thread_for_page(page: Any) -> Thread:
+def thread_for_page(page: Page) -> Thread:
     """The thread of `page`, created on first use (and when an article is published)."""
     thread = Thread.objects.filter(page_id=page.pk).first()
     if thread is not None:

@@ -7,7 +7,7 @@ Rates are per IP (salted hash) and per identity (user, guest cookie), set in `se
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,9 @@ from masthead.core import ratelimit
 from masthead.core.actors import Actor
 from masthead.core.compiled import CompiledQuery, Param, compiled
 from masthead.core.errors import ApiError, ErrorCode
+
+if TYPE_CHECKING:
+    from masthead.discussion.models import Thread
 
 DEFAULT_RATES = {
     "post_ip": "20/m",
@@ -88,7 +91,7 @@ _COPIES_BY_IP = _recent_copies(
 )
 
 
-def check_duplicate(actor: Actor, thread: Any, body: str) -> None:
+def check_duplicate(actor: Actor, thread: Thread, body: str) -> None:
     """The same body from the same reader in the same thread within a minute is one comment (409)."""
     since = timezone.now() - DUPLICATE_WINDOW
     if actor.user is not None:

@@ -24,7 +24,7 @@ from masthead.notifications.conf import setting
 logger = logging.getLogger("masthead.notifications")
 
 
-def _choice(notify: Any, email: str) -> str:
+def _choice(notify: str | None, email: str) -> str:
     return str(notify or ("replies" if email else "none"))
 
 
@@ -34,7 +34,7 @@ def on_comment_preparing(
     submission: Submission,
     status: str,
     prepared: dict[str, Any],
-    notify: Any = None,
+    notify: str | None = None,
     **_: Any,
 ) -> None:
     """Before the comment's transaction: is the author subscribed as asked already, and would an
@@ -58,7 +58,7 @@ def on_comment_posted(
     sender: Any,
     comment: Comment,
     actor: Actor,
-    notify: Any = None,
+    notify: str | None = None,
     prepared: dict[str, Any] | None = None,
     **_: Any,
 ) -> None:
