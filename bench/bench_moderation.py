@@ -27,7 +27,9 @@ import json, statistics, time
 from django.db.models.signals import post_save
 from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip
-from masthead.discussion import hooks, signals
+from wagtail import hooks as wagtail_hooks
+from masthead.core.hooks import COMMENT_CHECK
+from masthead.discussion import signals
 from masthead.discussion.actions import post_comment, thread_for_page
 from masthead.discussion.inputs import CommentInput
 from masthead.moderation import checks, receivers
@@ -50,14 +52,16 @@ bodies = [body for body, is_spam in labelled_comments(4000, seed=5) if not is_sp
 CONNECTIONS = [
     (signals.comment_approved, receivers.on_comment_approved, "moderation.approved"),
     (signals.comment_status_changed, receivers.on_status_changed, "moderation.status"),
+    (signals.comment_preparing, receivers.on_comment_preparing, "moderation.preparing"),
     (signals.comment_posted, receivers.on_comment_posted, "moderation.posted"),
     (signals.comment_edited, receivers.on_comment_edited, "moderation.edited"),
     (signals.vote_changed, receivers.on_vote_changed, "moderation.vote"),
 ]
 
+CHECKS = list(wagtail_hooks._hooks.get(COMMENT_CHECK, []))  # (check, order) pairs
+
 def switch(on):
-    for check in checks.ALL_CHECKS:
-        (hooks.register_check if on else hooks.unregister_check)(check)
+    wagtail_hooks._hooks[COMMENT_CHECK] = list(CHECKS) if on else []
     for signal, receiver, uid in CONNECTIONS:
         if on:
             signal.connect(receiver, dispatch_uid=uid)

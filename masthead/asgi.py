@@ -22,6 +22,10 @@ from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - import every view now rather than in the first requests
 
+from masthead.core.fastpath import has_handlers  # noqa: E402
+
+has_handlers()  # reads the hooks (and imports every wagtail_hooks module) before the freeze below
+
 # What start-up loaded lives as long as the process: frozen, it is left out of the collector's full
 # passes, which otherwise walked its ~190,000 objects in a 120 ms pause every few hundred posts (with
 # the database's write lock held when the pause fell inside a transaction).

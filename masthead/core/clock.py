@@ -1,20 +1,17 @@
 """Periodic jobs run by the clock process (`masthead manage masthead_clock`).
 
-Apps register plain callables with `every_minute`; a job should enqueue a task rather than do heavy work.
+Apps register plain callables under the `EVERY_MINUTE` hook (core/hooks.py); a job should enqueue a
+task rather than do heavy work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-_JOBS: list[Callable[[], object]] = []
+from wagtail import hooks
 
-
-def every_minute(job: Callable[[], object]) -> Callable[[], object]:
-    if job not in _JOBS:
-        _JOBS.append(job)
-    return job
+from masthead.core.hooks import EVERY_MINUTE
 
 
 def periodic_jobs() -> list[Callable[[], object]]:
-    return list(_JOBS)
+    return list(hooks.get_hooks(EVERY_MINUTE))

@@ -11,8 +11,8 @@ handlers before Django sets up a request at all, and the middleware, seeing the
 request was already asked about, does not ask again. Tests and any WSGI server go through the
 middleware alone.
 
-Apps register handlers with `register(handler)` at ready time; `handler(request)` returns a complete
-response or None. Handlers must be cheap, must not touch the database, and must only answer what is
+Apps register handlers under the `FAST_ANSWER` hook (core/hooks.py) at ready time; `handler(request)`
+returns a complete response or None. They are read once per process, not per request. Handlers must be cheap, must not touch the database, and must only answer what is
 the same for every reader who could send that request. The security headers that SecurityMiddleware
 and XFrameOptionsMiddleware would add are added here, since a fast answer never reaches them.
 
@@ -33,19 +33,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 
 from masthead.core.clientip import drop_untrusted_forwarding
+from masthead.core.hooks import FAST_ANSWER, resolved
 
 logger = logging.getLogger(__name__)
 ASKED = "masthead.fastpath_asked"  # set in the ASGI scope once the handlers have been asked
 
 FastHandler = Callable[[HttpRequest], HttpResponse | None]
-_HANDLERS: list[FastHandler] = []
 
 
-def register(handler: FastHandler) -> FastHandler:
-    """Add a fast-path handler (once; the order of registration is the order of asking)."""
-    if handler not in _HANDLERS:
-        _HANDLERS.append(handler)
-    return handler
+def _handlers() -> tuple[FastHandler, ...]:
+    return resolved(FAST_ANSWER)
 
 
 def _unused_get_response(request: HttpRequest) -> HttpResponse:  # pragma: no cover
@@ -86,13 +83,14 @@ class FastPathMiddleware:
 
 def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpResponseBase | None:
     """The first handler's answer for `request`, with the headers the full stack would add; or None."""
-    if request.method not in ("GET", "HEAD") or not _HANDLERS:
+    handlers = _handlers()
+    if request.method not in ("GET", "HEAD") or not handlers:
         return None
     drop_untrusted_forwarding(request)
     try:
         if security.process_request(request) is not None:
             return None  # SECURE_SSL_REDIRECT: the stack sends the redirect
-        for handler in _HANDLERS:
+        for handler in handlers:
             response = handler(request)
             if response is not None:
                 response.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
@@ -108,4 +106,4 @@ def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpRespo
 
 
 def has_handlers() -> bool:
-    return bool(_HANDLERS)
+    return bool(_handlers())

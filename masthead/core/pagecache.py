@@ -5,36 +5,28 @@ reader, so it can be cached by the app and by a CDN. Each page depends on versio
 content ("publishing"), its discussion thread ("thread", page id), the funding totals ("funding"), ...
 A write bumps the counters it affects, on commit; the next read builds a new key and misses.
 
-Apps declare what a page depends on with `register_dependency(func)`, where `func(page)` returns
-(namespace, key) pairs. Publishing serves pages through `page_cache_key`.
+Apps declare what a page depends on under the `PAGE_DEPENDENCIES` hook (core/hooks.py), with a
+`func(page)` that returns (namespace, key) pairs. Publishing serves pages through `page_cache_key`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 
+from masthead.core.hooks import PAGE_DEPENDENCIES, resolved
+
 Dependency = tuple[str, str]
-_DEPENDENCY_SOURCES: list[Callable[[Any], Iterable[Dependency]]] = []
 VERSION_TTL = 60 * 60 * 24 * 30
 
 
 def _version_key(namespace: str, key: object = "") -> str:
     return f"v:{namespace}:{key}"
-
-
-def register_dependency(
-    source: Callable[[Any], Iterable[Dependency]],
-) -> Callable[[Any], Iterable[Dependency]]:
-    """Declare more version counters a page's cached HTML depends on (call once, at app ready time)."""
-    if source not in _DEPENDENCY_SOURCES:
-        _DEPENDENCY_SOURCES.append(source)
-    return source
 
 
 def versions(dependencies: Iterable[Dependency]) -> list[int]:
@@ -60,7 +52,7 @@ def bump(namespace: str, key: object = "") -> None:
 
 def page_dependencies(page: Any) -> list[Dependency]:
     dependencies: list[Dependency] = [("publishing", "")]
-    for source in _DEPENDENCY_SOURCES:
+    for source in resolved(PAGE_DEPENDENCIES):
         dependencies.extend((str(namespace), str(key)) for namespace, key in source(page))
     return dependencies
 

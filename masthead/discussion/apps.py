@@ -30,13 +30,14 @@ class DiscussionConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
+        from wagtail import hooks
         from wagtail.signals import page_published
 
-        from masthead.core import fastpath, pagecache
+        from masthead.core.hooks import FAST_ANSWER, PAGE_DEPENDENCIES
         from masthead.discussion.api import cached_thread_page
 
-        pagecache.register_dependency(_thread_dependency)
-        fastpath.register(cached_thread_page)
+        hooks.register(PAGE_DEPENDENCIES, _thread_dependency)
+        hooks.register(FAST_ANSWER, cached_thread_page)
         # Settings show on every article (intro text, open/closed) and shape every API read.
         post_save.connect(
             _settings_changed,

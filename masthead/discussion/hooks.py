@@ -1,9 +1,11 @@
 """The moderation hook: checks that decide a new or edited comment's status before it is written.
 
-Discussion knows nothing of moderation's rules. Moderation (or any app) registers checks at ready time:
+Discussion knows nothing of moderation's rules. Moderation (or any app) registers checks at ready time,
+under the `COMMENT_CHECK` hook (core/hooks.py):
 
-    from masthead.discussion.hooks import register_check
-    register_check(my_check)   # my_check(submission: Submission) -> Verdict | None
+    from wagtail import hooks
+    from masthead.core.hooks import COMMENT_CHECK
+    hooks.register(COMMENT_CHECK, my_check)   # my_check(submission: Submission) -> Verdict | None
 
 `post_comment` and `edit_comment` build a Submission and run every check before their write
 transaction (checks only read; on SQLite the transaction holds the one write lock); the strictest
@@ -12,7 +14,7 @@ an ApiError (400 `rejected` with the verdict's public message) and nothing is wr
 
 First-time pre-moderation has a built-in rule (hold a reader's comments until one was approved). An
 app that judges first-time commenters itself (moderation's trust: approvals minus rejections) registers
-its check with `register_first_time_check`, and the built-in rule steps aside while it is registered.
+its check under `FIRST_TIME_CHECK` as well, and the built-in rule steps aside while it is registered.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from wagtail import hooks
+
 from masthead.core.actors import Actor
+from masthead.core.hooks import COMMENT_CHECK, FIRST_TIME_CHECK
 from masthead.discussion.models import Comment, CommentStatus, Thread
 
 REJECTED: Final = "rejected"  # a verdict only: the comment is refused, never stored
@@ -71,37 +76,21 @@ class Verdict:
 
 
 Check = Callable[[Submission], "Verdict | None"]
-_CHECKS: list[Check] = []
 
 
-def register_check(check: Check) -> Check:
-    if check not in _CHECKS:
-        _CHECKS.append(check)
-    return check
-
-
-_first_time_checks: list[Check] = []
-
-
-def register_first_time_check(check: Check) -> Check:
-    """Register a check that decides first-time pre-moderation in place of the built-in rule."""
-    if check not in _first_time_checks:
-        _first_time_checks.append(check)
-    return register_check(check)
+def comment_checks() -> list[Check]:
+    return list(hooks.get_hooks(COMMENT_CHECK))
 
 
 def first_time_is_delegated() -> bool:
-    return any(check in _CHECKS for check in _first_time_checks)
-
-
-def unregister_check(check: Check) -> None:
-    if check in _CHECKS:
-        _CHECKS.remove(check)
+    """Whether a registered comment check decides first-time pre-moderation in place of the built-in rule."""
+    checks = comment_checks()
+    return any(check in checks for check in hooks.get_hooks(FIRST_TIME_CHECK))
 
 
 def run_checks(submission: Submission) -> list[Verdict]:
     verdicts = []
-    for check in _CHECKS:
+    for check in comment_checks():
         verdict = check(submission)
         if verdict is not None:
             verdicts.append(verdict)

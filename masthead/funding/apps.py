@@ -20,11 +20,12 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from wagtail import hooks
 
-        from masthead.core import pagecache
+        from masthead.core.hooks import PAGE_DEPENDENCIES
         from masthead.funding import signals
 
-        pagecache.register_dependency(funding_dependency)
+        hooks.register(PAGE_DEPENDENCIES, funding_dependency)
         from masthead.funding.models import Donation
 
         post_save.connect(signals.donation_saved, sender=Donation, dispatch_uid="funding-supporter")

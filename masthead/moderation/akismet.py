@@ -9,7 +9,8 @@ after commit with `submit-ham` / `submit-spam`.
 
 The provider never blocks or loses a comment: a failure, a timeout (AKISMET_TIMEOUT) or an answer
 that is neither "true" nor "false" counts as "unavailable", is logged, and the local scorers decide
-alone. The check runs inside discussion's posting transaction, so the timeout stays short.
+alone. The check runs before discussion's posting transaction (with the other checks, which only
+read), so a slow provider holds no write lock; the timeout still bounds how long the reader waits.
 
 A small urllib client: the `akismet` package has a fixed service URL.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import Message
@@ -137,31 +137,30 @@ def submit(kind: str, params: dict[str, str]) -> None:
 
 
 # The check runs before the comment exists; the comment_posted receiver stores the answer with it.
-_pending: ContextVar[tuple[int, str, Judgement, dict[str, str]] | None] = ContextVar(
-    "moderation_akismet_pending", default=None
-)
+EXTRA_KEY = "moderation_akismet"  # in submission.extra, then in comment_posted's `prepared`
 
 
 def check_submission(submission: Submission) -> Judgement | None:
-    """Ask the provider about a new comment; None when it is off or not asked (edits)."""
-    _pending.set(None)
+    """Ask the provider about a new comment; None when it is off or not asked (edits).
+
+    The answer and what was sent are kept in `submission.extra[EXTRA_KEY]`; moderation's
+    comment_preparing receiver hands them on in `prepared`, for `record_check` to store."""
     if not is_configured() or submission.is_edit:
         return None
     params = submission_params(submission)
     judgement = comment_check(params)
-    _pending.set((submission.thread.pk, submission.body, judgement, params))
+    submission.extra[EXTRA_KEY] = (judgement, params)
     return judgement
 
 
-def record_check(comment: Comment) -> ProviderCheck | None:
-    """Store the provider's answer for a comment just written (discussion's comment_posted)."""
-    pending = _pending.get()
-    _pending.set(None)
-    if pending is None:
+def record_check(
+    comment: Comment, asked: tuple[Judgement, dict[str, str]] | None
+) -> ProviderCheck | None:
+    """Store the provider's answer for a comment just written (discussion's comment_posted), `asked`
+    being what `check_submission` kept for it (None when the provider was not asked)."""
+    if asked is None:
         return None
-    thread_id, body, judgement, params = pending
-    if thread_id != comment.thread_id or body != comment.body:
-        return None
+    judgement, params = asked
     return ProviderCheck.objects.create(
         comment=comment,
         provider=NAME,

@@ -9,26 +9,31 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from wagtail import hooks
 
+        from masthead.core.hooks import (
+            COMMENT_CHECK,
+            EVERY_MINUTE,
+            FIRST_TIME_CHECK,
+            MODERATION_LINKS,
+        )
         from masthead.discussion import signals
-        from masthead.discussion.hooks import register_check, register_first_time_check
         from masthead.moderation import checks, receivers
+        from masthead.moderation.actions import alert_links
+        from masthead.moderation.akismet import forget_old_params
         from masthead.moderation.models import Ban, DomainRule, WordRule
         from masthead.moderation.rules import bump_rules_version
 
         for check in checks.ALL_CHECKS:
-            if check is checks.check_first_time:  # trust earned replaces the built-in rule
-                register_first_time_check(check)
-            else:
-                register_check(check)
-        from masthead.moderation.actions import alert_links
-        from masthead.notifications.hooks import register_moderation_links
-
-        register_moderation_links(alert_links)
-        from masthead.core.clock import every_minute
-        from masthead.moderation.akismet import forget_old_params
-
-        every_minute(forget_old_params)
+            hooks.register(COMMENT_CHECK, check)
+        hooks.register(
+            FIRST_TIME_CHECK, checks.check_first_time
+        )  # trust replaces the built-in rule
+        hooks.register(MODERATION_LINKS, alert_links)
+        hooks.register(EVERY_MINUTE, forget_old_params)
+        signals.comment_preparing.connect(
+            receivers.on_comment_preparing, dispatch_uid="moderation.preparing"
+        )
         signals.comment_approved.connect(
             receivers.on_comment_approved, dispatch_uid="moderation.approved"
         )

@@ -1,7 +1,8 @@
 """Moderation rules as discussion checks: each takes a Submission and returns a Verdict or None.
 
-Registered in `ModerationConfig.ready()` through `discussion.hooks.register_check`; discussion runs
-them inside the posting (or editing) transaction and applies the strictest verdict. Staff bypass them.
+Registered in `ModerationConfig.ready()` under the `COMMENT_CHECK` hook (core/hooks.py); discussion runs
+them before the posting (or editing) write transaction (they only read) and applies the
+strictest verdict. Staff bypass them.
 Order of severity: rejected (bans, banned words, blocked domains) > spam (shadow bans, spam score)
 > pending (suspect words, links, first-time pre-moderation) > approved.
 """

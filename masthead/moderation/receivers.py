@@ -18,6 +18,7 @@ from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip, network_of
 from masthead.core.compiled import CompiledInsert
 from masthead.core.errors import ApiError, ErrorCode
+from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import akismet
 from masthead.moderation.checks import author_key
@@ -84,8 +85,18 @@ def on_status_changed(
         )
 
 
-def on_comment_posted(sender: Any, comment: Comment, **kwargs: Any) -> None:
-    akismet.record_check(comment)
+def on_comment_preparing(
+    sender: Any, submission: Submission, prepared: dict[str, Any], **kwargs: Any
+) -> None:
+    """Before the comment's transaction: hand on what the spam provider was asked and answered."""
+    if akismet.EXTRA_KEY in submission.extra:
+        prepared[akismet.EXTRA_KEY] = submission.extra[akismet.EXTRA_KEY]
+
+
+def on_comment_posted(
+    sender: Any, comment: Comment, prepared: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
+    akismet.record_check(comment, (prepared or {}).get(akismet.EXTRA_KEY))
     ip = getattr(kwargs.get("actor"), "ip", "")
     _INSERT_LOG.create(
         digest=fingerprint(comment.body),

@@ -1,30 +1,26 @@
-"""Hooks other apps fill in for notification emails.
+"""What other apps add to notification emails, through the `MODERATION_LINKS` hook (core/hooks.py).
 
 The moderation app registers a provider of one-click decision links for the moderator alert:
-
-    register_moderation_links(provider)   # provider(comment, moderator_user_or_None) -> dict
-
-The dict may hold "approve" and "remove" URLs (absolute, signed, single use) and "queue" (the admin
-queue). Without a provider the alert links to the Wagtail admin.
+`provider(comment, moderator_user_or_None) -> dict`. The dict may hold "approve" and "remove" URLs
+(absolute, signed, single use) and "queue" (the admin queue). Without a provider the alert links to
+the Wagtail admin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-LinkProvider = Callable[[Any, Any], dict[str, Any]]
-_PROVIDERS: list[LinkProvider] = []
+from wagtail import hooks
 
+from masthead.core.hooks import MODERATION_LINKS
 
-def register_moderation_links(provider: LinkProvider) -> LinkProvider:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
+if TYPE_CHECKING:
+    from masthead.accounts.models import User
+    from masthead.discussion.models import Comment
 
 
-def moderation_links(comment: Any, moderator: Any) -> dict[str, Any]:
+def moderation_links(comment: Comment, moderator: User | None) -> dict[str, Any]:
     links: dict[str, Any] = {}
-    for provider in _PROVIDERS:
+    for provider in hooks.get_hooks(MODERATION_LINKS):
         links.update(provider(comment, moderator))
     return links

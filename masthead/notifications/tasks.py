@@ -10,8 +10,9 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from wagtail import hooks
 
-from masthead.core.clock import every_minute
+from masthead.core.hooks import EVERY_MINUTE
 from masthead.notifications import emails
 from masthead.notifications.conf import setting
 from masthead.notifications.delivery import deliver_due
@@ -65,7 +66,7 @@ def schedule_delivery(when: datetime, now: datetime) -> None:
         transaction.on_commit(deferred.enqueue, robust=True)
 
 
-@every_minute
+@hooks.register(EVERY_MINUTE)
 def sweep_outbox() -> None:
     """Clock job: start a drain when digests or retries are due or a claim went stale."""
     now = timezone.now()

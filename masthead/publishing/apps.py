@@ -7,9 +7,11 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from masthead.core import fastpath
+        from wagtail import hooks
+
+        from masthead.core.hooks import FAST_ANSWER
         from masthead.publishing import signals
         from masthead.publishing.caching import cached_response_for_path
 
         signals.connect()
-        fastpath.register(cached_response_for_path)
+        hooks.register(FAST_ANSWER, cached_response_for_path)

@@ -2,7 +2,7 @@
 
 A cached page is stored under `core.pagecache.page_cache_key(path, page)`, so it is missed as soon as
 anything it depends on is bumped: ("publishing", "") by the signals below, and whatever other apps
-declare with `pagecache.register_dependency` (a discussion thread's version, funding totals...).
+declare under the `PAGE_DEPENDENCIES` hook (a discussion thread's version, funding totals...).
 Only GETs from readers without a session and without a query string are cached, and only 200
 responses of pages without view restrictions that set no cookie.
 """

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from wagtail import hooks as wagtail_hooks
 
 from masthead.core.errors import ApiError
+from masthead.core.hooks import COMMENT_CHECK
 from masthead.core.models import AuditEntry
 from masthead.discussion import actions, hooks, signals
 from masthead.discussion.models import Comment, CommentStatus, Thread
@@ -105,12 +107,11 @@ def test_rejecting_check_refuses_with_public_message_and_writes_nothing(
             return hooks.Verdict("rejected", "banned_word", public_message="No cabbages here.")
         return None
 
-    hooks.register_check(no_cabbage)
-    try:
-        with pytest.raises(ApiError) as refused:
-            actions.post_comment(a_guest, a_thread, comment_input("I like cabbage"))
-    finally:
-        hooks.unregister_check(no_cabbage)
+    with (
+        wagtail_hooks.register_temporarily(COMMENT_CHECK, no_cabbage),
+        pytest.raises(ApiError) as refused,
+    ):
+        actions.post_comment(a_guest, a_thread, comment_input("I like cabbage"))
     assert (refused.value.status, refused.value.code, refused.value.message) == (
         400,
         "rejected",
@@ -123,11 +124,8 @@ def test_pending_verdict_keeps_comment_out_of_the_count(a_thread: Any, a_guest: 
     def hold(submission: hooks.Submission) -> hooks.Verdict:
         return hooks.Verdict("pending", "suspect_word", reason="suspect", score=0.7)
 
-    hooks.register_check(hold)
-    try:
+    with wagtail_hooks.register_temporarily(COMMENT_CHECK, hold):
         comment = actions.post_comment(a_guest, a_thread, comment_input("Hold me"))
-    finally:
-        hooks.unregister_check(hold)
     assert comment.status == CommentStatus.PENDING
     assert comment.moderation == {
         "status": "pending",
@@ -142,11 +140,8 @@ def test_shadow_verdict_stores_comment_non_public(a_thread: Any, a_guest: Any) -
     def shadow(submission: hooks.Submission) -> hooks.Verdict:
         return hooks.Verdict("approved", "shadow_ban", shadow=True)
 
-    hooks.register_check(shadow)
-    try:
+    with wagtail_hooks.register_temporarily(COMMENT_CHECK, shadow):
         comment = actions.post_comment(a_guest, a_thread, comment_input("Shadowed"))
-    finally:
-        hooks.unregister_check(shadow)
     assert comment.status != CommentStatus.APPROVED and comment.moderation["shadow"] is True
     assert refreshed(a_thread).comment_count == 0
 
@@ -223,11 +218,8 @@ def test_edit_into_spam_goes_back_to_the_queue(a_thread: Any, a_guest: Any) -> N
     def spam_links(submission: hooks.Submission) -> hooks.Verdict | None:
         return hooks.Verdict("spam", "links") if "casino" in submission.body else None
 
-    hooks.register_check(spam_links)
-    try:
+    with wagtail_hooks.register_temporarily(COMMENT_CHECK, spam_links):
         edited = actions.edit_comment(a_guest, comment, "Visit casino")
-    finally:
-        hooks.unregister_check(spam_links)
     assert edited.status == "spam" and refreshed(a_thread).comment_count == 0
 
 

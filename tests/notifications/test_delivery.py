@@ -12,9 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from wagtail import hooks as wagtail_hooks
 
+from masthead.core.hooks import COMMENT_CHECK
 from masthead.discussion.actions import set_comment_status
-from masthead.discussion.hooks import Verdict, register_check, unregister_check
+from masthead.discussion.hooks import Verdict
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import EmailAddress, Notification, NotificationStatus
 from tests.notifications.conftest import SmtpSink, bodies, member, post
@@ -139,11 +141,8 @@ def test_only_approved_comments_notify_and_moderators_hear_of_the_queue(
     def hold(submission: Any) -> Verdict:
         return Verdict("pending", "test_hold", "held by the test")
 
-    register_check(hold)
-    try:
+    with wagtail_hooks.register_temporarily(COMMENT_CHECK, hold):
         held = post(a_thread, "Hold me for review.", name="Held", email="held@example.org")
-    finally:
-        unregister_check(hold)
     assert held.status == "pending"
     assert smtp.to("watcher@example.org") == []
     [alert] = smtp.to("editor@example.com")
@@ -170,11 +169,8 @@ def test_moderator_alert_carries_one_click_decisions_that_act_once(
     def hold(submission: Any) -> Verdict:
         return Verdict("pending", "test_hold", "held by the test")
 
-    register_check(hold)
-    try:
+    with wagtail_hooks.register_temporarily(COMMENT_CHECK, hold):
         held = post(a_thread, "Please look at this one.", name="Held", email="held@example.org")
-    finally:
-        unregister_check(hold)
     [alert] = smtp.to("editor@example.com")
     text = bodies(alert)[0]
     approve = re.search(r"Approve: (\S+)", text)
