@@ -115,8 +115,10 @@ def redis_url() -> str:
 @pytest.fixture(autouse=True)
 def _no_pages_kept_from_other_tests() -> Any:
     """Tests clear the shared cache between them; the page copies each process keeps go with it."""
+    from masthead.accounts.reserved_names import forget_reserved_names
     from masthead.publishing.caching import recent_pages
 
     recent_pages.clear()
+    forget_reserved_names()  # names reserved by another test's (rolled back) authors and users
     yield
     recent_pages.clear()

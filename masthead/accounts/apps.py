@@ -17,3 +17,7 @@ class AccountsConfig(AppConfig):
             from masthead.accounts.profile import address_verified
 
             email_confirmed.connect(address_verified, dispatch_uid="accounts-address-verified")
+
+        from masthead.accounts.reserved_names import watch_owners
+
+        watch_owners()

@@ -15,6 +15,7 @@ from ninja import Schema
 class ErrorCode(StrEnum):
     INVALID = "invalid"  # input does not validate; `fields` names the inputs
     REJECTED = "rejected"  # a moderation rule or the honeypot refused the comment
+    NAME_RESERVED = "name_reserved"  # a guest name that is someone else's, or a staff word
     NOT_AUTHENTICATED = (
         "not_authenticated"  # the endpoint needs a signed-in user (or a valid token)
     )

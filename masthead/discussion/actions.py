@@ -32,6 +32,7 @@ from masthead.discussion.hooks import (
 )
 from masthead.discussion.inputs import (
     CommentInput,
+    check_guest_name,
     clean_body,
     clean_email,
     clean_name,
@@ -241,6 +242,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         website = clean_website(data.website)
     else:
         name = clean_name(data.name)
+        check_guest_name(name)
         email = clean_email(data.email, policy.email_required)
         website = clean_website(data.website)
     parent = None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
 
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.text import UndecodableText, clean_line, clean_text
@@ -67,6 +68,16 @@ def clean_name(value: Any) -> str:
     if len(name) > NAME_MAX:
         raise invalid("That name is too long.", name=f"At most {NAME_MAX} characters.")
     return name
+
+
+def check_guest_name(name: str) -> None:
+    """A guest may not post under a byline's, staff member's or reader's name, a look-alike of one,
+    or with a word kept for staff in it (masthead.accounts.reserved_names)."""
+    from masthead.accounts.reserved_names import reserved_name_problem
+
+    problem = reserved_name_problem(name)
+    if problem is not None:
+        raise ApiError(ErrorCode.NAME_RESERVED, problem, 400, {"name": _("Reserved.")})
 
 
 def clean_email(value: Any, required: bool) -> str:

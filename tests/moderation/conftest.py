@@ -47,7 +47,7 @@ def post(a_thread: Any) -> Callable[..., Any]:
 
     def _post(body: str, actor: Any = None, thread: Any = None, **fields: Any) -> Any:
         actor = actor or guest()
-        fields.setdefault("name", "Reader")
+        fields.setdefault("name", "Guest Reader")  # not the a_reader account's name (reserved)
         fields.setdefault("email", f"{actor.guest_key or 'member'}@example.com")
         fields.setdefault("seconds_to_submit", 30.0)
         return post_comment(actor, thread or a_thread, CommentInput(body=body, **fields))
