@@ -267,6 +267,21 @@ def test_signature_with_another_secret_or_stale_timestamp_is_refused(
     assert raised(a_pending_donation.campaign) == 10_000
 
 
+def test_a_signature_from_the_future_beyond_the_tolerance_is_refused(
+    a_pending_donation: Any, deliver: Any
+) -> None:
+    """Stripe's SDK checks only that a timestamp is not too old; one an hour ahead (a replayable
+    event signed with a skewed or forged clock) is refused too, while a little clock skew passes."""
+    payload = event("payment_intent.succeeded", intent(a_pending_donation))
+    body = json.dumps(payload).encode()
+    ahead = deliver(payload, header=sign(body, timestamp=int(time.time()) + 3600))
+    assert ahead.status_code == 400
+    assert ahead.json()["error"] == "bad_signature"
+    assert not PaymentEvent.objects.exists()
+    skewed = deliver(payload, header=sign(body, timestamp=int(time.time()) + 30))
+    assert skewed.status_code == 200, skewed.content
+
+
 def test_no_secret_configured_refuses_every_event(
     a_pending_donation: Any, deliver: Any, settings: Any
 ) -> None:

@@ -8,6 +8,7 @@ Subscription with it as the default. Money is only counted when Stripe's webhook
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -197,6 +198,22 @@ def verify_webhook(payload: bytes, header: str, secret: str, tolerance: int | No
         raise SignatureError(str(exc).split("\n")[0]) from exc
     except Exception as exc:  # malformed header parts the SDK does not anticipate
         raise SignatureError("malformed Stripe-Signature header") from exc
+    # The SDK refuses only timestamps older than the window; one as far ahead could be replayed
+    # until long after it was signed.
+    if window > 0 and _signed_at(header) > time.time() + window:
+        raise SignatureError("timestamp is in the future, outside the tolerance zone")
+
+
+def _signed_at(header: str) -> int:
+    """The `t=` timestamp of a Stripe-Signature header the SDK has already accepted."""
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            try:
+                return int(value)
+            except ValueError:
+                break
+    raise SignatureError("malformed Stripe-Signature header")
 
 
 def iter_events(since: int) -> Iterator[dict[str, Any]]:
