@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -80,6 +81,11 @@ def handle_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error_response(
         request, ApiError(codes.get(exc.status_code, ErrorCode.ERROR), str(exc), exc.status_code)
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def handle_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error_response(request, ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413))
 
 
 @api.exception_handler(UnicodeError)

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.api import api
+from masthead.core.apiresponses import unknown_endpoint
 from masthead.publishing import feeds
 from masthead.publishing import views as publishing_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    # Anything else under /api/v1/ is a JSON 404 (not a slash-appending redirect to a reader page).
+    re_path(r"^api/v1/", unknown_endpoint, name="api_unknown"),
     path("accounts/", include("masthead.accounts.urls")),
     path("account/", include("masthead.accounts.account_urls")),
     path("discussion/", include("masthead.discussion.urls")),

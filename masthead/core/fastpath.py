@@ -13,8 +13,9 @@ middleware alone.
 
 Apps register handlers under the `FAST_ANSWER` hook (core/hooks.py) at ready time; `handler(request)`
 returns a complete response or None. They are read once per process, not per request. Handlers must be cheap, must not touch the database, and must only answer what is
-the same for every reader who could send that request. The security headers that SecurityMiddleware
-and XFrameOptionsMiddleware would add are added here, since a fast answer never reaches them.
+the same for every reader who could send that request. The security headers that SecurityMiddleware,
+the CSP middleware and XFrameOptionsMiddleware would add are added here, since a fast answer never
+reaches them.
 
 Being first in the stack, the middleware also drops X-Forwarded-Proto from peers that are not trusted
 proxies (`core.clientip.drop_untrusted_forwarding`) before anything reads the request's scheme.
@@ -33,6 +34,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 
 from masthead.core.clientip import drop_untrusted_forwarding
+from masthead.core.csp import add_policy
 from masthead.core.hooks import FAST_ANSWER, resolved
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpRespo
                 response.setdefault(
                     "Content-Length", str(len(response.content))
                 )  # as CommonMiddleware
+                add_policy(request, response)  # the Content-Security-Policy, as the stack's
                 return security.process_response(request, response)
     except DisallowedHost:
         return None  # the stack answers 400

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from masthead.core.actors import actor_from_request
+from masthead.core.csp import allow_stripe
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation
 from masthead.funding.money import currency_of, format_amount
@@ -48,7 +49,10 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
         "maximum": campaign.format(campaign.maximum_amount),
         "exponent": currency_of(campaign.currency).exponent,
     }
-    return render(request, "funding/donate.html", context)
+    response = render(request, "funding/donate.html", context)
+    if context["open"] and context["payments_ready"]:
+        allow_stripe(response)  # Stripe.js and its frames here, on no other page
+    return response
 
 
 def _donation_from_token(token: str) -> Donation:

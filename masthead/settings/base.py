@@ -8,6 +8,7 @@ from typing import Any
 
 import dj_database_url
 
+from masthead.core.csp_policy import reader_policy
 from masthead.settings.env import data_dir, email_settings, env_bool, env_list, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -64,7 +65,11 @@ MIDDLEWARE = [
     # of the stack (core/fastpath.py); it adds the security headers itself.
     "masthead.core.fastpath.FastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp; masthead/core/csp.py: the admin's own policy).
+    "masthead.core.csp.MastheadCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/v1: the JSON error shape for refusals no view gave (413, 404, 405, 500), and no-store.
+    "masthead.core.apiresponses.ApiResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,9 +200,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 if env_bool("MASTHEAD_HTTPS", False):
-    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True  # the guest cookie (accounts/guest.py) follows this one
     CSRF_COOKIE_SECURE = True
+    # Believed only from MASTHEAD_TRUSTED_PROXIES: core.fastpath drops it from anyone else.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 globals().update(email_settings(os.environ.get("EMAIL_URL", "").strip() or None, DATA_DIR))
 DEFAULT_FROM_EMAIL = os.environ.get(
@@ -234,6 +242,14 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip()
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com"
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "").strip() or "https://js.stripe.com/v3/"
+
+# Content-Security-Policy (django-csp 4): no inline script anywhere, so no nonces (core/csp.py).
+# Frames: the video and embed providers articles may show; Stripe's only on the donation form.
+CSP_FRAME_ORIGINS = env_list(
+    "MASTHEAD_CSP_FRAME_SRC",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+)
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": reader_policy(CSP_FRAME_ORIGINS)}
 
 # Moderation: an optional Akismet-compatible spam check; off without a key.
 MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "").strip()
