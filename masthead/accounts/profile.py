@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from masthead.accounts.queries import verified_emails
+from masthead.accounts.reserved_names import reserved_name_problem
 from masthead.core import audit
 from masthead.core.actors import Actor
 from masthead.core.errors import invalid
@@ -25,14 +26,7 @@ def name_problem(name: str, user: Any = None) -> str | None:
     """Why `name` cannot be a display name (reserved for someone else, or unusable), or None."""
     if not 1 <= len(name) <= 50:
         return _("Use 1 to 50 visible characters.")
-    try:
-        from masthead.accounts.reserved_names import (  # type: ignore[import-not-found,unused-ignore]
-            reserved_name_problem,
-        )
-    except ImportError:  # the reserved-name rule arrives with the security headers work
-        return None
-    problem: str | None = reserved_name_problem(name, user=user)
-    return problem
+    return reserved_name_problem(name, user=user)
 
 
 def clean_display_name(raw: str, user: Any = None) -> str:

@@ -100,6 +100,16 @@ def test_unusable_display_names_are_refused_with_a_message(
     assert a_verified_reader.display_name == "Rea Der"
 
 
+@pytest.mark.parametrize("name", ["Rana Haddad", "R\u0430na Haddad", "Masthead Moderator", "admin"])
+def test_names_of_others_and_staff_words_are_refused(
+    signed_in: Client, a_verified_reader: Any, an_author: Any, name: str
+) -> None:
+    response = signed_in.post("/account/profile/", {"display_name": name, "avatar_colour": ""})
+    assert response.status_code == 400, name
+    a_verified_reader.refresh_from_db()
+    assert a_verified_reader.display_name == "Rea Der"
+
+
 def test_an_unknown_avatar_colour_is_refused(signed_in: Client, a_verified_reader: Any) -> None:
     response = signed_in.post(
         "/account/profile/", {"display_name": "Rea", "avatar_colour": "red;x"}
