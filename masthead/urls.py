@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under /api/v1/ is a JSON 404 (not a slash-appending redirect to a reader page).
     re_path(r"^api/v1/", unknown_endpoint, name="api_unknown"),
-    path("accounts/", include("masthead.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("account/", include("masthead.accounts.account_urls")),
     path("discussion/", include("masthead.discussion.urls")),
     path("notifications/", include("masthead.notifications.urls")),

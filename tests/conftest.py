@@ -95,12 +95,33 @@ def a_thread(an_article: Any) -> Any:
     return thread_for_page(an_article)
 
 
+def verify_address(user: Any) -> Any:
+    """Mark the user's address verified, as a completed sign-up (allauth's EmailAddress) leaves it."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def a_verified_user(
+    username: str, email: str, password: str = "correct horse battery", **extra: Any
+) -> Any:
+    """A reader account whose address is verified (what signing up and entering the code makes)."""
+    from django.contrib.auth import get_user_model
+
+    return verify_address(get_user_model().objects.create_user(username, email, password, **extra))
+
+
 @pytest.fixture
 def a_staff_user(db: Any) -> Any:
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_superuser(
-        "editor", "editor@example.com", "correct horse battery"
+    return verify_address(
+        get_user_model().objects.create_superuser(
+            "editor", "editor@example.com", "correct horse battery"
+        )
     )
 
 

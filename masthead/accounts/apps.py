@@ -21,3 +21,4 @@ class AccountsConfig(AppConfig):
         from masthead.accounts.reserved_names import watch_owners
 
         watch_owners()
+        from masthead.accounts import receivers  # noqa: F401 - connects the signal receivers

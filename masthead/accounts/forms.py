@@ -1,45 +1,51 @@
+"""The sign-up form: allauth's, with the name shown on comments, and the same work for every address."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import SignupForm
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from masthead.core.text import UndecodableText, clean_line
 
 
-class SignUpForm(forms.Form):
-    display_name = forms.CharField(label="Name shown on your comments", max_length=200)
-    email = forms.EmailField(max_length=254)
-    password = forms.CharField(widget=forms.PasswordInput, min_length=8, max_length=200)
+def clean_display_name(raw: str) -> str:
+    """The name as stored, or a ValidationError with a sentence for the reader."""
+    try:
+        name = clean_line(raw)
+    except UndecodableText as exc:
+        raise forms.ValidationError(
+            _("That name contains characters that cannot be used.")
+        ) from exc
+    if not 1 <= len(name) <= 50:
+        raise forms.ValidationError(_("Use 1 to 50 visible characters."))
+    return name
+
+
+class SignUpForm(SignupForm):
+    display_name = forms.CharField(
+        label=_("Name shown on your comments"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["display_name", "email", "password1"]
 
     def clean_display_name(self) -> str:
-        try:
-            name = clean_line(self.cleaned_data["display_name"])
-        except UndecodableText as exc:
-            raise forms.ValidationError(
-                "That name contains characters that cannot be used."
-            ) from exc
-        if not 1 <= len(name) <= 50:
-            raise forms.ValidationError("Use 1 to 50 visible characters.")
-        return name
+        return clean_display_name(self.cleaned_data["display_name"])
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        local, _, domain = email.rpartition("@")
-        return f"{local}@{domain.lower()}"
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        """Create the account, or (the address is registered) mail its owner instead.
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password"):
-            user = get_user_model()(username=data.get("email", ""), email=data.get("email", ""))
-            try:
-                password_validation.validate_password(data["password"], user)
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return data
-
-
-class LoginForm(forms.Form):
-    email = forms.CharField(label="Email", max_length=254)
-    password = forms.CharField(widget=forms.PasswordInput, max_length=200)
+        Both branches hash the password: the hash is most of the time a new account costs, and a
+        sign-up that answered faster for a registered address would tell that it is registered.
+        Mail goes through the task queue on commit in both (the adapter's send_mail).
+        """
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        with transaction.atomic():
+            return super().try_save(request)

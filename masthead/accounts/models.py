@@ -5,12 +5,15 @@ from django.db import models
 
 
 class User(AbstractUser):
-    """A registered reader or a staff member. Readers sign up with an email they verify."""
+    """A registered reader or a staff member.
+
+    Readers sign up and sign in by email through django-allauth; which addresses are verified is
+    allauth's `EmailAddress` table (see `masthead.accounts.verified`), not a flag here.
+    """
 
     display_name = models.CharField(
         max_length=50, blank=True, help_text="The name shown on comments."
     )
-    email_verified = models.BooleanField(default=False)
     avatar_colour = models.CharField(
         max_length=7,
         blank=True,
@@ -42,6 +45,13 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.get_username()
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the account has a verified primary address (read from allauth's records)."""
+        from masthead.accounts.verified import verified_email
+
+        return bool(verified_email(self))
 
 
 class PrivacyRequestKind(models.TextChoices):

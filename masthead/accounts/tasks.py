@@ -1,43 +1,21 @@
-"""Account emails, sent by the task worker after the sign-up transaction commits."""
+"""Account emails (sign-up codes, password resets, sign-in codes, notices), sent by the task worker.
+
+The adapter renders each message in the request and enqueues it here on commit, so the request
+never waits on the mail server and both branches of a flow (a new address or a registered one) do
+the same work in the request.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.urls import reverse
+from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
 @task()
-def send_verification_email(user_id: int, base_url: str) -> None:
-    from masthead.accounts.tokens import verification_token
-
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None or user.email_verified:
-        return
-    link = base_url.rstrip("/") + reverse("accounts:verify", args=[verification_token(user)])
-    send_mail(
-        f"Confirm your email for {settings.SITE_NAME}",
-        f"Hello {user.public_name},\n\nPlease confirm your email address by opening this link "
-        f"(valid for three days):\n\n{link}\n\nIf you did not sign up, ignore this message.\n",
-        None,
-        [user.email],
-    )
-
-
-@task()
-def send_existing_account_notice(user_id: int, base_url: str) -> None:
-    """Someone signed up with an address that already has an account: tell its owner, not the visitor."""
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
-        return
-    login = base_url.rstrip("/") + reverse("accounts:login")
-    send_mail(
-        f"Someone tried to sign up to {settings.SITE_NAME} with your email",
-        f"Hello {user.public_name},\n\nSomeone (perhaps you) tried to create an account with this "
-        f"address, which already has one. To comment, sign in here:\n\n{login}\n\n"
-        "If it was not you, you can ignore this message; nothing was changed.\n",
-        None,
-        [user.email],
-    )
+def send_account_email(
+    to: list[str], subject: str, body: str, html: str = "", from_email: str = ""
+) -> None:
+    message = EmailMultiAlternatives(subject, body, from_email or None, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     OWN_COMMENT = "own_comment"  # voting on one's own comment
     REGISTRATION_REQUIRED = "registration_required"  # commenting needs a signed-in reader
     SUPPORTERS_ONLY = "supporters_only"  # commenting needs an active monthly supporter
+    EMAIL_UNVERIFIED = "email_unverified"  # a signed-in reader whose address is not yet verified
     INLINE_DISABLED = "inline_disabled"  # comments on passages are off for this article
     NOT_FOUND = "not_found"  # unknown, unpublished or private object
     METHOD_NOT_ALLOWED = "method_not_allowed"  # the path exists, the HTTP method does not

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from masthead.accounts.verified import verified_email
 from masthead.core import audit, pagecache
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
@@ -223,8 +224,9 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     Writes the comment with the strictest verdict of the moderation checks, counters, an audit row;
     sends comment_preparing before the write transaction, comment_posted (and comment_approved when
     public at once) in it; bumps the page cache on commit.
+    A signed-in reader posts under their verified primary address (allauth's EmailAddress).
     Raises ApiError: 400 invalid/rejected, 403 closed/registration_required/supporters_only
-    (the policy's "who may comment"), 409 duplicate,
+    (the policy's "who may comment")/email_unverified, 409 duplicate,
     413 too_large, 429 rate_limited.
     """
     policy = thread_policy(thread)
@@ -237,8 +239,15 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     notify = clean_notify(data.notify)
     user = actor.user
     if user is not None:
+        # A signed-in reader comments under their verified address only (never user.email as typed).
+        email = verified_email(user)
+        if not email:
+            raise ApiError(
+                ErrorCode.EMAIL_UNVERIFIED,
+                _("Please confirm your email address before commenting under your account."),
+                403,
+            )
         name = user.public_name[:50]
-        email = user.email or ""
         website = clean_website(data.website)
     else:
         name = clean_name(data.name)

@@ -21,6 +21,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
+from masthead.accounts.verified import verified_email
 from masthead.core import pagecache
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.compiled import Param, attnames, compiled
@@ -525,7 +526,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
     ]
     user = actor.user
     if user is not None:
-        name, email, website = user.public_name, user.email, ""
+        name, email, website = user.public_name, verified_email(user), ""
     else:
         name, email, website = guest.name, guest.email, guest.website
     refusal = actions.commenting_refusal(actor, policy)

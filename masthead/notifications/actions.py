@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
@@ -61,7 +62,7 @@ def _trusted_user(actor: Actor, email: str) -> User | None:
     user = actor.user
     if user is None or not actor.is_authenticated:
         return None
-    if user.email_verified and (user.email or "").lower() == email:
+    if verified_email(user) == email:
         return user
     return None
 
@@ -300,8 +301,8 @@ def delete_subscription(actor: Actor, subscription_id: int) -> None:
 def addresses_of_user_q(user: User, prefix: str = "") -> Q:
     """The addresses a signed-in reader owns: linked to them, or their verified email."""
     q = Q(**{f"{prefix}user_id": user.pk})
-    if user.email_verified and user.email:
-        q |= Q(**{f"{prefix}email": user.email.lower()})
+    if email := verified_email(user):
+        q |= Q(**{f"{prefix}email": email})
     return q
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
+from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
 from masthead.core.ratelimit import enforce
@@ -82,7 +83,7 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
             raise not_found("No such comment in this discussion.")
     email = data.email
     if not email and actor.user is not None:
-        email = actor.user.email
+        email = verified_email(actor.user)
     if not email:
         raise ApiError(ErrorCode.INVALID, "Enter your email address.", 400, {"email": "Required."})
     actions.subscribe(actor, thread, email=email, kind=data.kind, comment=comment)

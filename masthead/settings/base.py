@@ -9,7 +9,14 @@ from typing import Any
 import dj_database_url
 
 from masthead.core.csp_policy import reader_policy
-from masthead.settings.env import data_dir, email_settings, env_bool, env_list, secret_key
+from masthead.settings.env import (
+    data_dir,
+    email_settings,
+    env_bool,
+    env_list,
+    oauth_providers,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -58,6 +65,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -173,8 +189,62 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # Readers sign in by email through allauth (verified addresses only); staff by username at /admin/.
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+
+# Reader accounts (django-allauth; docs/accounts.md). Sign-in by email, never by username; an
+# address is verified by a code typed in the browser that signed up before the account can sign in.
+ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "masthead.accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "masthead.accounts.forms.SignUpForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# The code page offers no "change address": for an address that already has an account it could not
+# work, and a page that differs would tell whether the address is registered.
+ACCOUNT_EMAIL_VERIFICATION_MAX_CHANGE_COUNT = 0
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_USER_DISPLAY = "masthead.accounts.adapter.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if WAGTAILADMIN_BASE_URL.startswith("https://") else "http"
+# Every flow is limited per address of the client (as MASTHEAD_TRUSTED_PROXIES decides it), and the
+# ones that name an account also per account: a failed sign-in counts against both.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
+    {
+        "login": "30/m/ip",
+        "login_failed": "10/m/ip,5/5m/key",
+        "signup": "10/h/ip",
+        "confirm_email": "1/10s/key",
+        "request_login_code": "20/m/ip,3/m/key",
+        "reset_password": "20/m/ip,5/m/key",
+        "reset_password_from_key": "20/m/ip",
+        "change_password": "5/m/user",
+        "manage_email": "10/m/user",
+        "reauthenticate": "10/m/user",
+    }
+    if RATELIMIT_ENABLED
+    else False
+)
+SOCIALACCOUNT_PROVIDERS = oauth_providers()
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")

@@ -78,3 +78,50 @@ def email_settings(url: str | None, directory: Path) -> dict[str, object]:
     if "from" in query:
         settings["DEFAULT_FROM_EMAIL"] = query["from"]
     return settings
+
+
+# Providers configured by MASTHEAD_OAUTH_<NAME>_CLIENT_ID / _SECRET (see docs/accounts.md).
+OAUTH_PROVIDERS = ("google", "github", "facebook", "apple")
+
+
+def oauth_providers(environ: dict[str, str] | None = None) -> dict[str, dict[str, object]]:
+    """SOCIALACCOUNT_PROVIDERS for each provider whose client id is set; unset ones are absent, so
+    the sign-in page offers only what is configured (no database rows)."""
+    env = os.environ if environ is None else environ
+
+    def value(name: str) -> str:
+        return env.get(f"MASTHEAD_OAUTH_{name}", "").strip()
+
+    providers: dict[str, dict[str, object]] = {}
+    for name in OAUTH_PROVIDERS:
+        client_id = value(f"{name.upper()}_CLIENT_ID")
+        if not client_id:
+            continue
+        app: dict[str, object] = {"client_id": client_id, "secret": value(f"{name.upper()}_SECRET")}
+        if name == "apple":
+            # Apple signs with a private key: the key id is the secret, the team id the key.
+            app["key"] = value("APPLE_TEAM_ID")
+            app["settings"] = {"certificate_key": value("APPLE_PRIVATE_KEY").replace("\\n", "\n")}
+        config: dict[str, object] = {"APPS": [app]}
+        if name == "google":
+            config["SCOPE"] = ["profile", "email"]
+        if name == "github":
+            config["SCOPE"] = ["user:email"]
+        if name == "facebook":
+            config["SCOPE"] = ["email", "public_profile"]
+        providers[name] = config
+    client_id, server_url = value("OIDC_CLIENT_ID"), value("OIDC_SERVER_URL")
+    if client_id and server_url:
+        providers["openid_connect"] = {
+            "APPS": [
+                {
+                    "provider_id": value("OIDC_ID") or "sso",
+                    "name": value("OIDC_NAME") or "Single sign-on",
+                    "client_id": client_id,
+                    "secret": value("OIDC_SECRET"),
+                    "settings": {"server_url": server_url, "oauth_pkce_enabled": True},
+                }
+            ],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    return providers

@@ -43,9 +43,9 @@ def another_guest() -> Actor:
 
 @pytest.fixture
 def a_reader(db: Any) -> Any:
-    from django.contrib.auth import get_user_model
+    from tests.conftest import a_verified_user
 
-    return get_user_model().objects.create_user(
+    return a_verified_user(
         "reader", "reader@example.com", "correct horse battery", display_name="Rea Der"
     )
 

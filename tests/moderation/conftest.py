@@ -56,11 +56,9 @@ def post(a_thread: Any) -> Callable[..., Any]:
 
 
 def _user(username: str, **extra: Any) -> Any:
-    from django.contrib.auth import get_user_model
+    from tests.conftest import a_verified_user
 
-    return get_user_model().objects.create_user(
-        username, f"{username}@example.com", "correct horse battery", **extra
-    )
+    return a_verified_user(username, f"{username}@example.com", "correct horse battery", **extra)
 
 
 @pytest.fixture

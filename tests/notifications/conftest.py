@@ -77,6 +77,11 @@ class SmtpSink:
 @pytest.fixture
 def smtp() -> Iterator[SmtpSink]:
     """A running aiosmtpd on a free port; Django's SMTP backend points at it."""
+    yield from running_smtp_sink()
+
+
+def running_smtp_sink() -> Iterator[SmtpSink]:
+    """What the `smtp` fixture yields, for test modules elsewhere that want the same sink."""
     sink = SmtpSink(free_port())
     sink.start()
     with override_settings(

@@ -13,6 +13,7 @@ from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.models import EmailAddress, Subscription
 from masthead.notifications.tokens import confirm_token, unsubscribe_token
+from tests.conftest import a_verified_user
 from tests.notifications.conftest import SmtpSink, bodies, guest, post
 from tests.notifications.test_notify import confirmed
 
@@ -157,13 +158,9 @@ def test_no_js_form_subscribes_as_a_guest(a_thread: Any, smtp: SmtpSink, client:
 
 def test_my_subscriptions_page(a_thread: Any, smtp: SmtpSink, client: Client) -> None:
     """The list lives on the reader's page now; its old address redirects there."""
-    from django.contrib.auth import get_user_model
-
     assert client.get("/notifications/")["Location"] == "/account/#subscriptions"
     assert client.get("/account/").status_code == 302  # to sign in
-    user = get_user_model().objects.create_user(
-        "lina", "lina@example.org", "pw-long-enough", email_verified=True
-    )
+    user = a_verified_user("lina", "lina@example.org", "pw-long-enough")
     actions.subscribe(Actor.for_user(user), a_thread, email="lina@example.org", kind="all")
     client.force_login(user)
     page = client.get("/notifications/", follow=True)

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from masthead.notifications.models import EmailAddress, Subscription
-from tests.conftest import hostile_strings
+from tests.conftest import a_verified_user, hostile_strings
 from tests.notifications.conftest import SmtpSink, bodies, post, run_on_commit
 
 URL = "/api/v1/subscriptions"
@@ -100,9 +100,7 @@ def test_the_answer_is_the_same_whatever_the_address_state(
 def test_signed_in_verified_reader_needs_no_confirmation_and_lists_subscriptions(
     a_thread: Any, smtp: SmtpSink, client: Client
 ) -> None:
-    user = get_user_model().objects.create_user(
-        "amal", "amal@example.org", "pw-long-enough", email_verified=True
-    )
+    user = a_verified_user("amal", "amal@example.org", "pw-long-enough")
     client.force_login(user)
     assert subscribe(client, a_thread, "", kind="all").status_code == 202
     assert smtp.messages == [], "no confirmation for a verified address"
@@ -137,9 +135,7 @@ def test_someone_elses_subscription_cannot_be_deleted(
 ) -> None:
     subscribe(client, a_thread, "owner@example.org")
     subscription = Subscription.objects.get()
-    intruder = get_user_model().objects.create_user(
-        "x", "x@example.org", "pw-long-enough", email_verified=True
-    )
+    intruder = a_verified_user("x", "x@example.org", "pw-long-enough")
     client.force_login(intruder)
     response = client.delete(f"{URL}/{subscription.pk}")
     assert response.status_code == 404 and response.json()["error"] == "not_found"
