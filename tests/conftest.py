@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser import browser, page, screenshot_dir  # noqa: F401 - one browser per test process
+from tests.oidc_provider.fixture import an_oidc_provider  # noqa: F401 - a provider process per test
 
 BAD_INPUTS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "bad-inputs"
 if (
