@@ -220,7 +220,6 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_USER_DISPLAY = "masthead.accounts.adapter.user_display"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if WAGTAILADMIN_BASE_URL.startswith("https://") else "http"
 # Every flow is limited per address of the client (as MASTHEAD_TRUSTED_PROXIES decides it), and the
 # ones that name an account also per account: a failed sign-in counts against both.

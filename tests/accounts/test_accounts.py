@@ -268,3 +268,38 @@ def test_providers_appear_only_when_configured(db: Any, settings: Any) -> None:
     page = Client().get("/accounts/login/").content.decode()
     assert "Continue with GitHub" in page and "Continue with Newsroom SSO" in page
     assert "Google" not in page
+
+
+def test_account_pages_carry_no_inline_script_style_or_handler(
+    db: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The site's Content-Security-Policy allows no inline code: allauth's pages as Masthead serves them."""
+    settings.SOCIALACCOUNT_PROVIDERS = oauth_providers(
+        {"MASTHEAD_OAUTH_GOOGLE_CLIENT_ID": "g", "MASTHEAD_OAUTH_GOOGLE_SECRET": "s"}
+    )
+    visitor = Client()
+    pages = [
+        visitor.get(path)
+        for path in (
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/login/code/",
+            "/accounts/password/reset/",
+            "/accounts/google/login/",
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(visitor, email="inline@example.com")
+    pages.append(visitor.get("/accounts/confirm-email/"))
+    member = Client()
+    member.force_login(a_verified_user("m", "m@example.com", PASSWORD))
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post("/accounts/email/", {"email": "next@example.com", "action_add": ""})
+    pages += [member.get(path) for path in ("/accounts/email/", "/accounts/password/change/")]
+    for response in pages:
+        assert response.status_code == 200, response.wsgi_request.path
+        html = response.content.decode()
+        inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+        assert not inline_scripts, (response.wsgi_request.path, inline_scripts)
+        assert not re.search(r"\sstyle=", html), response.wsgi_request.path
+        assert not re.search(r"\son[a-z]+=", html), response.wsgi_request.path
