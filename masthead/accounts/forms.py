@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from masthead.accounts.reserved_names import reserved_name_problem
 from masthead.core.text import UndecodableText, clean_line
 
 
@@ -36,7 +37,12 @@ class SignUpForm(SignupForm):
     field_order = ["display_name", "email", "password1"]
 
     def clean_display_name(self) -> str:
-        return clean_display_name(self.cleaned_data["display_name"])
+        name = clean_display_name(self.cleaned_data["display_name"])
+        # Bylines, staff, other readers and their look-alikes are their owners' (issue 13, hole 7).
+        problem = reserved_name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
 
     def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
         """Create the account, or (the address is registered) mail its owner instead.

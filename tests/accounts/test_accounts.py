@@ -303,3 +303,14 @@ def test_account_pages_carry_no_inline_script_style_or_handler(
         assert not inline_scripts, (response.wsgi_request.path, inline_scripts)
         assert not re.search(r"\sstyle=", html), response.wsgi_request.path
         assert not re.search(r"\son[a-z]+=", html), response.wsgi_request.path
+
+
+def test_sign_up_refuses_a_reserved_name(an_author: Any) -> None:
+    """A byline (and its look-alikes) belongs to its owner: nobody signs up under it."""
+    for name in ("Rana Haddad", "R\u0430na Haddad"):
+        response = Client().post(
+            "/accounts/signup/",
+            {"display_name": name, "email": "imp@example.com", "password1": PASSWORD},
+        )
+        assert response.status_code == 200 and b"account-field--invalid" in response.content, name
+    assert get_user_model().objects.count() == 0

@@ -54,17 +54,13 @@ def test_a_guest_cannot_post_under_a_reserved_name(
 
 
 @pytest.mark.parametrize("name", ["Sam Okafor", "Rana", "Badminton Fan", "Modesty Blaise"])
-def test_a_guest_with_an_ordinary_name_posts(
-    a_thread: Any, a_named_reader: Any, name: str
-) -> None:
+def test_a_guest_with_an_ordinary_name_posts(a_thread: Any, a_named_reader: Any, name: str) -> None:
     response = _post_as(a_thread.pk, name)
     assert response.status_code == 201, response.content
     assert response.json()["author"]["name"] == name
 
 
-def test_a_registered_reader_posts_under_their_own_name(
-    a_thread: Any, a_named_reader: Any
-) -> None:
+def test_a_registered_reader_posts_under_their_own_name(a_thread: Any, a_named_reader: Any) -> None:
     reader = Reader(ip="192.0.2.45")
     reader.client.force_login(a_named_reader)
     response = reader.comment(a_thread.pk, "Signed in, as myself.")
