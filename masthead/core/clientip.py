@@ -9,6 +9,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest
 
+from masthead.core.hashing import salted_hash
+
 
 @lru_cache(maxsize=8)
 def _trusted_networks(
@@ -65,8 +67,7 @@ def client_ip(request: HttpRequest) -> str:
 
 def hash_ip(address: str) -> str:
     """A salted hash: the same address always gives the same value on this site, and the address cannot be read back."""
-    salt = settings.SECRET_KEY.encode()
-    return hashlib.blake2b(address.encode(), key=salt[:64], digest_size=16).hexdigest()
+    return salted_hash(address)
 
 
 def network_of(address: str) -> str:

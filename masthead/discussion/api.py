@@ -7,9 +7,6 @@ body is parsed, because guests are anonymous and the API is otherwise CSRF-exemp
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -26,18 +23,17 @@ from masthead.core import pagecache
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
-from masthead.discussion import actions, guard, queries
+from masthead.discussion import actions, guard, queries, thread_cache
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import Comment, CommentStatus, Thread
 from masthead.discussion.policy import Policy, cached_policy, thread_policy
 from masthead.discussion.rendering import render_markdown
-from masthead.discussion.serialise import comment_item, page_payload
+from masthead.discussion.serialise import comment_item
 
 router = Router(tags=["discussion"])
 
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_ID = 2**62
-PAGE_CACHE_SECONDS = 300
 
 
 # --- guards --------------------------------------------------------------------------------------
@@ -347,67 +343,17 @@ def list_comments(
         raise ApiError(
             ErrorCode.INVALID, "Kind is all or inline.", 400, {"kind": "One of all, inline."}
         )
-    stamp = _read_stamp(
-        thread.page_id
-    )  # before the read: a bump during it makes the copy stale at once
+    stamp = thread_cache.read_stamp(thread.page_id)
     count = _parse_limit(limit, policy.page_size)
     if around is not None and not cursor:
         needed = queries.page_of_comment(thread, _checked_id(around), sort, policy.page_size)
         if needed is not None and count is not None:
             count = max(count, needed)
-    # The cursor is the reader's string: hashed, so any value makes a safe, bounded cache key.
-    cursor_digest = hashlib.blake2b((cursor or "").encode(), digest_size=12).hexdigest()
-    key = (
-        f"disc:page:{thread.pk}:{thread.version}:{sort}:{count}:{cursor_digest}:"
-        f"{policy.display_depth}:{int(policy.gravatar)}:{kind}"
+    body = thread_cache.thread_page_json(
+        thread, policy, sort=sort, count=count, cursor=cursor, kind=kind
     )
-    body = cache.get(key)
-    if body is None:
-        page = queries.thread_page(thread, sort, count, cursor, policy.display_depth, kind)
-        body = json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
-        cache.set(key, body, PAGE_CACHE_SECONDS)
-    query = request.META.get("QUERY_STRING", "")
-    if len(query) <= MAX_FAST_QUERY:
-        cache.set(_fast_key(thread.pk, query), (thread.page_id, stamp, body), PAGE_CACHE_SECONDS)
+    thread_cache.keep_for_fast_path(thread, request.META.get("QUERY_STRING", ""), stamp, body)
     return HttpResponse(body, content_type="application/json")
-
-
-# --- the fast path of reads (core.fastpath) --------------------------------------------------------
-# A thread page is the same JSON for every reader, so a copy is kept under the exact query string and
-# served from the event loop without the database. It is valid while the thread's and the site's
-# version counters are unchanged (bumped on commit of every change readers see: comments, votes,
-# unpublishing, view restrictions, discussion settings), for at most PAGE_CACHE_SECONDS.
-
-THREAD_PAGE_PATH = re.compile(r"^/api/v1/threads/([1-9][0-9]{0,17})/comments$")
-MAX_FAST_QUERY = 200
-
-
-def _read_stamp(page_id: int) -> tuple[int, ...]:
-    return tuple(pagecache.versions([("thread", str(page_id)), ("publishing", "")]))
-
-
-def _fast_key(thread_id: int, query: str) -> str:
-    digest = hashlib.blake2b(query.encode(), digest_size=12).hexdigest()
-    return f"disc:fast:{thread_id}:{digest}"
-
-
-def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
-    """A copy of `GET /threads/{id}/comments` for exactly this query, if still current; else None."""
-    match = THREAD_PAGE_PATH.match(request.path)
-    if match is None:
-        return None
-    query = request.META.get("QUERY_STRING", "")
-    if len(query) > MAX_FAST_QUERY:
-        return None
-    entry = cache.get(_fast_key(int(match.group(1)), query))
-    if entry is None:
-        return None
-    page_id, stamp, body = entry
-    if _read_stamp(page_id) != stamp:
-        return None
-    response = HttpResponse(body, content_type="application/json")
-    response["X-Cache"] = "hit"
-    return response
 
 
 @router.post(

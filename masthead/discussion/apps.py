@@ -34,7 +34,7 @@ class DiscussionConfig(AppConfig):
         from wagtail.signals import page_published
 
         from masthead.core.hooks import FAST_ANSWER, PAGE_DEPENDENCIES
-        from masthead.discussion.api import cached_thread_page
+        from masthead.discussion.thread_cache import cached_thread_page
 
         hooks.register(PAGE_DEPENDENCIES, _thread_dependency)
         hooks.register(FAST_ANSWER, cached_thread_page)

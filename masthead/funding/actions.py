@@ -7,16 +7,22 @@ relies on the ledger's unique constraint so a replay adds nothing.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from masthead.core import audit, pagecache
+from masthead.core import audit, pagecache, ratelimit
 from masthead.core.actors import Actor
+from masthead.core.errors import ApiError, ErrorCode, invalid
+from masthead.core.hashing import hash_email
+from masthead.core.text import UndecodableText, clean_text
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.funding.models import (
     ALLOWED_TRANSITIONS,
@@ -30,12 +36,17 @@ from masthead.funding.models import (
     Method,
     PaymentEvent,
 )
-from masthead.funding.providers.base import PaymentCompletion, PaymentStart
+from masthead.funding import queries
+from masthead.funding.providers import stripe as provider
+from masthead.funding.providers.base import PaymentCompletion, PaymentStart, ProviderError
+from masthead.funding.validation import clean_email, clean_name, safe_local_path
+
+MAX_MESSAGE = 1000
 
 
 @dataclass(frozen=True)
 class DonationRequest:
-    """A reader's validated donation form (see api.py for the bounds)."""
+    """A reader's checked donation form (`donation_request`)."""
 
     amount: int
     interval: str
@@ -105,6 +116,153 @@ def create_donation(
         Actor.system(), "funding.donation_created", donation, after={"amount": request.amount}
     )
     return donation
+
+
+@dataclass(frozen=True)
+class DonationForm:
+    """What a reader sent to start a donation, before any check."""
+
+    amount: int
+    interval: str
+    email: str
+    name: str = ""
+    anonymous: bool = False
+    message: str = ""
+    source_url: str = ""
+
+
+def start_donation(
+    actor: Actor,
+    campaign: Campaign,
+    form: DonationForm,
+    *,
+    idempotency_key: str | None = None,
+    captcha_passes: Callable[[], bool] = lambda: True,
+) -> Donation:
+    """Start a reader's donation: checked, recorded (`created`), and set up with the provider.
+
+    Outside a transaction on purpose: the provider call is an HTTP request. In order: the provider
+    must be configured (503 `unavailable`), the form valid (400 `campaign_closed`, `invalid` with
+    fields); a request repeating an `idempotency_key` gets the same donation back (409 `conflict` for
+    a different form, or while the first is still in progress); then the challenge (`captcha_passes`,
+    asked only for a new donation), rate limits per address and per email (429), the row, and the
+    provider's payment objects (502 `provider_error`, the donation marked failed).
+    """
+    if not provider.is_configured():
+        raise ApiError(
+            ErrorCode.UNAVAILABLE, "Online donations are not set up on this site yet.", 503
+        )
+    request = donation_request(campaign, form)
+    fingerprint = request.fingerprint(campaign)
+    if idempotency_key:
+        replayed = _replay(idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
+    if not captcha_passes():
+        raise invalid("Please complete the challenge.", captcha_token="The challenge failed.")  # noqa: S106
+    ratelimit.enforce(
+        "funding-ip",
+        actor.ip_hash,
+        getattr(settings, "FUNDING_RATE_PER_IP", "10/h"),
+        "Too many donation attempts from your network; please wait a while.",
+    )
+    ratelimit.enforce(
+        "funding-email",
+        hash_email(request.email),
+        getattr(settings, "FUNDING_RATE_PER_EMAIL", "5/h"),
+        "Too many donation attempts for this email address; please wait a while.",
+    )
+    try:
+        donation = create_donation(
+            campaign,
+            request,
+            livemode=provider.livemode(),
+            ip_hash=actor.ip_hash,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        replayed = _replay(idempotency_key, fingerprint) if idempotency_key else None
+        if replayed is None:
+            raise ApiError(ErrorCode.CONFLICT, "Please try again.", 409) from None
+        return replayed
+    try:
+        start = provider.start_payment(donation)
+    except ProviderError as exc:
+        mark_failed(donation, str(exc))
+        raise ApiError(ErrorCode.PROVIDER_ERROR, str(exc), 502) from exc
+    return attach_payment_start(donation, start)
+
+
+def donation_request(campaign: Campaign, form: DonationForm) -> DonationRequest:
+    """The checked form, or ApiError: 400 `campaign_closed`, or 400 `invalid` naming each field."""
+    fields: dict[str, str] = {}
+    if not campaign.is_open():
+        raise ApiError(
+            ErrorCode.CAMPAIGN_CLOSED,
+            "This campaign is not taking donations.",
+            400,
+            {"campaign": "This campaign is closed."},
+        )
+    if not campaign.minimum_amount <= form.amount <= campaign.maximum_amount:
+        fields["amount"] = (
+            f"Give between {campaign.format(campaign.minimum_amount)} and "
+            f"{campaign.format(campaign.maximum_amount)}."
+        )
+    if form.interval == "month" and not campaign.monthly_enabled:
+        fields["interval"] = "This campaign does not offer monthly giving."
+    email = name = message = ""
+    try:
+        email = clean_email(form.email)
+    except ValueError as exc:
+        fields["email"] = str(exc)
+    try:
+        name = clean_name(form.name)
+    except ValueError as exc:
+        fields["name"] = str(exc)
+    try:
+        message = clean_text(form.message)
+    except (UndecodableText, ValueError):
+        fields["message"] = "The message contains characters that cannot be used."
+    if len(message) > MAX_MESSAGE:
+        fields["message"] = f"Use at most {MAX_MESSAGE} characters."
+    source_url = ""
+    if form.source_url:
+        checked = safe_local_path(form.source_url)
+        if checked is None:
+            fields["source_url"] = "Use a path on this site, such as /news/story/."
+        else:
+            source_url = checked
+    if fields:
+        raise ApiError(ErrorCode.INVALID, "Please correct the donation.", 400, fields)
+    return DonationRequest(
+        amount=form.amount,
+        interval=form.interval,
+        email=email,
+        name=name,
+        anonymous=form.anonymous,
+        message=message,
+        source_url=source_url,
+        source_page=queries.article_for_path(source_url) if source_url else None,
+    )
+
+
+def _replay(key: str, fingerprint: str) -> Donation | None:
+    """The donation an earlier request with this Idempotency-Key started, if it asked the same."""
+    existing = Donation.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
+        raise ApiError(
+            ErrorCode.CONFLICT, "This Idempotency-Key was used for a different donation.", 409
+        )
+    if not existing.client_secret:
+        raise ApiError(
+            ErrorCode.CONFLICT,
+            "A request with this Idempotency-Key is still in progress.",
+            409,
+            headers={"Retry-After": "1"},
+        )
+    return existing
 
 
 @transaction.atomic
@@ -258,8 +416,6 @@ def record_manual_donation(
 
 def cancel_monthly_donation(actor: Actor, donation: Donation) -> Donation:
     """Stop a monthly gift at the provider (outside a transaction: an HTTP call), then record it."""
-    from masthead.funding.providers import stripe as provider
-
     if donation.stripe_subscription_id and donation.subscription_active:
         provider.cancel_subscription(donation.stripe_subscription_id)
     return record_subscription_ended(actor, donation.stripe_subscription_id or "") or donation

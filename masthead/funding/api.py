@@ -12,19 +12,16 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from masthead.core import ratelimit
-from masthead.core.clientip import client_ip, hash_ip
+from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, invalid, not_found
 from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, DonationStatus
 from masthead.funding.providers import stripe as provider
 from masthead.funding.providers.base import ProviderError
-from masthead.funding.validation import captcha_passes, clean_email, clean_name, safe_local_path
+from masthead.funding.validation import captcha_passes
 
 router = Router(tags=["funding"])
-
-MAX_MESSAGE = 1000
-
 
 class CampaignOut(Schema):
     slug: str
@@ -110,76 +107,6 @@ def _created(donation: Donation) -> DonationCreated:
     )
 
 
-def _validate(campaign: Campaign, data: DonationIn) -> actions.DonationRequest:
-    fields: dict[str, str] = {}
-    if not campaign.is_open():
-        raise ApiError(
-            ErrorCode.CAMPAIGN_CLOSED,
-            "This campaign is not taking donations.",
-            400,
-            {"campaign": "This campaign is closed."},
-        )
-    if not campaign.minimum_amount <= data.amount <= campaign.maximum_amount:
-        fields["amount"] = (
-            f"Give between {campaign.format(campaign.minimum_amount)} and "
-            f"{campaign.format(campaign.maximum_amount)}."
-        )
-    if data.interval == "month" and not campaign.monthly_enabled:
-        fields["interval"] = "This campaign does not offer monthly giving."
-    email = name = message = ""
-    try:
-        email = clean_email(data.email)
-    except ValueError as exc:
-        fields["email"] = str(exc)
-    try:
-        name = clean_name(data.name or "")
-    except ValueError as exc:
-        fields["name"] = str(exc)
-    try:
-        message = clean_text(data.message or "")
-    except (UndecodableText, ValueError):
-        fields["message"] = "The message contains characters that cannot be used."
-    if len(message) > MAX_MESSAGE:
-        fields["message"] = f"Use at most {MAX_MESSAGE} characters."
-    source_url = ""
-    if data.source_url:
-        checked = safe_local_path(data.source_url)
-        if checked is None:
-            fields["source_url"] = "Use a path on this site, such as /news/story/."
-        else:
-            source_url = checked
-    if fields:
-        raise ApiError(ErrorCode.INVALID, "Please correct the donation.", 400, fields)
-    return actions.DonationRequest(
-        amount=data.amount,
-        interval=data.interval,
-        email=email,
-        name=name,
-        anonymous=data.anonymous,
-        message=message,
-        source_url=source_url,
-        source_page=queries.article_for_path(source_url) if source_url else None,
-    )
-
-
-def _replay(key: str, fingerprint: str) -> Donation | None:
-    existing = Donation.objects.filter(idempotency_key=key).first()
-    if existing is None:
-        return None
-    if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
-        raise ApiError(
-            ErrorCode.CONFLICT, "This Idempotency-Key was used for a different donation.", 409
-        )
-    if not existing.client_secret:
-        raise ApiError(
-            ErrorCode.CONFLICT,
-            "A request with this Idempotency-Key is still in progress.",
-            409,
-            headers={"Retry-After": "1"},
-        )
-    return existing
-
-
 @router.post(
     "/campaigns/{slug}/donations",
     response={
@@ -197,51 +124,21 @@ def create_donation(
     request: HttpRequest, slug: str, data: DonationIn
 ) -> tuple[int, DonationCreated]:
     campaign = _get_campaign(slug)
-    if not provider.is_configured():
-        raise ApiError(
-            ErrorCode.UNAVAILABLE, "Online donations are not set up on this site yet.", 503
-        )
-    donation_request = _validate(campaign, data)
-    key = request.headers.get("Idempotency-Key", "").strip()[:255] or None
-    fingerprint = donation_request.fingerprint(campaign)
-    if key:
-        replayed = _replay(key, fingerprint)
-        if replayed is not None:
-            return 201, _created(replayed)
-    if not captcha_passes(request, data.captcha_token or ""):
-        raise invalid("Please complete the challenge.", captcha_token="The challenge failed.")  # noqa: S106
-    ip = hash_ip(client_ip(request))
-    ratelimit.enforce(
-        "funding-ip",
-        ip,
-        getattr(settings, "FUNDING_RATE_PER_IP", "10/h"),
-        "Too many donation attempts from your network; please wait a while.",
+    donation = actions.start_donation(
+        actor_from_request(request),
+        campaign,
+        actions.DonationForm(
+            amount=data.amount,
+            interval=data.interval,
+            email=data.email,
+            name=data.name or "",
+            anonymous=data.anonymous,
+            message=data.message or "",
+            source_url=data.source_url or "",
+        ),
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
+        captcha_passes=lambda: captcha_passes(request, data.captcha_token or ""),
     )
-    ratelimit.enforce(
-        "funding-email",
-        hash_ip(donation_request.email.lower()),
-        getattr(settings, "FUNDING_RATE_PER_EMAIL", "5/h"),
-        "Too many donation attempts for this email address; please wait a while.",
-    )
-    try:
-        donation = actions.create_donation(
-            campaign,
-            donation_request,
-            livemode=provider.livemode(),
-            ip_hash=ip,
-            idempotency_key=key,
-        )
-    except IntegrityError:
-        replayed = _replay(key, fingerprint) if key else None
-        if replayed is None:
-            raise ApiError(ErrorCode.CONFLICT, "Please try again.", 409) from None
-        return 201, _created(replayed)
-    try:
-        start = provider.start_payment(donation)
-    except ProviderError as exc:
-        actions.mark_failed(donation, str(exc))
-        raise ApiError(ErrorCode.PROVIDER_ERROR, str(exc), 502) from exc
-    donation = actions.attach_payment_start(donation, start)
     return 201, _created(donation)
 
 
