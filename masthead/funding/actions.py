@@ -22,8 +22,9 @@ from masthead.core import audit, pagecache, ratelimit
 from masthead.core.actors import Actor
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.hashing import hash_email
-from masthead.core.text import UndecodableText, clean_text
 from masthead.core.on_commit import enqueue_on_commit
+from masthead.core.text import UndecodableText, clean_text
+from masthead.funding import queries
 from masthead.funding.models import (
     ALLOWED_TRANSITIONS,
     Campaign,
@@ -36,7 +37,6 @@ from masthead.funding.models import (
     Method,
     PaymentEvent,
 )
-from masthead.funding import queries
 from masthead.funding.providers import stripe as provider
 from masthead.funding.providers.base import PaymentCompletion, PaymentStart, ProviderError
 from masthead.funding.validation import clean_email, clean_name, safe_local_path

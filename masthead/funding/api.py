@@ -7,14 +7,11 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from masthead.core import ratelimit
 from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, invalid, not_found
-from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, DonationStatus
 from masthead.funding.providers import stripe as provider
@@ -22,6 +19,7 @@ from masthead.funding.providers.base import ProviderError
 from masthead.funding.validation import captcha_passes
 
 router = Router(tags=["funding"])
+
 
 class CampaignOut(Schema):
     slug: str
