@@ -23,8 +23,8 @@ RUNS = 5
 SCRIPT = """
 import json, random, statistics, time, copy
 from masthead.discussion.actions import post_comment, thread_for_page
-from masthead.discussion.anchoring import complete_comment_target, reanchor_article, live_text
-from masthead.discussion.anchors import resolve
+from masthead.discussion.inline.reanchoring import complete_comment_target, reanchor_article, live_text
+from masthead.discussion.inline.matching import resolve
 from masthead.discussion.inputs import CommentInput
 from masthead.core.actors import Actor
 from masthead.publishing.actions import create_article, create_section, ensure_home_page

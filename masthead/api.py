@@ -103,7 +103,7 @@ def _mount_routers() -> None:
     from masthead.notifications.api import router as notifications_router
 
     api.add_router("", discussion_router)
-    api.add_router("", "masthead.discussion.inline_api.router")
+    api.add_router("", "masthead.discussion.inline.api.router")
     api.add_router("", notifications_router)
     api.add_router("", funding_router)
     api.add_router("", moderation_router)

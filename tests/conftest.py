@@ -138,7 +138,7 @@ def redis_url() -> str:
 def _no_pages_kept_from_other_tests() -> Any:
     """Tests clear the shared cache between them; the page copies each process keeps go with it."""
     from masthead.accounts.reserved_names import forget_reserved_names
-    from masthead.publishing.caching import recent_pages
+    from masthead.publishing.page_cache import recent_pages
 
     recent_pages.clear()
     forget_reserved_names()  # names reserved by another test's (rolled back) authors and users

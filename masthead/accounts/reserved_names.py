@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 
 logger = logging.getLogger(__name__)
 
@@ -138,10 +138,10 @@ _lock = threading.Lock()
 
 def reserved_names() -> ReservedNames:
     """The current reserved names: this process's copy while the version is unchanged."""
-    (version,) = pagecache.versions([VERSION])
+    (version,) = cache_versions.versions([VERSION])
     if version == 0:  # never bumped, or evicted: give every process one fresh version to agree on
-        pagecache.bump_now(*VERSION)
-        (version,) = pagecache.versions([VERSION])
+        cache_versions.bump_now(*VERSION)
+        (version,) = cache_versions.versions([VERSION])
     if _local["version"] == version:
         return _local["names"]  # type: ignore[no-any-return]
     with _lock:
@@ -160,7 +160,7 @@ def forget_reserved_names() -> None:
     """Drop this process's copy now (tests, and after a bulk import that bypassed the signals)."""
     with _lock:
         _local.update(version=None, names=None)
-    pagecache.bump_now(*VERSION)
+    cache_versions.bump_now(*VERSION)
 
 
 def reserved_name_problem(name: str, *, user: Any = None) -> str | None:
@@ -190,7 +190,7 @@ def reserved_name_problem(name: str, *, user: Any = None) -> str | None:
 def _bump(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     if update_fields is not None and not (set(update_fields) & NAME_FIELDS):
         return
-    pagecache.bump(*VERSION)  # on commit: a rolled-back rename reserves nothing
+    cache_versions.bump(*VERSION)  # on commit: a rolled-back rename reserves nothing
 
 
 def watch_owners() -> None:

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from masthead.accounts.verified import verified_email
-from masthead.core import audit, pagecache
+from masthead.core import audit, cache_versions
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.discussion import guard, signals
-from masthead.discussion.anchoring import complete_comment_target
 from masthead.discussion.hooks import (
     REJECTED,
     Submission,
@@ -31,6 +30,7 @@ from masthead.discussion.hooks import (
     run_checks,
     strictest,
 )
+from masthead.discussion.inline.reanchoring import complete_comment_target
 from masthead.discussion.inputs import (
     CommentInput,
     check_guest_name,
@@ -103,7 +103,7 @@ def _thread_is_open(thread: Thread, policy: Policy) -> bool:
 def _changed(thread: Thread) -> None:
     """Readers see something new: bump the thread version now and the page cache on commit."""
     Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
-    pagecache.bump("thread", thread.page_id)
+    cache_versions.bump("thread", thread.page_id)
 
 
 def _counter_update(model: type[Thread] | type[Comment], changes: dict[str, Any]) -> CompiledUpdate:
@@ -312,7 +312,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         )
         if status == PUBLIC:
             _count(comment, +1, thread_changed=True)
-            pagecache.bump("thread", thread.page_id)
+            cache_versions.bump("thread", thread.page_id)
         audit.record(
             actor,
             "comment.post",

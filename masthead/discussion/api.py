@@ -19,7 +19,7 @@ from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.verified import verified_email
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
@@ -90,7 +90,7 @@ def _page_state(page_id: int) -> tuple[bool, Policy | None]:
     """
     from wagtail.models import Page
 
-    (site_version,) = pagecache.versions([("publishing", "")])
+    (site_version,) = cache_versions.versions([("publishing", "")])
     key = f"disc:readable:{page_id}:{site_version}"
     state = cache.get(key)
     if state is None:

@@ -16,11 +16,11 @@ def _create_thread_on_publish(sender: Any, instance: Any, **kwargs: Any) -> None
 
 
 def _settings_changed(created: bool = False, **kwargs: Any) -> None:
-    from masthead.core import pagecache
+    from masthead.core import cache_versions
 
     if created:  # made with the defaults on first use: nothing readers see has changed
         return
-    pagecache.bump("publishing", "")
+    cache_versions.bump("publishing", "")
 
 
 class DiscussionConfig(AppConfig):

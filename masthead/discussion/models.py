@@ -172,5 +172,5 @@ from masthead.discussion.policy import DiscussionSettings  # noqa: E402
 
 __all__ = ["AnchorState", "Comment", "CommentStatus", "DiscussionSettings", "Thread", "Vote"]
 
-# Inline feedback: where passages lie in each published revision (anchor_models.py).
-from masthead.discussion.anchor_models import AnchorResolution  # noqa: E402, F401
+# Inline feedback: where passages lie in each published revision (inline/models.py).
+from masthead.discussion.inline.models import AnchorResolution  # noqa: E402, F401

@@ -185,9 +185,9 @@ def policy_for(page_id: int, load_page: Callable[[], Any], stamp: str = "") -> P
     """
     from django.core.cache import cache
 
-    from masthead.core import pagecache
+    from masthead.core import cache_versions
 
-    (version,) = pagecache.versions([("publishing", "")])
+    (version,) = cache_versions.versions([("publishing", "")])
     key = f"disc:policy:{page_id}:{version}:{stamp}"
     policy = cache.get(key)
     if policy is None:

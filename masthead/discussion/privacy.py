@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.core.actors import Actor
 from masthead.core.models import AuditEntry
 from masthead.discussion import signals
@@ -110,7 +110,7 @@ def bump_threads(thread_ids: Iterable[int]) -> None:
         return
     Thread.objects.filter(pk__in=ids).update(version=F("version") + 1)
     for page_id in Thread.objects.filter(pk__in=ids).values_list("page_id", flat=True):
-        pagecache.bump("thread", page_id)
+        cache_versions.bump("thread", page_id)
 
 
 def _count(comment: Comment, delta: int) -> None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from masthead.core.actors import Actor
 from masthead.core.errors import invalid
-from masthead.discussion.anchoring import count_inline
+from masthead.discussion.inline.reanchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 
 SORTS = ("newest", "oldest", "votes")

@@ -17,7 +17,7 @@ import re
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.discussion import queries
 from masthead.discussion.models import Thread
 from masthead.discussion.policy import Policy
@@ -31,7 +31,7 @@ MAX_FAST_QUERY = 200
 def read_stamp(page_id: int) -> tuple[int, ...]:
     """The version counters a thread page depends on; read before the page, so that a bump during
     the read makes the copy stale at once."""
-    return tuple(pagecache.versions([("thread", str(page_id)), ("publishing", "")]))
+    return tuple(cache_versions.versions([("thread", str(page_id)), ("publishing", "")]))
 
 
 def thread_page_json(

@@ -40,8 +40,8 @@ class Impact:
 
 def publish_impact(live_page: Any, new_body: Any) -> Impact:
     """Public inline comments whose passage the new body would remove or reword (compared with now)."""
-    from masthead.discussion.anchoring import inline_comments
-    from masthead.discussion.anchors import ORPHANED, article_text, quote_of, resolve
+    from masthead.discussion.inline.matching import ORPHANED, article_text, quote_of, resolve
+    from masthead.discussion.inline.reanchoring import inline_comments
     from masthead.discussion.models import CommentStatus
 
     comments = list(

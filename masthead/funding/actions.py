@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from masthead.core import audit, pagecache, ratelimit
+from masthead.core import audit, cache_versions, ratelimit
 from masthead.core.actors import Actor
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.hashing import hash_email
@@ -66,8 +66,8 @@ class DonationRequest:
 
 def bump_totals(campaign_id: int) -> None:
     """Cached goal bars and article pages showing this campaign rebuild after commit."""
-    pagecache.bump("funding", "")
-    pagecache.bump("funding-campaign", campaign_id)
+    cache_versions.bump("funding", "")
+    cache_versions.bump("funding-campaign", campaign_id)
 
 
 def transition(donation: Donation, status: str) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.funding.models import (
     Campaign,
     CampaignTotal,
@@ -94,7 +94,7 @@ def campaign_progress(campaign: Campaign, livemode: bool | None = None) -> Progr
     Cached per funding version, which bumps on commit whenever a ledger entry is added.
     """
     mode = provider.livemode() if livemode is None else livemode
-    version = pagecache.versions([("funding-campaign", str(campaign.pk))])[0]
+    version = cache_versions.versions([("funding-campaign", str(campaign.pk))])[0]
     key = (
         f"funding:progress:{campaign.pk}:{int(mode)}:{campaign.goal}:{campaign.baseline}:{version}"
     )

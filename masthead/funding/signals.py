@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.dispatch import Signal
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.funding.models import Campaign, FundingSettings, Interval
 
 WATCHED: list[type[models.Model]] = [Campaign, FundingSettings]
@@ -16,9 +16,9 @@ WATCHED: list[type[models.Model]] = [Campaign, FundingSettings]
 def campaign_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     if created and isinstance(instance, FundingSettings):
         return  # made with the defaults on a site's first page view: nothing readers see has changed
-    pagecache.bump("funding", "")
+    cache_versions.bump("funding", "")
     if isinstance(instance, Campaign):
-        pagecache.bump("funding-campaign", instance.pk)
+        cache_versions.bump("funding-campaign", instance.pk)
 
 
 # Sent inside the transaction that changed a monthly donation: created, paid, cancelled, refunded,

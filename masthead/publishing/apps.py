@@ -11,7 +11,7 @@ class PublishingConfig(AppConfig):
 
         from masthead.core.hooks import FAST_ANSWER
         from masthead.publishing import signals
-        from masthead.publishing.caching import cached_response_for_path
+        from masthead.publishing.page_cache import cached_response_for_path
 
         signals.connect()
         hooks.register(FAST_ANSWER, cached_response_for_path)

@@ -20,7 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from masthead.publishing.blocks import ArticleBodyBlock
-from masthead.publishing.caching import CachedPageMixin
+from masthead.publishing.page_cache import CachedPageMixin
 
 ARTICLES_PER_PAGE = 12
 

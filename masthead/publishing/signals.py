@@ -14,13 +14,13 @@ from wagtail.images.models import Image
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from masthead.core import pagecache
-from masthead.publishing.caching import forget_route_now
+from masthead.core import cache_versions
 from masthead.publishing.models import Author
+from masthead.publishing.page_cache import forget_route_now
 
 
 def bump_publishing(**kwargs: Any) -> None:
-    pagecache.bump("publishing", "")
+    cache_versions.bump("publishing", "")
 
 
 def page_changed(instance: Any = None, **kwargs: Any) -> None:

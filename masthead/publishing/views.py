@@ -21,7 +21,7 @@ from django.views.static import was_modified_since
 from taggit.models import Tag
 from wagtail.views import serve as wagtail_serve
 
-from masthead.publishing import caching, queries
+from masthead.publishing import page_cache, queries
 from masthead.publishing.models import ArticlePage, paginate
 
 MAX_QUERY_LENGTH = 200
@@ -30,7 +30,7 @@ MAX_SEARCH_WORDS = 12
 
 def serve_page(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page view, behind the page cache's fast path (no page-tree routing on a hit)."""
-    return caching.cached_response_for_path(request) or wagtail_serve(request, path)
+    return page_cache.cached_response_for_path(request) or wagtail_serve(request, path)
 
 
 _WORD = re.compile(r"\w+")

@@ -171,11 +171,11 @@ if REDIS_URL:
 else:
     # Without Redis, a cache in the data directory is shared by every process of `masthead run`
     # (web workers, task worker, clock), so a publish or a new comment invalidates cached pages
-    # everywhere and rate limits count across workers (`core/cache.py`). Writes wait for a busy
+    # everywhere and rate limits count across workers (`core/disk_cache.py`). Writes wait for a busy
     # shard; a read that finds its shard busy for DATABASE_TIMEOUT counts as a miss.
     CACHES = {
         "default": {
-            "BACKEND": "masthead.core.cache.DiskCache",
+            "BACKEND": "masthead.core.disk_cache.DiskCache",
             "LOCATION": str(DATA_DIR / "diskcache"),
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.25,

@@ -142,7 +142,7 @@ def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
     [
         (
             {},
-            "masthead.core.db.sqlite3 django_tasks_db.DatabaseBackend masthead.core.cache.DiskCache",
+            "masthead.core.db.sqlite3 django_tasks_db.DatabaseBackend masthead.core.disk_cache.DiskCache",
         ),
         (
             {

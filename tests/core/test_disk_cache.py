@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from masthead.core.cache import DiskCache
+from masthead.core.disk_cache import DiskCache
 
 PARAMS = {"SHARDS": 2, "DATABASE_TIMEOUT": 0.25, "OPTIONS": {"size_limit": 2**20}}
 
@@ -30,7 +30,7 @@ COUNTER = textwrap.dedent(
     import sys
     from django.conf import settings
     settings.configure()
-    from masthead.core.cache import DiskCache
+    from masthead.core.disk_cache import DiskCache
     cache = DiskCache(sys.argv[1], {"SHARDS": 2, "DATABASE_TIMEOUT": 0.25, "OPTIONS": {}})
     for _ in range(300):
         if not cache.add("posts", 1, 60):

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from masthead.core import pagecache, ratelimit
+from masthead.core import cache_versions, ratelimit
 from masthead.core.errors import ApiError
 
 
@@ -37,10 +37,10 @@ def test_rate_limit_counts_in_redis_and_answers_429_with_retry_after(redis_url: 
 def test_page_cache_versions_bumped_in_one_process_are_seen_by_another(redis_url: str) -> None:
     settings_for_redis = redis_caches(redis_url)
     with override_settings(CACHES=settings_for_redis):
-        before = pagecache.versions([("thread", "42")])
-        pagecache.bump_now("thread", "42")
+        before = cache_versions.versions([("thread", "42")])
+        cache_versions.bump_now("thread", "42")
         # A second connection, as another web worker would have, reads the new version.
         other_process = caches.create_connection("default")
         key = "v:thread:42"
         assert other_process.get(key) != before[0]
-        assert [other_process.get(key)] == pagecache.versions([("thread", "42")])
+        assert [other_process.get(key)] == cache_versions.versions([("thread", "42")])

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from masthead.discussion.anchors import ArticleText, BlockSpan
+from masthead.discussion.inline.matching import ArticleText, BlockSpan
 
 
 def text_of(*paragraphs: str | tuple[str, str]) -> ArticleText:
@@ -99,7 +99,7 @@ def an_inline_thread(an_inline_article: Any) -> Any:
 def post_inline(thread: Any, target: Any, body: str = "Is this right?", name: str = "Ada") -> Any:
     """Post an inline comment through the real actions, its target completed as the API does."""
     from masthead.discussion.actions import post_comment
-    from masthead.discussion.anchoring import complete_comment_target
+    from masthead.discussion.inline.reanchoring import complete_comment_target
     from masthead.discussion.inputs import CommentInput
 
     if isinstance(target, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from masthead.core.errors import ApiError
-from masthead.discussion.anchor_models import AnchorResolution
+from masthead.discussion.inline.models import AnchorResolution
 from masthead.discussion.models import Comment
 from tests.inline.conftest import CANALS, paragraph, post_inline, publish_edit, quote
 
@@ -51,7 +51,7 @@ def test_publishing_without_inline_comments_schedules_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         publish_edit(an_inline_article, lambda blocks: blocks[:1])
-    from masthead.discussion.anchoring import reanchor_article_task
+    from masthead.discussion.inline.reanchoring import reanchor_article_task
 
     assert not any(
         getattr(callback, "func", None) == reanchor_article_task.enqueue for callback in callbacks
@@ -59,7 +59,7 @@ def test_publishing_without_inline_comments_schedules_nothing(
 
 
 def test_reply_cannot_carry_a_target(an_inline_thread):
-    from masthead.discussion.anchoring import complete_comment_target
+    from masthead.discussion.inline.reanchoring import complete_comment_target
 
     parent = post_inline(an_inline_thread, "Prices of wheat")
     with pytest.raises(ApiError) as refused:
@@ -72,7 +72,7 @@ def test_passages_are_refused_where_highlights_are_off_but_prompt_answers_are_we
     an_inline_article,
 ):
     from masthead.discussion.actions import thread_for_page
-    from masthead.discussion.anchoring import complete_comment_target
+    from masthead.discussion.inline.reanchoring import complete_comment_target
 
     an_inline_article.inline_highlights = "off"
     an_inline_article.save_revision().publish()

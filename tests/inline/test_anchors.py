@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from masthead.core.errors import ApiError
-from masthead.discussion.anchors import complete_target, quote_of, resolve
+from masthead.discussion.inline.matching import complete_target, quote_of, resolve
 from tests.inline.conftest import quote, text_of
 
 RIVER = ("p1", "The river has fallen to its lowest level in a decade, farmers say.")

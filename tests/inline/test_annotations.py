@@ -96,7 +96,7 @@ def test_moved_passage_is_exported_where_it_is_now(
         article = publish_edit(an_inline_article, edit)
     item = annotations(client, an_inline_thread)["first"]["items"][0]
     assert item["anchorState"] == "moved"
-    from masthead.discussion.anchors import article_text
+    from masthead.discussion.inline.matching import article_text
 
     position = item["target"]["selector"][1]
     assert article_text(article.body).text[position["start"] : position["end"]] == "prices of wheat"

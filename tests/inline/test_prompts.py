@@ -6,8 +6,8 @@ import pytest
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.rich_text import RichText
 
-from masthead.discussion.anchors import article_text
 from masthead.discussion.blocks import FeedbackPromptBlock
+from masthead.discussion.inline.matching import article_text
 
 
 def prompt_value(paragraph: str, passage: str, question: str) -> dict:

@@ -65,7 +65,7 @@ def test_a_hit_without_its_route_puts_the_route_back_for_the_fast_path(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from masthead.publishing.caching import _route_key, recent_pages
+    from masthead.publishing.page_cache import _route_key, recent_pages
 
     client.get(an_article.url)
     cache.delete(_route_key(an_article.url))

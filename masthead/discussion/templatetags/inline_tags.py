@@ -10,7 +10,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from masthead.discussion.anchors import quote_of
+from masthead.discussion.inline.matching import quote_of
 
 register = template.Library()
 _WORDS = re.compile(r"\S+")

@@ -1,6 +1,6 @@
 """Where each inline comment's passage lies in a published revision of its article.
 
-Resolved once per published revision by a background task (`anchoring.reanchor_article`), so page
+Resolved once per published revision by a background task (`reanchoring.reanchor_article`), so page
 views and API reads never pay for matching. Imported by `discussion/models.py` so Django registers it.
 """
 
@@ -48,7 +48,7 @@ class AnchorResolution(models.Model):
 def _reanchor_when_published(
     sender: Any, instance: Any, revision: Any = None, **kwargs: Any
 ) -> None:
-    from masthead.discussion.anchoring import schedule_reanchoring
+    from masthead.discussion.inline.reanchoring import schedule_reanchoring
 
     schedule_reanchoring(instance, revision)
 

@@ -2,7 +2,7 @@
 
 GET /api/v1/threads/{id}/annotations -> an `AnnotationCollection` (JSON-LD) whose first page holds
 every public inline comment, targeted at where its passage is in the published text now (anchors are
-resolved per revision in the background; see anchoring.py). The article page's inline.js reads it to
+resolved per revision in the background; see reanchoring.py). The article page's inline.js reads it to
 draw markers; other tools can import it as W3C annotations.
 """
 
@@ -15,10 +15,15 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.core.errors import not_found
-from masthead.discussion.anchoring import resolutions_for
-from masthead.discussion.anchors import Resolution, article_text, build_target, read_selectors
+from masthead.discussion.inline.matching import (
+    Resolution,
+    article_text,
+    build_target,
+    read_selectors,
+)
+from masthead.discussion.inline.reanchoring import resolutions_for
 
 router = Router(tags=["inline feedback"])
 
@@ -113,7 +118,7 @@ def thread_annotations(request: HttpRequest, thread_id: int) -> HttpResponse:
     key = "inline:annotations:{}:{}:{}:{}:{}".format(
         thread.pk,
         thread.version,
-        pagecache.versions([("thread", str(thread.page_id))])[0],
+        cache_versions.versions([("thread", str(thread.page_id))])[0],
         getattr(thread.page, "live_revision_id", ""),
         request.get_host(),
     )

@@ -1,6 +1,6 @@
 """Whole-page caching of reader pages (home, sections, articles) for anonymous readers.
 
-A cached page is stored under `core.pagecache.page_cache_key(path, page)`, so it is missed as soon as
+A cached page is stored under `core.cache_versions.page_cache_key(path, page)`, so it is missed as soon as
 anything it depends on is bumped: ("publishing", "") by the signals below, and whatever other apps
 declare under the `PAGE_DEPENDENCIES` hook (a discussion thread's version, funding totals...).
 Only GETs from readers without a session and without a query string are cached, and only 200
@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from masthead.core.pagecache import page_cache_key_for, page_dependencies
+from masthead.core.cache_versions import page_cache_key_for, page_dependencies
 
 # How long a CDN or browser may keep a page; the app's own copy is invalidated by version bumps.
 PUBLIC_MAX_AGE = 60

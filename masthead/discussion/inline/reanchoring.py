@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import F
 from django_tasks import task
 
-from masthead.core import pagecache
+from masthead.core import cache_versions
 from masthead.core.on_commit import enqueue_on_commit
-from masthead.discussion.anchors import ArticleText, Resolution, article_text, resolve
+from masthead.discussion.inline.matching import ArticleText, Resolution, article_text, resolve
 
 
 def inline_comments(page_id: int) -> Any:
@@ -53,7 +53,7 @@ def reanchor_article(page_id: int, revision_id: int | None = None) -> dict[str, 
     """
     from wagtail.models import Page
 
-    from masthead.discussion.anchor_models import AnchorResolution
+    from masthead.discussion.inline.models import AnchorResolution
     from masthead.discussion.models import Thread
 
     page = Page.objects.filter(pk=page_id, live=True).first()
@@ -90,14 +90,14 @@ def reanchor_article(page_id: int, revision_id: int | None = None) -> dict[str, 
     for state, ids in changed_state.items():
         inline_comments(page_id).filter(pk__in=ids).update(anchor_state=state)
     Thread.objects.filter(page_id=page_id).update(version=F("version") + 1)
-    pagecache.bump("thread", page_id)
+    cache_versions.bump("thread", page_id)
     return dict(counts)
 
 
 def resolutions_for(page: Any, comments: list[Any]) -> dict[int, Resolution]:
     """Each comment's passage in the live text: stored results for the live revision, resolving
     (without storing) any the background task has not reached yet."""
-    from masthead.discussion.anchor_models import AnchorResolution
+    from masthead.discussion.inline.models import AnchorResolution
 
     found: dict[int, Resolution] = {}
     revision_id = getattr(page, "live_revision_id", None)
@@ -124,8 +124,8 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
     the article does not accept comments on passages (answers to editor prompts always are).
     """
     from masthead.core.errors import ApiError, ErrorCode
-    from masthead.discussion.anchors import complete_target
     from masthead.discussion.blocks import prompt_passages
+    from masthead.discussion.inline.matching import complete_target
     from masthead.discussion.policy import effective_policy
 
     if target is None:
