@@ -10,12 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.accounts.reserved_names import reserved_name_problem
+from tests.conftest import a_verified_user
 from tests.discussion.helpers import Reader, assert_error
 
 
 @pytest.fixture
 def a_named_reader(db: Any) -> Any:
-    return get_user_model().objects.create_user(
+    return a_verified_user(
         "lina", "lina@example.com", "correct horse battery", display_name="Lina Park"
     )
 
