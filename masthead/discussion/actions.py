@@ -42,6 +42,7 @@ from masthead.discussion.inputs import (
 )
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 from masthead.discussion.policy import Policy, WhoMayComment, thread_policy
+from masthead.discussion.queries import not_visible
 from masthead.discussion.rendering import render_markdown
 
 __all__ = [
@@ -603,7 +604,7 @@ def vote(actor: Actor, comment: Comment, value: int) -> Comment:
     if value == -1 and policy.likes_only:
         raise invalid("This site only has likes.", value="One of 0, 1.")
     if comment.status != PUBLIC:
-        raise ApiError(ErrorCode.NOT_FOUND, "No such comment.", 404)
+        raise not_visible()
     if not _thread_is_open(comment.thread, policy):
         raise ApiError(ErrorCode.CLOSED, "Voting is closed on this article.", 403)
     if is_author(actor, comment) or (

@@ -10,30 +10,26 @@ from __future__ import annotations
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.verified import verified_email
-from masthead.core import cache_versions
 from masthead.core.actors import Actor, actor_from_request
-from masthead.core.compiled import Param, attnames, compiled
-from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut
 from masthead.discussion import actions, guard, queries, thread_cache
 from masthead.discussion.inputs import CommentInput, clean_body
-from masthead.discussion.models import Comment, CommentStatus, Thread
-from masthead.discussion.policy import Policy, cached_policy, thread_policy
+from masthead.discussion.models import CommentStatus, Thread
+from masthead.discussion.policy import cached_policy, thread_policy
 from masthead.discussion.rendering import render_markdown
 from masthead.discussion.serialise import comment_item
 
 router = Router(tags=["discussion"])
 
 MAX_REQUEST_BYTES = 64 * 1024
-MAX_ID = 2**62
+MAX_ID = queries.MAX_ID
 
 
 # --- guards --------------------------------------------------------------------------------------
@@ -75,76 +71,8 @@ def _actor(request: HttpRequest, create_guest: bool = False) -> tuple[Actor, Any
 
 def _checked_id(value: int) -> int:
     if not 0 < value < MAX_ID:
-        raise not_found()
+        raise queries.not_visible()
     return value
-
-
-READ_STATE_SECONDS = 30
-
-
-def _page_state(page_id: int) -> tuple[bool, Policy | None]:
-    """Whether readers may see the page (live, not private) and, if so, its discussion policy.
-
-    Cached under the site's publishing version, which unpublishing, deleting, view restrictions and
-    settings changes bump on commit, so a post or a read costs no page query while nothing changed.
-    """
-    from wagtail.models import Page
-
-    (site_version,) = cache_versions.versions([("publishing", "")])
-    key = f"disc:readable:{page_id}:{site_version}"
-    state = cache.get(key)
-    if state is None:
-        page = Page.objects.filter(pk=page_id).first()
-        public = page is not None and page.live and not page.get_view_restrictions().exists()
-        state = (public, cached_policy(page) if public else None)
-        cache.set(key, state, READ_STATE_SECONDS)
-    return state
-
-
-_THREAD = compiled(
-    lambda: (
-        Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
-        .order_by()
-        .values_list(*attnames(Thread))
-    )
-)
-
-
-def _public_thread(thread_id: int) -> Thread:
-    """A thread readers may see: its page is live and not private (the discussion may be closed)."""
-    found = _THREAD.instances(Thread, pk=_checked_id(thread_id))
-    thread = found[0] if found else None
-    if thread is None or not _page_state(thread.page_id)[0]:
-        raise not_found("No such discussion.")
-    return thread
-
-
-def _readable_thread(thread_id: int) -> tuple[Thread, Policy]:
-    """The reads' light query for the thread (its version keys the cached JSON), and its policy."""
-    thread = (
-        Thread.objects.filter(pk=_checked_id(thread_id))
-        .only("id", "page_id", "comment_count", "is_closed", "version")
-        .first()
-    )
-    if thread is None:
-        raise not_found("No such discussion.")
-    public, policy = _page_state(thread.page_id)
-    if not public or policy is None or policy.is_hidden:
-        raise not_found("No such discussion.")
-    return thread, policy
-
-
-def _public_comment(comment_id: int) -> Comment:
-    comment = (
-        Comment.objects.select_related("thread", "thread__page")
-        .filter(pk=_checked_id(comment_id))
-        .first()
-    )
-    if comment is None:
-        raise not_found("No such comment.")
-    if not _page_state(comment.thread.page_id)[0]:
-        raise not_found("No such comment.")
-    return comment
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -296,7 +224,7 @@ def _page_for_url(url: str) -> Any:
 def get_thread(request: HttpRequest, url: str) -> Any:
     page = _page_for_url(url)
     if page is None or cached_policy(page).is_hidden:
-        raise not_found("No discussion for that address.")
+        raise queries.not_visible()
     return _thread_out(actions.thread_for_page(page))
 
 
@@ -334,7 +262,7 @@ def list_comments(
 ) -> Any:
     """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
     `around=<comment id>` returns enough top-level comments for that comment to be included."""
-    thread, policy = _readable_thread(thread_id)
+    thread, policy = queries.readable_thread(thread_id)
     if sort not in queries.SORTS:
         raise ApiError(
             ErrorCode.INVALID, "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."}
@@ -365,7 +293,7 @@ def list_comments(
 def create_comment(
     request: HttpRequest, response: HttpResponse, thread_id: int, payload: CommentIn
 ) -> Any:
-    thread = _public_thread(thread_id)
+    thread = queries.visible_thread(thread_id)
     actor, guest = _actor(request, create_guest=True)
     comment = actions.post_comment(actor, thread, CommentInput(**payload.model_dump()))
     if not actor.is_authenticated:
@@ -396,7 +324,7 @@ def preview_comment(request: HttpRequest, payload: PreviewIn) -> Any:
     summary="Edit a comment",
 )
 def patch_comment(request: HttpRequest, comment_id: int, payload: EditIn) -> Any:
-    comment = _public_comment(comment_id)
+    comment = queries.visible_comment(comment_id)
     actor, _ = _actor(request)
     comment = actions.edit_comment(actor, comment, payload.body)
     return comment_item(comment, as_public=bool(comment.moderation.get("shadow")))
@@ -409,7 +337,7 @@ def patch_comment(request: HttpRequest, comment_id: int, payload: EditIn) -> Any
     summary="Delete a comment (a placeholder stays while it has replies)",
 )
 def remove_comment(request: HttpRequest, comment_id: int) -> Any:
-    comment = _public_comment(comment_id)
+    comment = queries.visible_comment(comment_id)
     actor, _ = _actor(request)
     placeholder = actions.delete_comment(actor, comment)
     if placeholder is None:
@@ -424,7 +352,7 @@ def remove_comment(request: HttpRequest, comment_id: int) -> Any:
     summary="Vote +1, -1, or 0 to withdraw",
 )
 def put_vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn) -> Any:
-    comment = _public_comment(comment_id)
+    comment = queries.visible_comment(comment_id)
     actor, guest = _actor(request, create_guest=True)
     comment = actions.vote(actor, comment, payload.value)
     if not actor.is_authenticated and not read_guest(request).key:
@@ -446,7 +374,7 @@ def put_vote(request: HttpRequest, response: HttpResponse, comment_id: int, payl
 def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
     """Per-reader state kept out of the cached page: own editable comments, votes, remembered name,
     own comments awaiting moderation (with their HTML), and the CSRF token (also set as a cookie)."""
-    thread = _public_thread(thread_id)
+    thread = queries.visible_thread(thread_id)
     policy = thread_policy(thread)
     actor, guest = _actor(request)
     token = get_token(request)

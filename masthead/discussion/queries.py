@@ -11,17 +11,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from masthead.core import cache_versions
 from masthead.core.actors import Actor
-from masthead.core.errors import invalid
+from masthead.core.compiled import Param, attnames, compiled
+from masthead.core.errors import ApiError, invalid, not_found
 from masthead.discussion.inline.reanchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
+from masthead.discussion.policy import Policy, cached_policy
 
 SORTS = ("newest", "oldest", "votes")
 VISIBLE = [CommentStatus.APPROVED, CommentStatus.DELETED]
@@ -70,6 +76,99 @@ class CommentPage:
     count: int
     items: list[Node]
     next_cursor: str | None
+
+
+# --- what readers may see ---------------------------------------------------------------------
+# Every reader endpoint (the JSON API, inline feedback, subscriptions, reports, the no-JS forms and
+# permalinks) finds its thread or comment through these guards, so a thread whose page is unpublished,
+# never published or behind a view restriction answers exactly as an unknown id does: ids are
+# sequential, and any difference (a status, a message, a mail with the title) would tell.
+
+MAX_ID = 2**62
+NOT_VISIBLE_MESSAGE = "No such discussion or comment."
+READ_STATE_SECONDS = 30
+
+
+def not_visible() -> ApiError:
+    """The one 404 of every reader endpoint for a thread or comment it may not show."""
+    return not_found(NOT_VISIBLE_MESSAGE)
+
+
+def _checked_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_ID:
+        raise not_visible()
+    return value
+
+
+def page_state(page_id: int) -> tuple[bool, Policy | None]:
+    """Whether readers may see the page (live, no view restriction on it or above it) and, if so, its
+    discussion policy.
+
+    Cached under the site's publishing version, which publishing, unpublishing, deleting, view
+    restrictions and settings changes bump on commit, so a post or a read costs no page query while
+    nothing changed.
+    """
+    from wagtail.models import Page
+
+    (site_version,) = cache_versions.versions([("publishing", "")])
+    key = f"disc:readable:{page_id}:{site_version}"
+    state = cache.get(key)
+    if state is None:
+        page = Page.objects.filter(pk=page_id).first()
+        public = page is not None and page.live and not page.get_view_restrictions().exists()
+        state = (public, cached_policy(page) if public else None)
+        cache.set(key, state, READ_STATE_SECONDS)
+    return state
+
+
+def page_is_visible(page_id: int) -> bool:
+    return page_state(page_id)[0]
+
+
+_THREAD = compiled(
+    lambda: (
+        Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
+        .order_by()
+        .values_list(*attnames(Thread))
+    )
+)
+
+
+def visible_thread(thread_id: object) -> Thread:
+    """The thread `thread_id` when readers may see its page (its discussion may be closed or hidden);
+    else the `not_visible` 404. One compiled read, the page's state from the cache."""
+    found = _THREAD.instances(Thread, pk=_checked_id(thread_id))
+    if not found or not page_is_visible(found[0].page_id):
+        raise not_visible()
+    return found[0]
+
+
+def readable_thread(thread_id: object) -> tuple[Thread, Policy]:
+    """A thread whose comments readers may list, with its policy: visible, and the discussion not
+    hidden. The light read of the fields a page of comments needs (its version keys the cached JSON)."""
+    thread = (
+        Thread.objects.filter(pk=_checked_id(thread_id))
+        .only("id", "page_id", "comment_count", "is_closed", "version")
+        .first()
+    )
+    if thread is None:
+        raise not_visible()
+    public, policy = page_state(thread.page_id)
+    if not public or policy is None or policy.is_hidden:
+        raise not_visible()
+    return thread, policy
+
+
+def visible_comment(comment_id: object, *, statuses: Sequence[str] | None = None) -> Comment:
+    """The comment `comment_id` (with its thread) when its thread is visible, and, with `statuses`,
+    only in one of them; else the `not_visible` 404."""
+    comments = Comment.objects.select_related("thread").filter(pk=_checked_id(comment_id))
+    if statuses is not None:
+        comments = comments.filter(status__in=statuses)
+    comment = comments.first()
+    if comment is None or not page_is_visible(comment.thread.page_id):
+        raise not_visible()
+    return comment
 
 
 # --- cursors -------------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError, ErrorCode
-from masthead.discussion import actions
+from masthead.discussion import actions, queries
 from masthead.discussion.avatars import avatar_svg
 from masthead.discussion.inputs import CommentInput
-from masthead.discussion.models import Comment, CommentStatus, Thread
+from masthead.discussion.models import CommentStatus, Thread
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -52,9 +52,10 @@ def _error_page(
 @require_POST
 def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The comment form without JavaScript: post, then go back to the new comment (303)."""
-    thread = Thread.objects.select_related("page").filter(pk=thread_id).first()
-    if thread is None or not thread.page.live or thread.page.get_view_restrictions().exists():
-        raise Http404("No such discussion")
+    try:
+        thread = queries.visible_thread(thread_id)
+    except ApiError as error:
+        raise Http404(error.message) from error
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
             raise ApiError(ErrorCode.TOO_LARGE, "The comment form was too large.", 413)
@@ -104,13 +105,10 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_safe
 def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """/discussion/comments/<id>/ -> the article page opened at that comment."""
-    comment = (
-        Comment.objects.select_related("thread__page")
-        .filter(pk=comment_id, status__in=[CommentStatus.APPROVED, CommentStatus.DELETED])
-        .first()
-    )
-    if comment is None or not comment.thread.page.live:
-        raise Http404("No such comment")
+    try:
+        comment = queries.visible_comment(comment_id, statuses=queries.VISIBLE)
+    except ApiError as error:
+        raise Http404(error.message) from error
     page_url = comment.thread.page.url or "/"
     return HttpResponseRedirect(f"{page_url}?comment={comment.pk}#comment-{comment.pk}")
 

@@ -28,6 +28,7 @@ from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid, not_fo
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.discussion.hooks import Verdict
 from masthead.discussion.models import Comment, CommentStatus, Thread
+from masthead.discussion.queries import not_visible
 from masthead.moderation.conf import setting
 from masthead.moderation.models import (
     Ban,
@@ -261,7 +262,7 @@ def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") 
     if reason not in ReportReason.values:
         raise invalid("Choose a reason.", reason="One of " + ", ".join(ReportReason.values))
     if comment.status != CommentStatus.APPROVED:
-        raise not_found("No such comment.")
+        raise not_visible()
     user = actor.user
     if (user is not None and comment.user_id == user.pk) or (
         user is None and actor.guest_key and comment.guest_key == actor.guest_key

@@ -23,6 +23,7 @@ from masthead.accounts.guest import read_guest
 from masthead.core.actors import Actor, actor_from_request, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, not_found
 from masthead.discussion.models import Comment
+from masthead.discussion.queries import not_visible, visible_comment
 from masthead.moderation import actions, queries, tokens
 from masthead.moderation.conf import setting
 from masthead.moderation.models import ApiToken, Ban
@@ -330,9 +331,9 @@ def report(request: HttpRequest, comment_id: int, data: ReportIn) -> tuple[int, 
         raise forbidden("CSRF check failed; reload the page and try again.")
     guest = read_guest(request)
     actor = actor_from_request(request, guest_key=guest.key)
-    comment = queries.site_comments(request).select_related("thread").filter(pk=comment_id).first()
-    if comment is None:
-        raise not_found("No such comment.")
+    comment = visible_comment(comment_id)
+    if not queries.site_comments(request).filter(pk=comment.pk).exists():
+        raise not_visible()  # a comment of another site on this install
     created = actions.report_comment(actor, comment, data.reason, data.note)
     return 201, {
         "id": created.pk,

@@ -11,9 +11,10 @@ from ninja.utils import check_csrf
 
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
-from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut
 from masthead.core.ratelimit import enforce
-from masthead.discussion.models import Comment, Thread
+from masthead.discussion.models import CommentStatus
+from masthead.discussion.queries import not_visible, visible_comment, visible_thread
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
 from masthead.notifications.emails import page_url
@@ -71,16 +72,12 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
         actor_from_request(request).ip_hash,
         str(setting("NOTIFICATIONS_SUBSCRIBE_RATE")),
     )
-    thread = Thread.objects.filter(pk=data.thread_id).first()
-    if thread is None:
-        raise not_found("No such discussion.")
+    thread = visible_thread(data.thread_id)
     comment = None
     if data.comment_id is not None:
-        comment = Comment.objects.filter(
-            pk=data.comment_id, thread=thread, status="approved"
-        ).first()
-        if comment is None:
-            raise not_found("No such comment in this discussion.")
+        comment = visible_comment(data.comment_id, statuses=[CommentStatus.APPROVED])
+        if comment.thread_id != thread.pk:
+            raise not_visible()
     email = data.email
     if not email and actor.user is not None:
         email = verified_email(actor.user)

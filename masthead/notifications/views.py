@@ -21,6 +21,7 @@ from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError
 from masthead.core.ratelimit import enforce
 from masthead.discussion.models import Thread
+from masthead.discussion.queries import visible_thread
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
 from masthead.notifications.models import EmailAddress, Subscription
@@ -109,10 +110,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     """The form under the discussion without JavaScript. Cached pages carry no CSRF token, so this acts
     as a guest whoever is signed in: the address always needs confirming, and the answer never says
     whether it was already subscribed."""
-    thread = (
-        Thread.objects.select_related("page").filter(pk=_int(request.POST.get("thread"))).first()
-    )
-    if thread is None:
+    try:
+        thread = visible_thread(_int(request.POST.get("thread")))
+    except ApiError:
         return _page(
             request, "subscribe_done.html", {"error": "This discussion does not exist."}, 404
         )

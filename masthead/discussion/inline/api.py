@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from masthead.core import cache_versions
-from masthead.core.errors import not_found
 from masthead.discussion.inline.matching import (
     Resolution,
     article_text,
@@ -34,12 +33,9 @@ CACHE_SECONDS = 600
 
 
 def _thread(thread_id: int) -> Any:
-    from masthead.discussion.models import Thread
+    from masthead.discussion.queries import visible_thread
 
-    thread = Thread.objects.select_related("page").filter(pk=thread_id).first()
-    if thread is None or not thread.page.live:
-        raise not_found("No such discussion.")
-    return thread
+    return visible_thread(thread_id)  # the one 404 of hidden and unknown threads
 
 
 def _current_target(page: Any, comment: Any, found: Resolution, text: Any, source: str) -> dict:
