@@ -44,3 +44,5 @@ handler500 = "masthead.publishing.views.server_error"
 
 if settings.DEBUG:
     pass
+
+handler400 = "masthead.core.views.bad_request"

@@ -7,7 +7,7 @@ body is parsed, because guests are anonymous and the API is otherwise CSRF-exemp
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from django.core.exceptions import RequestDataTooBig
@@ -19,6 +19,7 @@ from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut
+from masthead.core.inputs import AsciiInt, Id, PathId, parse_int, query_int
 from masthead.discussion import actions, guard, queries, thread_cache
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import CommentStatus, Thread
@@ -67,12 +68,6 @@ def _actor(request: HttpRequest, create_guest: bool = False) -> tuple[Actor, Any
     if create_guest and not guest.key and not request.user.is_authenticated:
         guest = guest.with_key()
     return actor_from_request(request, guest_key=guest.key), guest
-
-
-def _checked_id(value: int) -> int:
-    if not 0 < value < MAX_ID:
-        raise queries.not_visible()
-    return value
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -128,7 +123,7 @@ class CommentPageOut(Schema):
 
 class CommentIn(Schema):
     body: str
-    parent_id: int | None = Field(None, ge=1, lt=MAX_ID)
+    parent_id: Id | None = None
     name: str = ""
     email: str = ""
     website: str = ""
@@ -236,14 +231,11 @@ def _parse_limit(limit: str | None, default: int) -> int | None:
         return default
     if limit == "all":
         return None
-    if not limit.isdigit() or not 1 <= int(limit) <= queries.MAX_LIMIT:
-        raise ApiError(
-            ErrorCode.INVALID,
-            f"limit is a number from 1 to {queries.MAX_LIMIT}, or 'all'.",
-            400,
-            {"limit": "Invalid."},
-        )
-    return int(limit)
+    try:
+        return parse_int(limit, name="limit", minimum=1, maximum=queries.MAX_LIMIT)
+    except ApiError as error:
+        error.message = f"limit must be a whole number from 1 to {queries.MAX_LIMIT}, or 'all'."
+        raise
 
 
 @router.get(
@@ -253,11 +245,13 @@ def _parse_limit(limit: str | None, default: int) -> int | None:
 )
 def list_comments(
     request: HttpRequest,
-    thread_id: int,
+    thread_id: PathId,
     sort: str = "newest",
     limit: str | None = None,
     cursor: str | None = None,
-    around: int | None = None,
+    around: Annotated[
+        AsciiInt | None, query_int(None, minimum=1, maximum=MAX_ID - 1, description="A comment id.")
+    ] = None,
     kind: str = "",
 ) -> Any:
     """Top-level comments (pinned first) in `sort` order with nested replies; `limit=all` is "View all";
@@ -274,7 +268,7 @@ def list_comments(
     stamp = thread_cache.read_stamp(thread.page_id)
     count = _parse_limit(limit, policy.page_size)
     if around is not None and not cursor:
-        needed = queries.page_of_comment(thread, _checked_id(around), sort, policy.page_size)
+        needed = queries.page_of_comment(thread, around, sort, policy.page_size)
         if needed is not None and count is not None:
             count = max(count, needed)
     body = thread_cache.thread_page_json(
@@ -291,7 +285,7 @@ def list_comments(
     summary="Post a comment or a reply",
 )
 def create_comment(
-    request: HttpRequest, response: HttpResponse, thread_id: int, payload: CommentIn
+    request: HttpRequest, response: HttpResponse, thread_id: PathId, payload: CommentIn
 ) -> Any:
     thread = queries.visible_thread(thread_id)
     actor, guest = _actor(request, create_guest=True)
@@ -323,7 +317,7 @@ def preview_comment(request: HttpRequest, payload: PreviewIn) -> Any:
     auth=same_origin_write,
     summary="Edit a comment",
 )
-def patch_comment(request: HttpRequest, comment_id: int, payload: EditIn) -> Any:
+def patch_comment(request: HttpRequest, comment_id: PathId, payload: EditIn) -> Any:
     comment = queries.visible_comment(comment_id)
     actor, _ = _actor(request)
     comment = actions.edit_comment(actor, comment, payload.body)
@@ -336,7 +330,7 @@ def patch_comment(request: HttpRequest, comment_id: int, payload: EditIn) -> Any
     auth=same_origin_write,
     summary="Delete a comment (a placeholder stays while it has replies)",
 )
-def remove_comment(request: HttpRequest, comment_id: int) -> Any:
+def remove_comment(request: HttpRequest, comment_id: PathId) -> Any:
     comment = queries.visible_comment(comment_id)
     actor, _ = _actor(request)
     placeholder = actions.delete_comment(actor, comment)
@@ -351,7 +345,9 @@ def remove_comment(request: HttpRequest, comment_id: int) -> Any:
     auth=same_origin_write,
     summary="Vote +1, -1, or 0 to withdraw",
 )
-def put_vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn) -> Any:
+def put_vote(
+    request: HttpRequest, response: HttpResponse, comment_id: PathId, payload: VoteIn
+) -> Any:
     comment = queries.visible_comment(comment_id)
     actor, guest = _actor(request, create_guest=True)
     comment = actions.vote(actor, comment, payload.value)
@@ -371,7 +367,7 @@ def put_vote(request: HttpRequest, response: HttpResponse, comment_id: int, payl
     response={200: MeOut, **ERRORS},
     summary="This reader's state in a thread (sets the CSRF cookie)",
 )
-def me(request: HttpRequest, response: HttpResponse, thread_id: int) -> Any:
+def me(request: HttpRequest, response: HttpResponse, thread_id: PathId) -> Any:
     """Per-reader state kept out of the cached page: own editable comments, votes, remembered name,
     own comments awaiting moderation (with their HTML), and the CSRF token (also set as a cookie)."""
     thread = queries.visible_thread(thread_id)

@@ -6,7 +6,7 @@ from masthead.discussion import views
 
 app_name = "discussion"
 urlpatterns = [
-    path("threads/<int:thread_id>/post/", views.post_form, name="post_form"),
-    path("comments/<int:comment_id>/", views.permalink, name="permalink"),
+    path("threads/<id:thread_id>/post/", views.post_form, name="post_form"),
+    path("comments/<id:comment_id>/", views.permalink, name="permalink"),
     re_path(r"^avatars/(?P<seed>[0-9a-f]{16})\.svg$", views.avatar, name="avatar"),
 ]

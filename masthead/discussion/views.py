@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError, ErrorCode
+from masthead.core.inputs import MAX_ID, parse_optional_int
 from masthead.discussion import actions, queries
 from masthead.discussion.avatars import avatar_svg
 from masthead.discussion.inputs import CommentInput
@@ -62,10 +63,8 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     except ValueError:
         pass
     form = request.POST
-    parent = form.get("parent_id", "")
     data = CommentInput(
         body=form.get("body", ""),
-        parent_id=int(parent) if parent.isdigit() and len(parent) < 18 else None,
         name=form.get("name", ""),
         email=form.get("email", ""),
         website=form.get("website", ""),
@@ -81,10 +80,9 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
             raise ApiError(
                 ErrorCode.CSRF_FAILED, "Please post comments from the article page.", 403
             )
-        if parent and data.parent_id is None:
-            raise ApiError(
-                ErrorCode.INVALID, "Unknown comment to reply to.", 400, {"parent_id": "Unknown."}
-            )
+        data.parent_id = parse_optional_int(
+            form.get("parent_id"), name="parent_id", minimum=1, maximum=MAX_ID - 1
+        )
         comment = actions.post_comment(actor, thread, data)
     except ApiError as error:
         return _error_page(request, thread, error, data)

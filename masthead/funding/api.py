@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from masthead.core.actors import actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, invalid, not_found
+from masthead.core.inputs import PathId
 from masthead.funding import actions, queries
 from masthead.funding.models import Campaign, Donation, DonationStatus
 from masthead.funding.providers import stripe as provider
@@ -145,7 +146,7 @@ def create_donation(
     response={200: ConfirmOut, 400: ErrorOut, 402: ErrorOut, 404: ErrorOut, 502: ErrorOut},
     summary="Charge the card the donor confirmed with Stripe.js",
 )
-def confirm_donation(request: HttpRequest, donation_id: int, data: ConfirmIn) -> ConfirmOut:
+def confirm_donation(request: HttpRequest, donation_id: PathId, data: ConfirmIn) -> ConfirmOut:
     donation = Donation.objects.filter(pk=donation_id).first()
     if (
         donation is None

@@ -26,8 +26,8 @@ register_snippet(CampaignViewSet)
 admin_patterns = (
     [
         path("", admin_views.campaign_list, name="index"),
-        path("campaign/<int:campaign_id>/", admin_views.campaign_report, name="report"),
-        path("campaign/<int:campaign_id>/donations.csv", admin_views.campaign_csv, name="csv"),
+        path("campaign/<id:campaign_id>/", admin_views.campaign_report, name="report"),
+        path("campaign/<id:campaign_id>/donations.csv", admin_views.campaign_csv, name="csv"),
         path("donors/", admin_views.donors, name="donors"),
         path("donors/erase/", admin_views.erase, name="erase"),
     ],

@@ -13,5 +13,5 @@ urlpatterns = [
     path("act/", views.act_view, name="act"),
     path("audit/", views.audit_view, name="audit"),
     path("tokens/", views.tokens_view, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

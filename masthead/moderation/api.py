@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,6 +22,7 @@ from ninja.utils import check_csrf
 from masthead.accounts.guest import read_guest
 from masthead.core.actors import Actor, actor_from_request, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, not_found
+from masthead.core.inputs import MAX_COUNT, MAX_ID, AsciiInt, Id, PathId, query_int
 from masthead.discussion.models import Comment
 from masthead.discussion.queries import not_visible, visible_comment
 from masthead.moderation import actions, queries, tokens
@@ -200,14 +201,14 @@ def _item(comment: Comment) -> dict[str, Any]:
 def moderation_queue(
     request: HttpRequest,
     status: Literal["pending", "reported", "spam", "approved", "removed"] = "pending",
-    limit: int = 50,
-    offset: int = 0,
-    article: int | None = None,
+    limit: Annotated[AsciiInt, query_int(50, minimum=1, maximum=200)] = 50,
+    offset: Annotated[AsciiInt, query_int(0, minimum=0, maximum=MAX_COUNT)] = 0,
+    article: Annotated[
+        AsciiInt | None, query_int(None, minimum=1, maximum=MAX_ID - 1, description="A page id.")
+    ] = None,
     rule: str = "",
 ) -> dict[str, Any]:
     _moderator(request)
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     comments = queries.queue(request, status, queries.QueueFilters(article=article, rule=rule[:40]))
     rows = queries.annotate_rows(list(comments[offset : offset + limit]))
     return {"count": comments.count(), "items": [_item(comment) for comment in rows]}
@@ -227,7 +228,7 @@ Decision = Literal["approve", "remove", "spam", "pin", "unpin"]
     auth=MODERATOR_AUTH,
 )
 def moderation_decide(
-    request: HttpRequest, comment_id: int, decision: Decision, data: DecisionIn | None = None
+    request: HttpRequest, comment_id: PathId, decision: Decision, data: DecisionIn | None = None
 ) -> dict[str, Any]:
     actor = _moderator(request, write=True)
     comment = _comment(request, comment_id)
@@ -237,7 +238,7 @@ def moderation_decide(
 
 
 class BanIn(Schema):
-    comment_id: int | None = Field(
+    comment_id: Id | None = Field(
         None, description="Ban this comment's author on every identity it carries."
     )
     kind: Literal["user", "email", "ip", "ip_hash", "guest"] | None = None
@@ -300,7 +301,7 @@ def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
     summary="Lift a ban (moderators)",
     auth=MODERATOR_AUTH,
 )
-def moderation_unban(request: HttpRequest, ban_id: int) -> tuple[int, None]:
+def moderation_unban(request: HttpRequest, ban_id: PathId) -> tuple[int, None]:
     actor = _moderator(request, write=True)
     ban = Ban.objects.filter(pk=ban_id).first()
     if ban is None:
@@ -325,7 +326,7 @@ class ReportOut(Schema):
     response={201: ReportOut},
     summary="Report a comment (readers)",
 )
-def report(request: HttpRequest, comment_id: int, data: ReportIn) -> tuple[int, dict[str, Any]]:
+def report(request: HttpRequest, comment_id: PathId, data: ReportIn) -> tuple[int, dict[str, Any]]:
     error = check_csrf(request)
     if error is not None:
         raise forbidden("CSRF check failed; reload the page and try again.")

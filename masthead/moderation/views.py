@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.core.actors import actor_from_request, can_moderate
 from masthead.core.errors import ApiError
+from masthead.core.inputs import MAX_ID, parse_optional_int
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Thread
 from masthead.moderation import actions, queries, tokens
@@ -64,8 +65,12 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-def _parse_int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+def _parse_int(value: str, name: str, maximum: int = MAX_ID - 1) -> int | None:
+    """An optional whole number from the queue's filters or forms; anything else is a 400 page."""
+    try:
+        return parse_optional_int(value, name=name, minimum=1, maximum=maximum)
+    except ApiError as error:
+        raise BadRequest(error.message) from error
 
 
 def queue_view(request: HttpRequest, tab: str = "pending") -> HttpResponse:
@@ -73,7 +78,7 @@ def queue_view(request: HttpRequest, tab: str = "pending") -> HttpResponse:
     if tab not in queries.TABS:
         tab = "pending"
     filters = queries.QueueFilters(
-        article=_parse_int(request.GET.get("article", "")),
+        article=_parse_int(request.GET.get("article", ""), "article"),
         author=request.GET.get("author", "")[:100],
         rule=request.GET.get("rule", "")[:40],
         since=_parse_date(request.GET.get("since", "")),
@@ -118,7 +123,8 @@ def act_view(request: HttpRequest) -> HttpResponse:
     """One decision on one or more comments (bulk), from a row button, a shortcut or the bulk bar."""
     actor = _require_moderator(request)
     decision = request.POST.get("decision", "")
-    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()][:200]
+    given = [_parse_int(value, "comment") for value in request.POST.getlist("comment")[:200]]
+    ids = [comment_id for comment_id in given if comment_id is not None]
     reason = request.POST.get("reason", "")[:1000]
     wants_json = "application/json" in request.headers.get("Accept", "")
     done, errors = 0, []
@@ -129,7 +135,7 @@ def act_view(request: HttpRequest) -> HttpResponse:
             continue
         try:
             if decision == "ban":
-                days = _parse_int(request.POST.get("days", ""))
+                days = _parse_int(request.POST.get("days", ""), "days", maximum=3650)
                 mode = request.POST.get("mode", BanMode.BLOCK)
                 actions.ban_author(actor, comment, mode=mode, reason=reason, days=days)
                 if request.POST.get("also") == "spam":

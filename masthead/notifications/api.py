@@ -12,6 +12,7 @@ from ninja.utils import check_csrf
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut
+from masthead.core.inputs import Id, PathId
 from masthead.core.ratelimit import enforce
 from masthead.discussion.models import CommentStatus
 from masthead.discussion.queries import not_visible, visible_comment, visible_thread
@@ -24,10 +25,10 @@ router = Router(tags=["notifications"])
 
 
 class SubscribeIn(Schema):
-    thread_id: int
+    thread_id: Id
     email: str | None = None
     kind: Literal["replies", "all"] = "replies"
-    comment_id: int | None = None
+    comment_id: Id | None = None
 
 
 class AcceptedOut(Schema):
@@ -118,7 +119,7 @@ def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Remove one of the signed-in reader's subscriptions",
 )
-def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+def delete_subscription(request: HttpRequest, subscription_id: PathId) -> tuple[int, None]:
     if not request.user.is_authenticated:
         raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
     if check_csrf(request) is not None:

@@ -11,7 +11,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
-        "subscriptions/<int:subscription_id>/delete/",
+        "subscriptions/<id:subscription_id>/delete/",
         views.delete_subscription,
         name="delete_subscription",
     ),

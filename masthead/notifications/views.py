@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError
+from masthead.core.inputs import parse_id
 from masthead.core.ratelimit import enforce
 from masthead.discussion.models import Thread
 from masthead.discussion.queries import visible_thread
@@ -111,11 +112,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     as a guest whoever is signed in: the address always needs confirming, and the answer never says
     whether it was already subscribed."""
     try:
-        thread = visible_thread(_int(request.POST.get("thread")))
-    except ApiError:
-        return _page(
-            request, "subscribe_done.html", {"error": "This discussion does not exist."}, 404
-        )
+        thread = visible_thread(parse_id(request.POST.get("thread"), name="thread"))
+    except ApiError as error:
+        message = "This discussion does not exist." if error.status == 404 else error.message
+        return _page(request, "subscribe_done.html", {"error": message}, error.status)
     context: dict[str, Any] = {"article_path": _article_path(thread), "thread": thread}
     try:
         enforce(
@@ -130,13 +130,6 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             request, "subscribe_done.html", {**context, "error": error.message}, error.status
         )
     return _page(request, "subscribe_done.html", context, status=202)
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _login_url() -> str:

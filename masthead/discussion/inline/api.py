@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from masthead.core import cache_versions
+from masthead.core.inputs import PathId
 from masthead.discussion.inline.matching import (
     Resolution,
     article_text,
@@ -108,7 +109,7 @@ def annotation_collection(request: HttpRequest, thread: Any) -> dict[str, Any]:
 
 
 @router.get("/threads/{thread_id}/annotations", response={200: Any, 404: Any})
-def thread_annotations(request: HttpRequest, thread_id: int) -> HttpResponse:
+def thread_annotations(request: HttpRequest, thread_id: PathId) -> HttpResponse:
     """The thread's public inline comments as a W3C Web Annotation `AnnotationCollection`."""
     thread = _thread(thread_id)
     key = "inline:annotations:{}:{}:{}:{}:{}".format(

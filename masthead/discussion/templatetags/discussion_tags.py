@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import BadRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from masthead.core.errors import ApiError
+from masthead.core.inputs import MAX_ID, parse_optional_int
 from masthead.discussion.avatars import avatar_url, user_avatar_url
 from masthead.discussion.models import CommentStatus
 
@@ -20,8 +23,12 @@ register = template.Library()
 SORT_LABELS = (("newest", "Newest"), ("oldest", "Oldest"), ("votes", "Most voted"))
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 18 else None
+def _comment_id(params: Any, name: str) -> int | None:
+    """`?comment=` / `?reply=`: a comment id, or none; anything else is a 400 page (core.views)."""
+    try:
+        return parse_optional_int(params.get(name), name=name, minimum=1, maximum=MAX_ID - 1)
+    except ApiError as error:
+        raise BadRequest(error.message) from error
 
 
 @register.simple_tag(takes_context=True)
@@ -44,14 +51,14 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
     limit: int | None = policy.page_size
     if params.get("comments") == "all":
         limit = None
-    linked = _int(params.get("comment"))
+    linked = _comment_id(params, "comment")
     if linked is not None and limit is not None:
         needed = queries.page_of_comment(thread, linked, sort, policy.page_size)
         if needed is not None:
             limit = max(limit, needed)
     kind = "inline" if params.get("dkind") == "inline" else ""  # the "Inline feedback" filter
     comments = queries.thread_page(thread, sort, limit, None, policy.display_depth, kind)
-    reply_to = _int(params.get("reply"))
+    reply_to = _comment_id(params, "reply")
     return render_to_string(
         "discussion/region.html",
         {
