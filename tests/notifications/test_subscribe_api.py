@@ -148,7 +148,7 @@ T = "THREAD"  # replaced by the thread's id
 @pytest.mark.parametrize(
     ("payload", "status", "code"),
     [
-        ({"thread_id": 0, "email": "a@example.org"}, 404, "not_found"),
+        ({"thread_id": 0, "email": "a@example.org"}, 400, "invalid"),  # ids are 1 or more
         ({"email": "a@example.org"}, 400, "invalid"),
         ({"thread_id": "x", "email": "a@example.org"}, 400, "invalid"),
         ({"thread_id": T, "email": "not-an-address", "kind": "all"}, 400, "invalid"),
