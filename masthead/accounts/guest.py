@@ -1,7 +1,10 @@
 """The guest cookie: a signed, HttpOnly, SameSite cookie holding a random guest key and the remembered name/email.
 
 It lets a browser edit or delete its own comments within the edit window and prefills the form. The value
-is signed (tampering gives an empty identity) but not encrypted: it only holds what this browser typed.
+is signed (tampering gives an empty identity) but not encrypted: it only holds what this browser typed,
+and `confirmed_email`: the address this browser proved it owns by opening the notification
+confirmation link sent to it (set by that page, never by what the reader types). Moderation trust and
+new subscriptions of that address go with it (see docs/moderation.md, docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class GuestIdentity:
     name: str = ""
     email: str = ""
     website: str = ""
+    confirmed_email: str = ""
 
     @property
     def is_known(self) -> bool:
@@ -34,6 +38,10 @@ class GuestIdentity:
 
     def remembering(self, name: str, email: str, website: str = "") -> GuestIdentity:
         return replace(self.with_key(), name=name, email=email, website=website)
+
+    def confirming(self, email: str) -> GuestIdentity:
+        """This browser opened the confirmation link of `email` (only the confirmation page says so)."""
+        return replace(self.with_key(), confirmed_email=email.strip().lower())
 
 
 def new_guest_key() -> str:
@@ -56,13 +64,20 @@ def read_guest(request: HttpRequest) -> GuestIdentity:
         name=str(data.get("n", ""))[:50],
         email=str(data.get("e", ""))[:254],
         website=str(data.get("w", ""))[:200],
+        confirmed_email=str(data.get("v", ""))[:254],
     )
 
 
 def write_guest(response: HttpResponse, guest: GuestIdentity) -> None:
     """Set (or refresh) the guest cookie on `response`."""
     value = signing.dumps(
-        {"k": guest.key, "n": guest.name, "e": guest.email, "w": guest.website},
+        {
+            "k": guest.key,
+            "n": guest.name,
+            "e": guest.email,
+            "w": guest.website,
+            **({"v": guest.confirmed_email} if guest.confirmed_email else {}),
+        },
         salt=SALT,
         compress=True,
     )

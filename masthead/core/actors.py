@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class Actor:
     user: User | None = None  # a signed-in user; None for a guest or the system
     guest_key: str = ""  # the guest cookie's random identity ('' when none yet)
+    confirmed_email: str = ""  # a guest: the address this browser confirmed (accounts.guest)
     ip: str = ""
     ip_hash: str = ""
     user_agent: str = ""
@@ -42,6 +43,13 @@ class Actor:
         if self.user is not None and self.is_authenticated:
             return f"user:{self.user.pk}"
         return f"guest:{self.guest_key}" if self.guest_key else f"ip:{self.ip_hash}"
+
+    def owns_email(self, email: str) -> bool:
+        """Whether this reader proved they own `email`: a guest browser that opened its confirmation
+        link. (Signed-in readers: their account's history is their trust; notifications asks the
+        account's verified addresses.) A typed address proves nothing."""
+        wanted = (email or "").strip().lower()
+        return bool(wanted) and not self.is_authenticated and self.confirmed_email == wanted
 
     def get_username(self) -> str:
         if self.user is not None and self.is_authenticated:
@@ -83,7 +91,9 @@ def can_moderate(actor: Actor) -> bool:
     return actor.has_perm(MODERATE_PERMISSION)
 
 
-def actor_from_request(request: HttpRequest, guest_key: str = "") -> Actor:
+def actor_from_request(
+    request: HttpRequest, guest_key: str = "", confirmed_email: str = ""
+) -> Actor:
     ip = client_ip(request)
     request_user = getattr(request, "user", None)
     user: User | None = (
@@ -92,6 +102,7 @@ def actor_from_request(request: HttpRequest, guest_key: str = "") -> Actor:
     return Actor(
         user=user,
         guest_key=guest_key,
+        confirmed_email=confirmed_email if user is None else "",
         ip=ip,
         ip_hash=hash_ip(ip),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],

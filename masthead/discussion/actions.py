@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -133,10 +133,15 @@ def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
 
 
 def _has_approved_history(actor: Actor, email: str) -> bool:
+    """An approved comment by this account, or by this guest browser, or signed with an address this
+    browser confirmed; never by whoever merely types that address."""
     approved = Comment.objects.filter(status=PUBLIC)
     if actor.is_authenticated:
         return approved.filter(user=actor.user).exists()
-    return bool(email) and approved.filter(author_email__iexact=email).exists()
+    mine = Q(user__isnull=True, guest_key=actor.guest_key) if actor.guest_key else Q(pk__in=[])
+    if email and actor.owns_email(email):
+        mine |= Q(user__isnull=True, author_email__iexact=email)
+    return approved.filter(mine).exists()
 
 
 def _default_verdict(actor: Actor, policy: Policy, email: str) -> Verdict:

@@ -67,7 +67,8 @@ def _actor(request: HttpRequest, create_guest: bool = False) -> tuple[Actor, Any
     guest = read_guest(request)
     if create_guest and not guest.key and not request.user.is_authenticated:
         guest = guest.with_key()
-    return actor_from_request(request, guest_key=guest.key), guest
+    actor = actor_from_request(request, guest_key=guest.key, confirmed_email=guest.confirmed_email)
+    return actor, guest
 
 
 # --- schemas -------------------------------------------------------------------------------------

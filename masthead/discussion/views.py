@@ -74,7 +74,7 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     guest = read_guest(request)
     if not request.user.is_authenticated:
         guest = guest.with_key()
-    actor = actor_from_request(request, guest_key=guest.key)
+    actor = actor_from_request(request, guest_key=guest.key, confirmed_email=guest.confirmed_email)
     try:
         if not is_same_origin(request):
             raise ApiError(

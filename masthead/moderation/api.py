@@ -331,7 +331,7 @@ def report(request: HttpRequest, comment_id: PathId, data: ReportIn) -> tuple[in
     if error is not None:
         raise forbidden("CSRF check failed; reload the page and try again.")
     guest = read_guest(request)
-    actor = actor_from_request(request, guest_key=guest.key)
+    actor = actor_from_request(request, guest_key=guest.key, confirmed_email=guest.confirmed_email)
     comment = visible_comment(comment_id)
     if not queries.site_comments(request).filter(pk=comment.pk).exists():
         raise not_visible()  # a comment of another site on this install

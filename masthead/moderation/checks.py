@@ -40,42 +40,62 @@ class ScoredVerdict(Verdict):
     provider: dict[str, str] | None = None
 
 
+# Trust (approved and rejected counts) is kept per author key, and only read through keys the reader
+# proved: a signed-in account ("user:<id>"), the signed guest cookie that posted ("guest:<key>"), and an
+# address ("email:<address>") only for a browser that confirmed it by mail. A typed email is written
+# to (a comment signed with it counts for that address) but never read for whoever typed it.
+
+
 def author_key(
     user: User | None = None, email: str = "", guest_key: str = "", ip_hash: str = ""
 ) -> str:
-    """One key per author for trust and history: the account, else the email, else the browser."""
+    """The identity an author's comments are kept under: the account, else the browser, else the
+    address they came from (never the email: anyone can type one)."""
     if user is not None and user.pk is not None:
         return f"user:{user.pk}"
-    if email:
-        return f"email:{email.strip().lower()}"
     if guest_key:
         return f"guest:{guest_key}"
     return f"ip:{ip_hash}"
+
+
+def email_key(email: str) -> str:
+    return f"email:{email.strip().lower()}"
 
 
 def submission_trust(submission: Submission) -> tuple[int, int]:
     """(approved, rejected) of the submission's author, read once per submission."""
     cached = submission.extra.get("moderation_trust")
     if cached is None:
-        cached = author_trust(submission_author_key(submission))
+        cached = author_trust(submission_author_keys(submission))
         submission.extra["moderation_trust"] = cached
     return cached
 
 
-def submission_author_key(submission: Submission) -> str:
+def submission_author_keys(submission: Submission) -> list[str]:
+    """The keys whose history this submission may use: its account, or its guest cookie, and an
+    address only when this browser confirmed it (`Actor.owns_email`)."""
     actor = submission.actor
-    user = actor.user if actor.is_authenticated else None
-    return author_key(user, submission.email, actor.guest_key, actor.ip_hash)
+    if actor is None:
+        return []
+    if actor.user is not None and actor.is_authenticated:
+        return [f"user:{actor.user.pk}"]
+    keys = [f"guest:{actor.guest_key}"] if actor.guest_key else []
+    if submission.email and actor.owns_email(submission.email):
+        keys.append(email_key(submission.email))
+    return keys
 
 
-def author_trust(key: str) -> tuple[int, int]:
-    """(approved, rejected) counts for an author key."""
+def author_trust(keys: list[str]) -> tuple[int, int]:
+    """(approved, rejected) for an author known under `keys` (one query): the most of each, so one
+    comment counted under two keys (cookie and address) counts once."""
     from masthead.moderation.models import AuthorRecord
 
-    row = (
-        AuthorRecord.objects.filter(key=key).values_list("approved_count", "rejected_count").first()
+    if not keys:
+        return (0, 0)
+    rows = list(
+        AuthorRecord.objects.filter(key__in=keys).values_list("approved_count", "rejected_count")
     )
-    return row or (0, 0)
+    return (max((row[0] for row in rows), default=0), max((row[1] for row in rows), default=0))
 
 
 def _is_exempt(submission: Submission) -> bool:

@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation.models import AuthorRecord, ProviderCheck, Report, SubmissionLog
-from masthead.moderation.receivers import comment_author_key
+from masthead.moderation.receivers import comment_author_keys
 
 TABS = ["pending", "reported", "spam", "approved", "removed"]
 
@@ -86,9 +86,12 @@ def tab_counts(request: HttpRequest) -> dict[str, int]:
 def annotate_rows(comments: list[Comment]) -> list[Comment]:
     """Attach `history` (approved, rejected), `report_summary` [(reason, count)], `network` (a tag
     of the hashed /24 or /56 network) and `provider` (what Akismet said, or None) in four queries."""
-    keys = {comment.pk: comment_author_key(comment) for comment in comments}
+    keys = {comment.pk: comment_author_keys(comment) for comment in comments}
     records = {
-        record.key: record for record in AuthorRecord.objects.filter(key__in=set(keys.values()))
+        record.key: record
+        for record in AuthorRecord.objects.filter(
+            key__in={key for found in keys.values() for key in found}
+        )
     }
     summaries: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for row in (
@@ -123,10 +126,10 @@ def annotate_rows(comments: list[Comment]) -> list[Comment]:
         )
         network = networks.get(comment.pk) or ""
         comment.network = f"#{network[:6]}" if network else ""  # type: ignore[attr-defined]
-        record = records.get(keys[comment.pk])
+        found = [records[key] for key in keys[comment.pk] if key in records]
         comment.history = {  # type: ignore[attr-defined]
-            "approved": record.approved_count if record else 0,
-            "rejected": record.rejected_count if record else 0,
+            "approved": max((record.approved_count for record in found), default=0),
+            "rejected": max((record.rejected_count for record in found), default=0),
         }
         comment.report_summary = summaries.get(comment.pk, [])  # type: ignore[attr-defined]
     return comments

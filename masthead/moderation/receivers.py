@@ -21,7 +21,7 @@ from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import akismet
-from masthead.moderation.checks import author_key
+from masthead.moderation.checks import author_key, email_key
 from masthead.moderation.conf import setting
 from masthead.moderation.models import AuthorRecord, SubmissionLog
 from masthead.moderation.normalise import fingerprint
@@ -31,19 +31,26 @@ _INSERT_LOG = CompiledInsert(SubmissionLog)  # one row per post
 
 
 def comment_author_key(comment: Comment) -> str:
+    """The identity the comment's history is kept under (account, else guest cookie)."""
     return author_key(
-        comment.user if comment.user_id else None,
-        comment.author_email,
-        comment.guest_key,
-        comment.ip_hash,
+        comment.user if comment.user_id else None, "", comment.guest_key, comment.ip_hash
     )
 
 
-# One statement whether or not the author has a record yet (SQLite ≥ 3.24 and PostgreSQL both have it);
-# two concurrent first comments of one author both count.
+def comment_author_keys(comment: Comment) -> list[str]:
+    """Every key a decision on `comment` counts for: its identity, and the address it was signed
+    with (read back only by a browser that confirmed that address: checks.submission_author_keys)."""
+    keys = [comment_author_key(comment)]
+    if comment.author_email and comment.user_id is None:
+        keys.append(email_key(comment.author_email))
+    return keys
+
+
+# One statement for all of a comment's keys whether or not they have a record yet (SQLite ≥ 3.24 and
+# PostgreSQL both have it); two concurrent first comments of one author both count.
 _UPSERT = (
     'INSERT INTO {table} ("key", "approved_count", "rejected_count", "updated_at") '
-    "VALUES (%s, %s, %s, %s) "
+    "VALUES {rows} "
     'ON CONFLICT ("key") DO UPDATE SET '
     '"approved_count" = {table}."approved_count" + excluded."approved_count", '
     '"rejected_count" = {table}."rejected_count" + excluded."rejected_count", '
@@ -52,14 +59,17 @@ _UPSERT = (
 
 
 def _bump(comment: Comment, approved: int = 0, rejected: int = 0) -> None:
-    key = comment_author_key(comment)
+    keys = comment_author_keys(comment)
     table = connection.ops.quote_name(AuthorRecord._meta.db_table)
+    now = timezone.now()
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+    params: list[Any] = []
+    for key in keys:
+        params.extend([key, max(approved, 0), rejected, now])
     with connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT.format(table=table), [key, max(approved, 0), rejected, timezone.now()]
-        )
+        cursor.execute(_UPSERT.format(table=table, rows=rows), params)
     if approved < 0:
-        AuthorRecord.objects.filter(key=key, approved_count__gt=0).update(
+        AuthorRecord.objects.filter(key__in=keys, approved_count__gt=0).update(
             approved_count=F("approved_count") - 1
         )
 
@@ -76,13 +86,13 @@ def on_status_changed(
         # An approval that a moderator takes back no longer counts towards trust.
         _bump(comment, approved=-1 if old_status == CommentStatus.APPROVED else 0, rejected=1)
     elif old_status in REJECTED and new_status == CommentStatus.APPROVED:
-        AuthorRecord.objects.filter(key=comment_author_key(comment), rejected_count__gt=0).update(
-            rejected_count=F("rejected_count") - 1
-        )
+        AuthorRecord.objects.filter(
+            key__in=comment_author_keys(comment), rejected_count__gt=0
+        ).update(rejected_count=F("rejected_count") - 1)
     elif old_status == CommentStatus.APPROVED and new_status == CommentStatus.PENDING:
-        AuthorRecord.objects.filter(key=comment_author_key(comment), approved_count__gt=0).update(
-            approved_count=F("approved_count") - 1
-        )
+        AuthorRecord.objects.filter(
+            key__in=comment_author_keys(comment), approved_count__gt=0
+        ).update(approved_count=F("approved_count") - 1)
 
 
 def on_comment_preparing(
