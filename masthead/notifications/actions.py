@@ -67,6 +67,16 @@ def _trusted_user(actor: Actor, email: str) -> User | None:
     return None
 
 
+def _owner_present(actor: Any, email: str) -> bool:
+    """Whether the request comes from whoever owns `email`: the signed-in owner of that verified
+    address, or the guest browser that opened its confirmation link (accounts.guest). Anyone else
+    may ask, but the address itself confirms, even when it confirmed other subscriptions before."""
+    if _trusted_user(actor, email) is not None:
+        return True
+    owns = getattr(actor, "owns_email", None)
+    return bool(owns is not None and owns(email))
+
+
 def subscribe(
     actor: Actor,
     thread: Thread,
@@ -78,10 +88,12 @@ def subscribe(
 ) -> Subscription:
     """Subscribe `email` to `thread` (or to replies of `comment` in it).
 
-    A registered reader's verified address is confirmed at once; any other address gets (at most once
-    per NOTIFICATIONS_CONFIRMATION_INTERVAL) a confirmation email and receives nothing else until it is
-    confirmed. An existing subscription is kept, upgraded from replies to all when asked. Callers must
-    answer the same way whatever happened here (no enumeration).
+    A new subscription is active at once only when its owner asks: a registered reader's verified
+    address, or a confirmed address from the guest browser that confirmed it. Any other request,
+    for an address confirmed before too, gets (at most once per NOTIFICATIONS_CONFIRMATION_INTERVAL)
+    a confirmation email, and the subscription waits for its one click. An existing subscription is
+    kept, upgraded from replies to all when asked. Callers must answer the same way whatever happened
+    here (no enumeration).
     """
     now = now or timezone.now()
     email = normalise_email(email)
@@ -163,7 +175,7 @@ def _subscribing_would_change(
         return True
     if subscription.confirmed_at is not None:
         return False
-    if address.confirmed_at is not None and address.opted_out_at is None:
+    if address.is_mailable and _owner_present(actor, email):
         return True
     return _confirmation_due(address, now)
 
@@ -196,7 +208,9 @@ def _subscribe(
             changed.append("opted_out_at")
         if changed:
             address.save(update_fields=changed)
-    confirmed_at = now if address.confirmed_at and address.opted_out_at is None else None
+    # Only the owner's own request activates a subscription without a click in the mailbox.
+    owner = trusted is not None or _owner_present(actor, email)
+    confirmed_at = now if owner and address.confirmed_at and address.opted_out_at is None else None
     if comment is not None:
         subscription, created = Subscription.objects.get_or_create(
             address=address,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
+from masthead.accounts.guest import read_guest
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut
@@ -55,6 +56,17 @@ def _signed_in(request: HttpRequest) -> bool:
     return check_csrf(request) is None
 
 
+def _subscriber(request: HttpRequest) -> Actor:
+    """Who asks: the signed-in reader, or the guest browser (its cookie may hold an address it
+    confirmed), each only with a valid CSRF token; otherwise nobody in particular."""
+    if check_csrf(request) is not None:
+        return Actor(ip=actor_from_request(request).ip)
+    if _signed_in(request):
+        return actor_from_request(request)
+    guest = read_guest(request)
+    return actor_from_request(request, guest_key=guest.key, confirmed_email=guest.confirmed_email)
+
+
 @router.post(
     "/subscriptions",
     response={202: AcceptedOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
@@ -63,11 +75,7 @@ def _signed_in(request: HttpRequest) -> bool:
 def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, AcceptedOut]:
     """Always `202` whatever the address's state; a guest's address gets a confirmation email first
     (at most one an hour). A signed-in reader with a verified email may omit `email`."""
-    actor = (
-        actor_from_request(request)
-        if _signed_in(request)
-        else Actor(ip=actor_from_request(request).ip)
-    )
+    actor = _subscriber(request)
     enforce(
         "subscribe",
         actor_from_request(request).ip_hash,

@@ -32,9 +32,10 @@ def deliver_notifications() -> dict[str, object]:
 
 @task()
 def send_confirmation(address_id: int) -> bool:
-    """The confirmation email of an address (queued by `request_confirmation`, at most once an hour)."""
+    """The confirmation email of an address (queued by `request_confirmation`, at most once an hour):
+    of the address itself, or of new subscriptions someone asked for an address confirmed before."""
     address = EmailAddress.objects.filter(pk=address_id).first()
-    if address is None or address.confirmed_at is not None or address.failed_at is not None:
+    if address is None or address.failed_at is not None:
         return False
     titles = [
         str(title)
@@ -42,6 +43,8 @@ def send_confirmation(address_id: int) -> bool:
         .order_by("-created_at")
         .values_list("thread__page__title", flat=True)[:10]
     ]
+    if address.confirmed_at is not None and not titles:
+        return False  # confirmed, and nothing waits for a click
     message = emails.confirmation_email(address, titles)
     try:
         message.connection = get_connection(fail_silently=False)

@@ -61,9 +61,12 @@ def test_article_discussion_and_donation_run_with_no_csp_violation(
     console: list[str] = []
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
