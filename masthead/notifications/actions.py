@@ -67,14 +67,13 @@ def _trusted_user(actor: Actor, email: str) -> User | None:
     return None
 
 
-def _owner_present(actor: Any, email: str) -> bool:
+def _owner_present(actor: Actor, email: str) -> bool:
     """Whether the request comes from whoever owns `email`: the signed-in owner of that verified
     address, or the guest browser that opened its confirmation link (accounts.guest). Anyone else
     may ask, but the address itself confirms, even when it confirmed other subscriptions before."""
     if _trusted_user(actor, email) is not None:
         return True
-    owns = getattr(actor, "owns_email", None)
-    return bool(owns is not None and owns(email))
+    return actor.owns_email(email)
 
 
 def subscribe(
