@@ -111,9 +111,10 @@ def test_the_signed_in_owner_of_the_verified_address_subscribes_it_at_once(
     confirmed_in(browser(), smtp, a_thread)
     _an_hour_passes()
     smtp.clear()
-    rana = get_user_model().objects.create_user(
-        "rana", RANA, "correct horse battery", email_verified=True
-    )
+    from tests.conftest import verify_address
+
+    rana = get_user_model().objects.create_user("rana", RANA, "correct horse battery")
+    verify_address(rana)
     client = browser()
     client.force_login(rana)
     client.get("/api/v1/threads/1/me")
