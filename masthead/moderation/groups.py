@@ -24,7 +24,11 @@ def ensure_moderators_group() -> Any:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
 
+    # After a flush the content types are re-created under new ids; cached old ids would give the
+    # permissions the wrong content type, and the group would silently miss them.
+    ContentType.objects.clear_cache()
     for label in ("wagtailadmin", "moderation", "discussion"):
         create_permissions(apps.get_app_config(label), verbosity=0)
     group, _ = Group.objects.get_or_create(name="Moderators")
