@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "masthead.notifications",
     "masthead.funding",
     "masthead.moderation",
+    "masthead.migration",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,42 @@
+"""Where each imported row came from.
+
+One `ImportedObject` per row an import wrote (an article, a thread, a comment, a reader, a
+subscription...), keyed by the source's own identifier. A re-run finds its earlier rows here and
+updates them instead of writing them twice; an old link that names a source id (a WordPress
+`#comment-123`, a `/?p=42`) is resolved through it. Kept in one table rather than a column on every
+model, so the domain apps know nothing of where their rows came from.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class ImportedObject(models.Model):
+    source = models.CharField(
+        max_length=40,
+        help_text="The importer and the site it read, e.g. 'wordpress:news.example.org'.",
+    )
+    kind = models.CharField(max_length=20, help_text="article, thread, comment, user, ...")
+    source_id = models.CharField(max_length=200)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=40)
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A hash of what was imported: unchanged rows are skipped.",
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_id"], name="one_row_per_source_id"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="imported_row")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.source_id}"
