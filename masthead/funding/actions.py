@@ -45,8 +45,8 @@ MAX_MESSAGE = 1000
 
 
 @dataclass(frozen=True)
-class DonationRequest:
-    """A reader's checked donation form (`donation_request`)."""
+class DonationForm:
+    """What a reader sent to start a donation, before any check."""
 
     amount: int
     interval: str
@@ -55,6 +55,12 @@ class DonationRequest:
     anonymous: bool = False
     message: str = ""
     source_url: str = ""
+
+
+@dataclass(frozen=True)
+class DonationRequest(DonationForm):
+    """A reader's checked donation form (`donation_request`): cleaned fields and the article given from."""
+
     source_page: Any = None
 
     def fingerprint(self, campaign: Campaign) -> str:
@@ -116,19 +122,6 @@ def create_donation(
         Actor.system(), "funding.donation_created", donation, after={"amount": request.amount}
     )
     return donation
-
-
-@dataclass(frozen=True)
-class DonationForm:
-    """What a reader sent to start a donation, before any check."""
-
-    amount: int
-    interval: str
-    email: str
-    name: str = ""
-    anonymous: bool = False
-    message: str = ""
-    source_url: str = ""
 
 
 def start_donation(
