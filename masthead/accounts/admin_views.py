@@ -5,7 +5,8 @@ own page and the guest's signed link. Personal data appears here only for staff 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_POST
 from masthead.accounts import privacy
 from masthead.accounts.models import PrivacyRequestSource
 from masthead.accounts.queries import users_with_verified_email
-from masthead.core.actors import actor_from_request
+from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError
 from masthead.discussion.privacy import Author, comments_of
 
 PERMISSION = "accounts.add_privacyrequest"
+T = TypeVar("T")
 
 
 def _require_permission(request: HttpRequest) -> None:
@@ -39,16 +41,25 @@ def reader_data(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/admin/reader_data.html", context)
 
 
-@require_POST
-def export(request: HttpRequest) -> HttpResponse:
+def _act_on_posted_address(
+    request: HttpRequest,
+    act: Callable[[Actor, str, str], T],
+    respond: Callable[[HttpRequest, T], HttpResponse],
+) -> HttpResponse:
+    """Export and erase alike: staff only, the posted address, the staff source; a refused address
+    goes back to the lookup page with its message."""
     _require_permission(request)
     try:
-        data = privacy.export_address(
+        result = act(
             actor_from_request(request), request.POST.get("email", ""), PrivacyRequestSource.STAFF
         )
     except ApiError as error:
         messages.error(request, error.message)
         return redirect("accounts_admin:reader_data")
+    return respond(request, result)
+
+
+def _download(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -56,16 +67,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
-def erase(request: HttpRequest) -> HttpResponse:
-    _require_permission(request)
-    try:
-        counts = privacy.erase_address(
-            actor_from_request(request), request.POST.get("email", ""), PrivacyRequestSource.STAFF
-        )
-    except ApiError as error:
-        messages.error(request, error.message)
-        return redirect("accounts_admin:reader_data")
+def _report_erasure(request: HttpRequest, counts: dict[str, int]) -> HttpResponse:
     messages.success(
         request,
         f"Erased: {counts['removed']} comment(s) removed, {counts['placeholders']} left as "
@@ -73,3 +75,13 @@ def erase(request: HttpRequest) -> HttpResponse:
         f"{counts['donations_anonymised']} donation(s) anonymised.",
     )
     return redirect("accounts_admin:reader_data")
+
+
+@require_POST
+def export(request: HttpRequest) -> HttpResponse:
+    return _act_on_posted_address(request, privacy.export_address, _download)
+
+
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    return _act_on_posted_address(request, privacy.erase_address, _report_erasure)

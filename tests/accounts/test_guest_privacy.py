@@ -168,3 +168,18 @@ def test_staff_export_and_erase_a_commenter_address(
     assert entry.actor_id == a_staff_user.pk
     assert PrivacyRequest.objects.get(kind="erase").source == "staff"
     assert privacy.erasures_of("guest@example.com") == 1
+
+
+@pytest.mark.parametrize("action", ["export", "erase"])
+def test_staff_giving_no_address_are_sent_back_with_the_reason(
+    client: Client, a_staff_user: Any, a_thread: Any, action: str
+) -> None:
+    post(guest_actor("g"), a_thread, "Still here.", email="guest@example.com")
+    client.force_login(a_staff_user)
+    response = client.post(
+        f"/admin/reader-data/{action}/", {"email": "not an address"}, follow=True
+    )
+    assert response.redirect_chain == [("/admin/reader-data/", 302)]
+    assert "Enter the email address." in response.content.decode()
+    assert Comment.objects.count() == 1
+    assert not PrivacyRequest.objects.exists()
