@@ -92,3 +92,21 @@ def load_demo_discussion(article: Any) -> int:
             if comment.status == "approved":
                 vote(voter_actor, comment, 1)
     return len(posted)
+
+
+def load_demo_inline_comment(article: Any, name: str, quote: str, text: str) -> Any:
+    """A reader's comment on the passage `quote` of `article` (which must allow reader highlights),
+    so the first run shows a marked passage."""
+    actor, email = _reader(name, number_of(name))
+    return post_comment(
+        actor,
+        thread_for_page(article),
+        CommentInput(
+            body=text,
+            name=name,
+            email=email,
+            notify="none",
+            seconds_to_submit=45.0,
+            target={"selector": [{"type": "TextQuoteSelector", "exact": quote}]},
+        ),
+    )

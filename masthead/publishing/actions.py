@@ -66,8 +66,12 @@ def create_article(
     first_published_at: datetime | None = None,
     publish: bool = True,
     go_live_at: datetime | None = None,
+    inline_highlights: str = "",
 ) -> ArticlePage:
-    """Create an article under `section`, published now (or scheduled with `go_live_at`, or left a draft)."""
+    """Create an article under `section`, published now (or scheduled with `go_live_at`, or left a draft).
+
+    `inline_highlights` is the article's reader-highlights choice ("on", "off", "" to inherit).
+    """
     from django.utils.text import slugify
 
     article = ArticlePage(
@@ -80,6 +84,7 @@ def create_article(
         featured_image_caption=featured_image_caption,
         featured_image_credit=featured_image_credit,
         go_live_at=go_live_at,
+        inline_highlights=inline_highlights,
     )
     if not publish or go_live_at is not None:
         article.live = False

@@ -111,6 +111,7 @@ def load_demo_content() -> bool:
         authors[person["slug"]] = Author.objects.create(photo=photo, **person)
     now = timezone.now()
     video_article: ArticlePage | None = None
+    inline_comments: list[tuple[ArticlePage, dict[str, str]]] = []
     # Oldest first, so the page tree's order matches publication order.
     for data in sorted(ARTICLES, key=lambda article: -article["hours_ago"]):
         picture = _image(
@@ -138,23 +139,31 @@ def load_demo_content() -> bool:
             featured_image_caption=data["caption"],
             featured_image_credit="Illustration: Masthead",
             first_published_at=now - timedelta(hours=data["hours_ago"]),
+            inline_highlights=data.get("inline_highlights", ""),
         )
         # Indexed now, so the demo is searchable before the task worker gets to its queue.
         insert_or_update_object(article)
         if "VIDEO" in data["body"]:
             video_article = article
-    _load_other_demos(video_article)
+        if "inline_comment" in data:
+            inline_comments.append((article, data["inline_comment"]))
+    _load_other_demos(video_article, inline_comments)
     return True
 
 
-def _load_other_demos(discussed_article: ArticlePage | None) -> None:
-    """The other apps' demo data: an active campaign, a conversation under the video article, and
-    one of its readers a monthly supporter showing the Supporter badge."""
+def _load_other_demos(
+    discussed_article: ArticlePage | None, inline_comments: list[tuple[ArticlePage, dict[str, str]]]
+) -> None:
+    """The other apps' demo data: an active campaign, a conversation under the video article, one
+    of its readers a monthly supporter showing the Supporter badge, and readers' comments on
+    passages of the articles with reader highlights on."""
     from masthead.accounts.demo import load_demo_supporter
-    from masthead.discussion.demo import load_demo_discussion
+    from masthead.discussion.demo import load_demo_discussion, load_demo_inline_comment
     from masthead.funding.demo import load_demo_campaign
 
     campaign = load_demo_campaign()
     if discussed_article is not None:
         load_demo_discussion(discussed_article)
         load_demo_supporter(campaign)
+    for article, comment in inline_comments:
+        load_demo_inline_comment(article, comment["name"], comment["quote"], comment["body"])

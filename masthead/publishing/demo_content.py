@@ -59,7 +59,9 @@ def quote(text: str, attribution: str = "") -> tuple[str, Any]:
 
 # Each article: section slug, title, standfirst, dateline, authors (slugs), tags, hours since
 # publication, palette and seed of its generated picture, caption, body (list of blocks; "VIDEO" and
-# "YOUTUBE" are placeholders the loader fills in with media).
+# "YOUTUBE" are placeholders the loader fills in with media). Optional: "inline_highlights" ("on"
+# lets readers comment on a passage they select; the site default is off, so a first run would
+# otherwise never show the feature) and "inline_comment" (a reader's comment on one passage).
 ARTICLES: list[dict[str, Any]] = [
     {
         "section": "in-video",
@@ -100,6 +102,7 @@ ARTICLES: list[dict[str, Any]] = [
         "authors": ["rana-haddad"],
         "tags": ["water", "agriculture", "climate"],
         "hours_ago": 9,
+        "inline_highlights": "on",
         "palette": "olive",
         "seed": 11,
         "caption": "Tomato rows under drip irrigation at the co-operative's demonstration plot.",
@@ -221,6 +224,13 @@ ARTICLES: list[dict[str, Any]] = [
         "authors": ["karim-mansour"],
         "tags": ["water", "climate", "explainer"],
         "hours_ago": 26,
+        "inline_highlights": "on",
+        "inline_comment": {
+            "name": "Hana S.",
+            "quote": "agriculture uses around four-fifths of the fresh water",
+            "body": "Is that share the same in Jordan as in Iraq? I had read that Jordan's farms "
+            "use closer to half, because so much of its water goes to the cities.",
+        },
         "palette": "slate",
         "seed": 15,
         "caption": "Illustration: a reservoir at the end of a dry summer.",

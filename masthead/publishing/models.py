@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -109,7 +110,10 @@ class ReaderPolicyFields(models.Model):
         choices=Toggle.choices,
         blank=True,
         default="",
-        help_text="Let readers select a passage and comment on it.",
+        help_text=_(
+            "Let readers select a passage and comment on it. Inherit takes the section's choice; "
+            "the site default is off."
+        ),
     )
     support_placement = models.CharField(
         max_length=8, choices=SupportPlacement.choices, blank=True, default=""
