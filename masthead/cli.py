@@ -44,7 +44,7 @@ def demo() -> int:
     return 0
 
 
-def _prepare(load_demo: bool, address: str = "http://127.0.0.1:8000") -> None:
+def _prepare(load_demo: bool, address: str) -> None:
     """Migrate, collect static files, load demo content and create the first admin on the first run."""
     from django.conf import settings
     from django.core.management import call_command
@@ -87,9 +87,21 @@ def _background_processes() -> list[subprocess.Popen[bytes]]:
     return [subprocess.Popen(worker_cmd), subprocess.Popen(clock_cmd)]  # noqa: S603
 
 
+def serve_at(host: str, port: int) -> str:
+    """Record the address being served in the environment before settings load: without
+    MASTHEAD_BASE_URL, links in email and the site record follow it, in this process and in the
+    web workers, task worker and clock, which inherit the environment. Returns the address."""
+    os.environ["MASTHEAD_HOST"] = host
+    os.environ["MASTHEAD_PORT"] = str(port)
+    from masthead.settings.env import served_url
+
+    return served_url(host, port)
+
+
 def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) -> int:
+    address = serve_at(host, port)
     _setup()
-    _prepare(load_demo, f"http://{host}:{port}")
+    _prepare(load_demo, address)
     import uvicorn
 
     children = _background_processes() if with_worker else []
@@ -104,7 +116,7 @@ def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) 
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, on_terminate)
-    print(f"Serving Masthead on http://{host}:{port}/ (Ctrl-C to stop)")
+    print(f"Serving Masthead on {address}/ (Ctrl-C to stop)")
     try:
         uvicorn.run(
             "masthead.asgi:application",

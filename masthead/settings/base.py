@@ -10,6 +10,7 @@ import dj_database_url
 
 from masthead.core.csp_policy import reader_policy
 from masthead.settings.env import (
+    base_url,
     data_dir,
     email_settings,
     env_bool,
@@ -27,7 +28,7 @@ ALLOWED_HOSTS = env_list("MASTHEAD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
 WAGTAIL_SITE_NAME = SITE_NAME
-WAGTAILADMIN_BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = base_url()
 
 # Addresses or CIDR networks whose X-Forwarded-For is believed; empty means the socket peer is the client.
 TRUSTED_PROXIES = env_list("MASTHEAD_TRUSTED_PROXIES")

@@ -22,6 +22,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def served_url(host: str, port: str | int) -> str:
+    """The address a server listening on `host`:`port` answers at, as the start of a link: an
+    any-address host (0.0.0.0, ::) names no machine, so 127.0.0.1 stands in for it."""
+    host = host.strip().strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (compared with, not bound to)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def base_url() -> str:
+    """Where links in email and the site record point: MASTHEAD_BASE_URL, else the address being
+    served (MASTHEAD_HOST and MASTHEAD_PORT, which `masthead run` sets from --host and --port)."""
+    configured = os.environ.get("MASTHEAD_BASE_URL", "").strip()
+    if configured:
+        return configured
+    return served_url(
+        os.environ.get("MASTHEAD_HOST", "127.0.0.1"), os.environ.get("MASTHEAD_PORT", "8000")
+    )
+
+
 def data_dir() -> Path:
     path = Path(os.environ.get("MASTHEAD_DATA_DIR", "var")).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,15 @@ def _env(data_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "MASTHEAD_BASE_URL",
+            "MASTHEAD_HOST",
+            "MASTHEAD_PORT",
+        }
     }
     env.update(
         {"MASTHEAD_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "masthead.settings.base"}
@@ -31,9 +40,15 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _run_until_serving(data_dir: Path, *extra: str) -> tuple[str, int]:
-    """Start `masthead run`, wait for the home page, stop it; return its output and the home page status."""
-    port = _free_port()
+def _run_until_serving(
+    data_dir: Path,
+    *extra: str,
+    port: int | None = None,
+    then_wait_for: Callable[[], bool] = lambda: True,
+) -> tuple[str, int]:
+    """Start `masthead run`, wait for the home page (and then `then_wait_for`, up to 30 s), stop it;
+    return its output and the home page status."""
+    port = port or _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -58,11 +73,15 @@ def _run_until_serving(data_dir: Path, *extra: str) -> tuple[str, int]:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     status = response.status
-                    break
+                break
             except Exception:
                 if process.poll() is not None:
                     break
                 time.sleep(0.5)
+        for _ in range(60):
+            if status != 200 or then_wait_for():
+                break
+            time.sleep(0.5)
     finally:
         process.terminate()
         try:
@@ -89,6 +108,36 @@ def test_first_run_sets_up_everything_and_second_run_keeps_it(tmp_path: Path) ->
     assert "password:" not in output, "the admin login is printed only once"
     assert "Loaded demo content" not in output
     assert (data_dir / "secret_key").read_text() == secret
+
+
+def test_links_in_mail_follow_the_served_port_without_a_base_url(tmp_path: Path) -> None:
+    """`masthead run --port P` without MASTHEAD_BASE_URL: the demo supporter's receipt, mailed by
+    the task worker, links to port P, and so does the site record."""
+    data_dir = tmp_path / "data"
+    mail_dir = data_dir / "mail"
+    port = _free_port()
+    output, status = _run_until_serving(
+        data_dir, port=port, then_wait_for=lambda: any(mail_dir.glob("*.log"))
+    )
+    assert status == 200, output
+    mail = "".join(path.read_text() for path in mail_dir.glob("*.log"))
+    assert f"http://127.0.0.1:{port}/funding/manage/" in mail, mail
+    assert ":8000/" not in mail
+    site_port = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "masthead.cli",
+            "manage",
+            "shell",
+            "-c",
+            "from wagtail.models import Site; print(Site.objects.get(is_default_site=True).port)",
+        ],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+    )
+    assert site_port.stdout.strip().splitlines()[-1:] == [str(port)], site_port.stderr
 
 
 def test_no_demo_serves_an_empty_front_page(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from masthead.settings.env import email_settings, secret_key
+import pytest
+
+from masthead.settings.env import base_url, email_settings, secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,3 +130,36 @@ def test_email_url_parsing(tmp_path: Path) -> None:
     files = email_settings(None, tmp_path)
     assert files["EMAIL_BACKEND"].endswith("filebased.EmailBackend")  # type: ignore[union-attr]
     assert Path(str(files["EMAIL_FILE_PATH"])).is_dir()
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        (None, None, "http://127.0.0.1:8000"),
+        ("127.0.0.1", "8100", "http://127.0.0.1:8100"),
+        ("0.0.0.0", "8100", "http://127.0.0.1:8100"),  # noqa: S104 (a served address, not bound)
+        ("::", "8100", "http://127.0.0.1:8100"),
+        ("::1", "8100", "http://[::1]:8100"),
+        ("news.internal", "80", "http://news.internal:80"),
+    ],
+)
+def test_without_a_base_url_links_follow_the_served_host_and_port(
+    monkeypatch: pytest.MonkeyPatch, host: str | None, port: str | None, expected: str
+) -> None:
+    monkeypatch.delenv("MASTHEAD_BASE_URL", raising=False)
+    for name, value in (("MASTHEAD_HOST", host), ("MASTHEAD_PORT", port)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert base_url() == expected
+
+
+def test_a_configured_base_url_wins_over_the_served_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MASTHEAD_BASE_URL", "https://news.example")
+    monkeypatch.setenv("MASTHEAD_PORT", "8100")
+    assert base_url() == "https://news.example"
+    monkeypatch.setenv("MASTHEAD_BASE_URL", "  ")
+    assert base_url() == "http://127.0.0.1:8100"
