@@ -128,7 +128,13 @@ class CommentIn(Schema):
     name: str = ""
     email: str = ""
     website: str = ""
-    notify: Literal["none", "replies", "all"] | None = None
+    notify: Literal["none", "replies", "all"] | None = Field(
+        "none",
+        description=(
+            "Email the commenter about replies to this comment or all new comments in the thread "
+            "(a guest's address is confirmed first); none unless asked."
+        ),
+    )
     honeypot: str = ""
     seconds_to_submit: float | None = Field(None, ge=0, le=10**7)
     target: dict[str, Any] | None = None

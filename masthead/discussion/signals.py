@@ -19,7 +19,7 @@ from django.dispatch import Signal
 comment_preparing = Signal()
 
 # provides args: comment, actor, notify ("none" | "replies" | "all" | None when the reader did not
-# choose), prepared (what comment_preparing's receivers kept)
+# choose, which subscribes to nothing), prepared (what comment_preparing's receivers kept)
 comment_posted = Signal()
 
 # The comment became visible to everyone: at post time when approved at once, or later by a moderator.

@@ -24,8 +24,9 @@ from masthead.notifications.conf import setting
 logger = logging.getLogger("masthead.notifications")
 
 
-def _choice(notify: str | None, email: str) -> str:
-    return str(notify or ("replies" if email else "none"))
+def _choice(notify: str | None) -> str:
+    """What the commenter asked to hear about; nothing unless they chose (subscribing is opt-in)."""
+    return str(notify or "none")
 
 
 @receiver(comment_preparing, dispatch_uid="notifications.comment_preparing")
@@ -41,7 +42,7 @@ def on_comment_preparing(
     approved comment reach anyone? Usually yes and no, and then nothing below reads inside it."""
     user = submission.actor.user if submission.actor.is_authenticated else None
     found: dict[str, bool] = {}
-    choice = _choice(notify, submission.email)
+    choice = _choice(notify)
     if choice in ("replies", "all") and submission.email:
         found["subscribed"] = actions.subscription_is_current(
             submission.actor, submission.thread, email=submission.email, kind=choice
@@ -63,7 +64,7 @@ def on_comment_posted(
     **_: Any,
 ) -> None:
     email = comment.author_email or (comment.user.email if comment.user_id and comment.user else "")
-    choice = _choice(notify, email)
+    choice = _choice(notify)
     subscribed = (prepared or {}).get("notifications", {}).get("subscribed", False)
     if choice in ("replies", "all") and email and not subscribed:
         try:

@@ -178,3 +178,23 @@ def test_hostile_comment_does_not_execute_in_the_browser(
     page.locator("#comments").wait_for()
     page.wait_for_timeout(500)
     assert page.evaluate("window.__fired") == []
+
+
+def test_the_scripted_form_posts_without_subscribing_unless_asked(
+    live_server: Any, page: Any, an_article: Any, settings: Any
+) -> None:
+    from masthead.notifications.models import Subscription
+
+    settings.RATELIMIT_ENABLED = False
+    actions.thread_for_page(an_article)
+    page.goto(live_server.url + an_article.url)
+    form = page.locator("[data-comment-form]")
+    form.locator("textarea[name=body]").fill("No mail for me, thanks.")
+    form.locator("input[name=name]").fill("Quiet Reader")
+    form.locator("input[name=email]").fill("quiet@example.com")
+    select = form.locator("select[name=notify]")
+    assert select.input_value() == "none"
+    assert select.locator("option:checked").inner_text() == "nothing"
+    form.locator("[data-submit]").click()
+    page.locator(".comment", has_text="No mail for me, thanks.").wait_for()
+    assert not Subscription.objects.filter(address__email="quiet@example.com").exists()
