@@ -29,6 +29,11 @@ def load_demo_campaign() -> Campaign:
             "preset_amounts": "10, 25, 50, 100",
             "minimum_amount": 300,
             "maximum_amount": 1_000_000,
+            # What readers see instead of the donate button until Stripe keys are set.
+            "other_ways_text": (
+                "Prefer a bank transfer? Send it to Masthead Demo News, IBAN XX00 DEMO 0000 0000 00, "
+                "reference SUPPORT. (Demo details: editors set their own on the campaign.)"
+            ),
         },
     )
     for site in Site.objects.all():

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -53,6 +54,21 @@ class Campaign(models.Model):
         default=False,
         help_text="Names (or 'Anonymous') and messages of donors who agreed; amounts stay hidden.",
     )
+    other_ways_text = models.TextField(
+        _("other ways to give"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "How readers can give without a card payment on this site: bank details, a postal "
+            "address, a membership platform. Shown in the support block and on the donate page "
+            "while online card payments are off."
+        ),
+    )
+    other_ways_url = models.URLField(
+        _("other ways to give: link"),
+        blank=True,
+        help_text=_("A page with the details (yours or a giving platform's), shown as a button."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -74,6 +90,10 @@ class Campaign(models.Model):
                 FieldPanel("monthly_enabled"),
             ],
             heading="Amounts",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("other_ways_text"), FieldPanel("other_ways_url")],
+            heading=_("Other ways to give"),
         ),
         FieldPanel("thank_you_text"),
         FieldPanel("donor_wall"),
@@ -114,6 +134,10 @@ class Campaign(models.Model):
 
     def format(self, minor: int) -> str:
         return format_amount(minor, self.currency)
+
+    @property
+    def has_other_ways(self) -> bool:
+        return bool(self.other_ways_text.strip() or self.other_ways_url)
 
 
 class Interval(models.TextChoices):

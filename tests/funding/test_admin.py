@@ -141,3 +141,50 @@ def test_campaign_snippet_admin_lists_campaigns(staff_client: Any, a_campaign: A
     response = staff_client.get("/admin/snippets/funding/campaign/")
     assert response.status_code == 200
     assert a_campaign.title in response.content.decode()
+
+
+def test_the_dashboard_tells_editors_readers_cannot_give_without_keys(
+    staff_client: Any, a_campaign: Any
+) -> None:
+    html = staff_client.get("/admin/").content.decode()
+    assert "Online card payments are off." in html
+    assert "<code>STRIPE_SECRET_KEY</code>" in html
+    assert "shows the goal bar without a donate button" in html
+    assert "“Keep the river desk open” has no other ways to give" in html
+    assert f'href="/admin/snippets/funding/campaign/edit/{a_campaign.pk}/"' in html
+
+    a_campaign.other_ways_url = "https://give.example.org/river-desk"
+    a_campaign.save()
+    html = staff_client.get("/admin/").content.decode()
+    assert "Readers see the other ways to give of “Keep the river desk open” instead." in html
+
+
+def test_the_campaign_editor_warns_while_payments_are_off(
+    staff_client: Any, a_campaign: Any
+) -> None:
+    html = staff_client.get(
+        f"/admin/snippets/funding/campaign/edit/{a_campaign.pk}/"
+    ).content.decode()
+    assert "Online card payments are off." in html
+    assert 'name="other_ways_text"' in html and 'name="other_ways_url"' in html
+    html = staff_client.get("/admin/snippets/funding/campaign/add/").content.decode()
+    assert "Online card payments are off." in html
+
+
+def test_no_payment_notice_with_keys_or_for_readers_without_the_permission(
+    client: Any, staff_client: Any, a_campaign: Any, settings: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    writer = get_user_model().objects.create_user("writer", "writer@example.com", "pw-long-1")
+    writer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    other = type(client)()
+    other.force_login(writer)
+    dashboard = other.get("/admin/")
+    assert dashboard.status_code == 200
+    assert "Online card payments are off." not in dashboard.content.decode()
+
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    assert "Online card payments are off." not in staff_client.get("/admin/").content.decode()

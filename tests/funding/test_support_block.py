@@ -96,6 +96,45 @@ def test_without_keys_the_button_is_hidden_but_the_goal_bar_stays(
     assert 'id="donate-form"' not in donate_page
 
 
+def test_without_keys_readers_see_the_campaigns_other_ways_to_give(
+    client: Any, an_article: Any, a_campaign: Any
+) -> None:
+    a_campaign.other_ways_text = "Bank transfer: IBAN DE00 1234 5678 9000\nReference: river desk"
+    a_campaign.other_ways_url = "https://give.example.org/river-desk"
+    a_campaign.save()
+    html = article_html(client, an_article, fresh=True)
+    assert "Support us" not in html
+    assert "Bank transfer: IBAN DE00 1234 5678 9000<br>Reference: river desk" in html
+    assert (
+        '<a class="button support__button" href="https://give.example.org/river-desk">How to give</a>'
+        in html
+    )
+    donate_page = client.get("/funding/river-desk/").content.decode()
+    assert "not set up" in donate_page
+    assert (
+        "IBAN DE00 1234 5678 9000" in donate_page
+        and "https://give.example.org/river-desk" in donate_page
+    )
+
+
+def test_with_keys_the_donate_button_replaces_the_other_ways(
+    client: Any, an_article: Any, a_campaign: Any, stripe_keys: Any
+) -> None:
+    a_campaign.other_ways_text = "Bank transfer: IBAN DE00 1234 5678 9000"
+    a_campaign.save()
+    html = article_html(client, an_article, fresh=True)
+    assert "Support us" in html
+    assert "IBAN" not in html and "How to give" not in html
+
+
+def test_other_ways_to_give_are_escaped(client: Any, an_article: Any, a_campaign: Any) -> None:
+    a_campaign.other_ways_text = "<script>alert(1)</script> & <b>cheques</b>"
+    a_campaign.save()
+    html = article_html(client, an_article, fresh=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;cheques&lt;/b&gt;" in html
+    assert "<script>alert(1)" not in html
+
+
 def test_over_goal_shows_the_true_amount_with_a_full_bar(
     client: Any,
     an_article: Any,
