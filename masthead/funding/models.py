@@ -319,10 +319,12 @@ class PaymentEvent(models.Model):
 
 
 class Placement(models.TextChoices):
+    """Where the support block goes on articles, site-wide (sections and articles may override it)."""
+
     NONE = "none", "No support block"
-    BEFORE = "before", "Before the article body"
-    AFTER = "after", "After the article body"
-    BOTH = "both", "Before and after the article body"
+    BEFORE = "before", _("At the top: under the headline, before the article")
+    AFTER = "after", _("At the end: after the article")
+    BOTH = "both", _("At the top and at the end")
 
 
 @register_setting(icon="pick")

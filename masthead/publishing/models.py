@@ -75,11 +75,13 @@ class Toggle(models.TextChoices):
 
 
 class SupportPlacement(models.TextChoices):
+    """Where the support block goes on an article; the site's choice is funding's `Placement`."""
+
     INHERIT = "", "Inherit (section or site default)"
     NONE = "none", "No support block"
-    BEFORE = "before", "Before the article body"
-    AFTER = "after", "After the article body"
-    BOTH = "both", "Before and after the article body"
+    BEFORE = "before", _("At the top: under the headline, before the article")
+    AFTER = "after", _("At the end: after the article")
+    BOTH = "both", _("At the top and at the end")
 
 
 class ReaderPolicyFields(models.Model):

@@ -85,6 +85,36 @@ def test_placement_article_overrides_section_overrides_site(
     assert "support--before" in html and "support--after" not in html
 
 
+def test_a_section_puts_the_block_at_the_top_of_its_articles(
+    client: Any, an_article: Any, a_campaign: Any
+) -> None:
+    section = an_article.get_parent().specific
+    section.support_placement = "before"
+    section.save()
+    html = article_html(client, an_article, fresh=True)
+    assert html.count('class="support support--') == 1
+    top = html.index('class="support support--before"')
+    assert html.index('class="article__headline"') < top < html.index("data-article-body")
+
+
+def test_editors_choose_the_top_for_the_site_a_section_or_an_article(
+    client: Any, an_article: Any, a_campaign: Any, a_staff_user: Any
+) -> None:
+    from wagtail.models import Site
+
+    client.force_login(a_staff_user)
+    site = Site.objects.get(is_default_site=True)
+    for url in (
+        f"/admin/pages/{an_article.pk}/edit/",
+        f"/admin/pages/{an_article.get_parent().pk}/edit/",
+        f"/admin/settings/funding/fundingsettings/{site.pk}/",
+    ):
+        html = client.get(url).content.decode()
+        assert 'name="support_placement"' in html, url
+        assert "At the top: under the headline, before the article" in html, url
+        assert "At the top and at the end" in html, url
+
+
 def test_without_keys_the_button_is_hidden_but_the_goal_bar_stays(
     client: Any, an_article: Any, a_campaign: Any
 ) -> None:
