@@ -61,7 +61,9 @@ def payments_off_notice(request: HttpRequest, campaign: Campaign | None = None) 
         )
     elif campaign.has_other_ways:
         parts.append(
-            format_html(_("Readers see the other ways to give of “{}” instead."), campaign.title)
+            format_html(
+                _("Readers see the other ways to give set on “{}” instead."), campaign.title
+            )
         )
     else:
         edit_url = AdminURLFinder(request.user).get_edit_url(campaign) or ""

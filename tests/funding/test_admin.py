@@ -156,7 +156,7 @@ def test_the_dashboard_tells_editors_readers_cannot_give_without_keys(
     a_campaign.other_ways_url = "https://give.example.org/river-desk"
     a_campaign.save()
     html = staff_client.get("/admin/").content.decode()
-    assert "Readers see the other ways to give of “Keep the river desk open” instead." in html
+    assert "Readers see the other ways to give set on “Keep the river desk open” instead." in html
 
 
 def test_the_campaign_editor_warns_while_payments_are_off(
