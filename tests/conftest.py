@@ -135,6 +135,24 @@ def redis_url() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _app_registry_left_as_found() -> Any:
+    """An app left without its models module is skipped by every later post_migrate in the process,
+    the flush after each transactional test included: its content types and permissions are never
+    made again, and a test far away fails (a moderator without permissions, say). Fail the test that
+    did it instead, and put the registry back for the others."""
+    from django.apps import apps
+
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    yield
+    changed = []
+    for config in apps.get_app_configs():
+        if config.models_module is not before.get(config.label):
+            changed.append(config.label)
+            config.models_module = before.get(config.label)
+    assert not changed, f"the test changed the models module of these apps: {', '.join(changed)}"
+
+
+@pytest.fixture(autouse=True)
 def _no_pages_kept_from_other_tests() -> Any:
     """Tests clear the shared cache between them; the page copies each process keeps go with it."""
     from django.contrib.contenttypes.models import ContentType
