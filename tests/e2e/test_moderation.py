@@ -69,10 +69,6 @@ def seed_queue(thread: Any) -> Any:
     )
 
 
-@pytest.mark.skip(
-    reason="Quarantined in session 6: passes alone, but in the full suite the pending row never "
-    "shows in the queue (order-dependent state, not yet found); to fix first next session."
-)
 def test_moderator_approves_a_pending_comment_and_it_appears_on_the_article(
     live_server: Any,
     page: Any,
