@@ -77,6 +77,8 @@ class SourceThread:
     source_id: str
     url: str
     title: str = ""
+    # Set by readers that create the article themselves (WordPress): the thread is that page's.
+    page_id: int | None = None
     closed: bool = False
     created_at: dt.datetime | None = None
     comments: list[SourceComment] = field(default_factory=list)
