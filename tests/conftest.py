@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import browser, page, screenshot_dir  # noqa: F401 - one browser per test process
+from tests.funding.stripe_support import (  # noqa: F401 - one localstripe per test process
+    localstripe_url,
+    stripe_keys,
+    stripe_live,
+)
+from tests.helpers import (
+    a_moderator_user,
+    a_verified_user,
+    ensure_wagtail_root,
+    guest_actor,
+    user_actor,
+    verify_address,
+)
 from tests.oidc_provider.fixture import an_oidc_provider  # noqa: F401 - a provider process per test
-
-BAD_INPUTS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "bad-inputs"
-if (
-    not BAD_INPUTS.exists()
-):  # CI lays shared/ beside the clone; a developer checkout may have it one level up.
-    BAD_INPUTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "testdata" / "bad-inputs"
-
-
-def hostile_strings(name: str) -> list[str]:
-    """Lines of a file in shared/testdata/bad-inputs, read as its README says (never splitlines, never strip)."""
-    path = BAD_INPUTS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    lines = path.read_text(encoding="utf-8").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def ensure_wagtail_root() -> None:
-    """Transactional tests (browser, live server) flush every table when they end, which also drops
-    the rows migrations made: Wagtail's root page, root collection and locale. Put them back for the next test."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page
-
-    if Page.objects.filter(depth=1).exists():
-        return
-    ContentType.objects.clear_cache()  # the flush re-created content types with new ids
-    Locale.objects.get_or_create(language_code="en")
-    Page.add_root(instance=Page(title="Root", slug="root"))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
 
 
 @pytest.fixture
@@ -96,23 +76,18 @@ def a_thread(an_article: Any) -> Any:
     return thread_for_page(an_article)
 
 
-def verify_address(user: Any) -> Any:
-    """Mark the user's address verified, as a completed sign-up (allauth's EmailAddress) leaves it."""
-    from allauth.account.models import EmailAddress
+@pytest.fixture
+def an_inline_article(a_section: Any) -> Any:
+    from tests.helpers import inline_article
 
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
-    )
-    return user
+    return inline_article(a_section)
 
 
-def a_verified_user(
-    username: str, email: str, password: str = "correct horse battery", **extra: Any
-) -> Any:
-    """A reader account whose address is verified (what signing up and entering the code makes)."""
-    from django.contrib.auth import get_user_model
+@pytest.fixture
+def an_inline_thread(an_inline_article: Any) -> Any:
+    from masthead.discussion.actions import thread_for_page
 
-    return verify_address(get_user_model().objects.create_user(username, email, password, **extra))
+    return thread_for_page(an_inline_article)
 
 
 @pytest.fixture
@@ -124,6 +99,44 @@ def a_staff_user(db: Any) -> Any:
             "editor", "editor@example.com", "correct horse battery"
         )
     )
+
+
+@pytest.fixture
+def a_reader(db: Any) -> Any:
+    """A signed-in reader's account, address verified."""
+    return a_verified_user("reader", "reader@example.com", display_name="Rea Der")
+
+
+@pytest.fixture
+def a_moderator(db: Any) -> Any:
+    """A member of the Moderators group (not a superuser): the same user in every app's tests."""
+    return a_moderator_user()
+
+
+@pytest.fixture
+def moderator_actor(a_moderator: Any) -> Any:
+    return user_actor(a_moderator)
+
+
+@pytest.fixture
+def a_guest() -> Any:
+    return guest_actor("ada")
+
+
+@pytest.fixture
+def another_guest() -> Any:
+    return guest_actor("bob")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Rate-limit windows, page versions and cached totals live in the (per-process, local-memory)
+    cache; tests reuse primary keys after a rollback, so nothing cached may outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

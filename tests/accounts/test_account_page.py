@@ -11,7 +11,7 @@ from django.test import Client
 from masthead.accounts.models import PrivacyRequest
 from masthead.discussion.models import Comment
 from masthead.notifications.actions import subscribe
-from tests.accounts.conftest import make_reader, post, user_actor
+from tests.helpers import comment_as, make_reader, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_page_needs_a_signed_in_reader(client: Any) -> None:
 def test_the_page_lists_comments_with_links_and_subscriptions(
     signed_in: Client, a_thread: Any, a_verified_reader: Any
 ) -> None:
-    comment = post(user_actor(a_verified_reader), a_thread, "My view on the river.")
+    comment = comment_as(user_actor(a_verified_reader), a_thread, "My view on the river.")
     subscribe(user_actor(a_verified_reader), a_thread, email="rea@example.com", kind="all")
     response = signed_in.get("/account/")
     assert response.status_code == 200
@@ -75,7 +75,7 @@ def test_unsubscribing_comes_back_to_the_page(
 def test_display_name_changes_every_comment_of_the_reader(
     signed_in: Client, a_thread: Any, a_verified_reader: Any
 ) -> None:
-    comment = post(user_actor(a_verified_reader), a_thread, "Mine.")
+    comment = comment_as(user_actor(a_verified_reader), a_thread, "Mine.")
     response = signed_in.post(
         "/account/profile/", {"display_name": "  Rea   Renamed ", "avatar_colour": "#1f6f43"}
     )
@@ -122,9 +122,9 @@ def test_an_unknown_avatar_colour_is_refused(signed_in: Client, a_verified_reade
 def test_download_is_a_json_attachment_of_ones_own_data(
     signed_in: Client, a_thread: Any, a_verified_reader: Any
 ) -> None:
-    post(user_actor(a_verified_reader), a_thread, "Export me.")
+    comment_as(user_actor(a_verified_reader), a_thread, "Export me.")
     other = make_reader("other@example.com", "Other")
-    post(user_actor(other), a_thread, "Not mine.")
+    comment_as(user_actor(other), a_thread, "Not mine.")
     assert signed_in.get("/account/export/").status_code == 405
     response = signed_in.post("/account/export/")
     assert response.status_code == 200
@@ -155,7 +155,7 @@ def test_writes_need_the_csrf_token(a_verified_reader: Any) -> None:
 def test_delete_needs_the_password_and_the_confirmation(
     signed_in: Client, a_thread: Any, a_verified_reader: Any
 ) -> None:
-    post(user_actor(a_verified_reader), a_thread, "Soon gone.")
+    comment_as(user_actor(a_verified_reader), a_thread, "Soon gone.")
     page = signed_in.get("/account/delete/")
     assert page.status_code == 200 and 'type="password"' in page.content.decode()
     wrong = signed_in.post("/account/delete/", {"password": "wrong", "confirm": "on"})

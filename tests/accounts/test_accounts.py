@@ -15,18 +15,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from masthead.settings.env import oauth_providers
-from tests.conftest import a_verified_user, hostile_strings
-from tests.discussion.helpers import Reader
+from tests.helpers import Reader, a_verified_user, hostile_strings
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long passphrase 42"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_up(client: Client, email: str = "new@example.com", name: str = "New Reader") -> Any:

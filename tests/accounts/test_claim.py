@@ -10,7 +10,7 @@ from django.test import Client
 from masthead.accounts import privacy
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Comment, Thread
-from tests.accounts.conftest import guest_actor, make_reader, post
+from tests.helpers import comment_as, guest_actor, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 def test_a_verified_reader_claims_guest_comments_of_their_address(
     a_thread: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    earlier = post(
+    earlier = comment_as(
         guest_actor("g1"), a_thread, "Before I had an account.", name="R.", email="Rea@Example.com"
     )
-    someone = post(guest_actor("g2"), a_thread, "Another address.", email="not-rea@example.com")
+    someone = comment_as(guest_actor("g2"), a_thread, "Another address.", email="not-rea@example.com")
     reader = make_reader()
     version = Thread.objects.get(pk=a_thread.pk).version
     assert privacy.unclaimed_count(reader) == 1
@@ -37,7 +37,7 @@ def test_a_verified_reader_claims_guest_comments_of_their_address(
 
 
 def test_an_unverified_address_claims_nothing(a_thread: Any) -> None:
-    earlier = post(guest_actor("g1"), a_thread, "Not yours to take.", email="victim@example.com")
+    earlier = comment_as(guest_actor("g1"), a_thread, "Not yours to take.", email="victim@example.com")
     squatter = make_reader("victim@example.com", "Squatter", verified=False)
     assert privacy.unclaimed_count(squatter) == 0
     assert privacy.claim_guest_comments(squatter) == 0
@@ -52,7 +52,7 @@ def test_an_unverified_address_claims_nothing(a_thread: Any) -> None:
 def test_the_account_page_offers_the_claim_and_the_button_claims(
     a_thread: Any, signed_in: Client, a_verified_reader: Any
 ) -> None:
-    post(guest_actor("g1"), a_thread, "Guest days.", email="rea@example.com")
+    comment_as(guest_actor("g1"), a_thread, "Guest days.", email="rea@example.com")
     html = signed_in.get("/account/").content.decode()
     assert "You wrote 1 comment as a guest" in html
     landing = signed_in.get("/account/claim/")  # the link in the verification email: a button

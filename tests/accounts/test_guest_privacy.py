@@ -16,7 +16,7 @@ from masthead.accounts.models import PrivacyRequest
 from masthead.accounts.privacy_tokens import ADDRESS_SALT, address_token
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Comment
-from tests.accounts.conftest import guest_actor, post
+from tests.helpers import comment_as, guest_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _link(message: Any) -> str:
 def test_the_answer_is_the_same_whether_or_not_the_address_has_comments(
     a_thread: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    post(guest_actor("g"), a_thread, "I was here.", email="known@example.com")
+    comment_as(guest_actor("g"), a_thread, "I was here.", email="known@example.com")
     known = _ask(Client(), "known@example.com", django_capture_on_commit_callbacks)
     unknown = _ask(Client(), "unknown@example.com", django_capture_on_commit_callbacks)
     assert known.status_code == unknown.status_code == 200
@@ -49,10 +49,10 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_comments(
 def test_the_link_downloads_then_erases_and_is_spent(
     a_thread: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    mine = post(guest_actor("g"), a_thread, "Mine, as a guest.", email="guest@example.com")
-    replied = post(guest_actor("g"), a_thread, "Has a reply.", email="guest@example.com")
-    post(guest_actor("o"), a_thread, "A reply.", parent_id=replied.pk, email="o@example.com")
-    other = post(guest_actor("o"), a_thread, "Not theirs.", email="o@example.com")
+    mine = comment_as(guest_actor("g"), a_thread, "Mine, as a guest.", email="guest@example.com")
+    replied = comment_as(guest_actor("g"), a_thread, "Has a reply.", email="guest@example.com")
+    comment_as(guest_actor("o"), a_thread, "A reply.", parent_id=replied.pk, email="o@example.com")
+    other = comment_as(guest_actor("o"), a_thread, "Not theirs.", email="o@example.com")
     _ask(Client(), "Guest@Example.com", django_capture_on_commit_callbacks)
     link = _link(mailoutbox[-1])
     browser = Client(enforce_csrf_checks=True)
@@ -84,7 +84,7 @@ def test_the_link_downloads_then_erases_and_is_spent(
 
 
 def test_forged_expired_and_other_purpose_links_are_refused(a_thread: Any, settings: Any) -> None:
-    post(guest_actor("g"), a_thread, "Keep me.", email="guest@example.com")
+    comment_as(guest_actor("g"), a_thread, "Keep me.", email="guest@example.com")
     forged = address_token("guest@example.com", 0)[:-4] + "abcd"
     other_purpose = signing.dumps({"e": "guest@example.com", "n": 0}, salt="another.salt")
     expired = signing.dumps({"e": "guest@example.com", "n": 0}, salt=ADDRESS_SALT, compress=True)
@@ -100,7 +100,7 @@ def test_forged_expired_and_other_purpose_links_are_refused(a_thread: Any, setti
 
 
 def test_erasing_needs_the_confirmation_box(a_thread: Any) -> None:
-    post(guest_actor("g"), a_thread, "Keep me.", email="guest@example.com")
+    comment_as(guest_actor("g"), a_thread, "Keep me.", email="guest@example.com")
     link = f"/account/privacy/{address_token('guest@example.com', 0)}/"
     response = Client().post(link, {"action": "erase"})
     assert response.status_code == 400
@@ -134,7 +134,7 @@ def test_the_form_is_rate_limited_and_refuses_bad_addresses(
 def test_only_permitted_staff_reach_the_admin_page(client: Client, a_thread: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    post(guest_actor("g"), a_thread, "Staff only.", email="guest@example.com")
+    comment_as(guest_actor("g"), a_thread, "Staff only.", email="guest@example.com")
     assert client.get("/admin/reader-data/?email=guest@example.com").status_code in (302, 403)
     editor = get_user_model().objects.create_user(
         "ed", "ed@example.com", "pw-long-enough-1", is_staff=True
@@ -154,7 +154,7 @@ def test_only_permitted_staff_reach_the_admin_page(client: Client, a_thread: Any
 def test_staff_export_and_erase_a_commenter_address(
     client: Client, a_staff_user: Any, a_thread: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    post(guest_actor("g"), a_thread, "Please forget me.", email="guest@example.com")
+    comment_as(guest_actor("g"), a_thread, "Please forget me.", email="guest@example.com")
     client.force_login(a_staff_user)
     page = client.get("/admin/reader-data/?email=guest@example.com")
     assert page.status_code == 200 and "Please forget me." in page.content.decode()
@@ -174,7 +174,7 @@ def test_staff_export_and_erase_a_commenter_address(
 def test_staff_giving_no_address_are_sent_back_with_the_reason(
     client: Client, a_staff_user: Any, a_thread: Any, action: str
 ) -> None:
-    post(guest_actor("g"), a_thread, "Still here.", email="guest@example.com")
+    comment_as(guest_actor("g"), a_thread, "Still here.", email="guest@example.com")
     client.force_login(a_staff_user)
     response = client.post(
         f"/admin/reader-data/{action}/", {"email": "not an address"}, follow=True

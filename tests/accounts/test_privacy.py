@@ -15,8 +15,14 @@ from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 from masthead.funding.models import Donation, LedgerEntry
 from masthead.notifications.actions import subscribe
 from masthead.notifications.models import EmailAddress, Subscription
-from tests.accounts.conftest import guest_actor, make_reader, monthly_donation, post, user_actor
-from tests.funding.conftest import make_campaign
+from tests.helpers import (
+    comment_as,
+    guest_actor,
+    make_campaign,
+    make_reader,
+    monthly_donation,
+    user_actor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +38,15 @@ def history(a_thread: Any, a_verified_reader: Any, a_campaign: Any) -> dict[str,
     they signed up, a vote on someone else's comment, a subscription and a monthly donation."""
     reader = user_actor(a_verified_reader)
     other = guest_actor("other")
-    guest_before = post(
+    guest_before = comment_as(
         guest_actor("rea-as-guest"), a_thread, "Written as a guest.", email="rea@example.com"
     )
-    replied = post(reader, a_thread, "This one has a reply.")
-    reply = post(
+    replied = comment_as(reader, a_thread, "This one has a reply.")
+    reply = comment_as(
         other, a_thread, "A reply from someone else.", parent_id=replied.pk, email="o@example.com"
     )
-    lone = post(reader, a_thread, "A lone comment, **bold**.")
-    theirs = post(other, a_thread, "Someone else's comment.", email="o@example.com")
+    lone = comment_as(reader, a_thread, "A lone comment, **bold**.")
+    theirs = comment_as(other, a_thread, "Someone else's comment.", email="o@example.com")
     vote(reader, theirs, 1)
     subscribe(reader, a_thread, email="rea@example.com", kind="all")
     donation = monthly_donation(a_campaign, "rea@example.com")
@@ -155,8 +161,8 @@ def test_delete_account_erases_comments_votes_subscriptions_and_keeps_the_ledger
 
 def test_a_reply_chain_of_ones_own_goes_whole(a_thread: Any, a_verified_reader: Any) -> None:
     reader = user_actor(a_verified_reader)
-    top = post(reader, a_thread, "Top.")
-    post(reader, a_thread, "My own reply.", parent_id=top.pk)
+    top = comment_as(reader, a_thread, "Top.")
+    comment_as(reader, a_thread, "My own reply.", parent_id=top.pk)
     privacy.delete_account(a_verified_reader)
     assert not Comment.objects.exists()
     assert Thread.objects.get(pk=a_thread.pk).comment_count == 0
@@ -171,7 +177,7 @@ def test_staff_accounts_are_not_deleted_from_the_reader_page(a_staff_user: Any) 
 
 
 def test_erase_address_covers_only_that_address(history: dict[str, Any], a_thread: Any) -> None:
-    guest_other = post(guest_actor("carol"), a_thread, "Carol's.", email="carol@example.com")
+    guest_other = comment_as(guest_actor("carol"), a_thread, "Carol's.", email="carol@example.com")
     counts = privacy.erase_address(Actor.system(), "Carol@Example.com", "link")
     assert counts["removed"] == 1
     assert not Comment.objects.filter(pk=guest_other.pk).exists()

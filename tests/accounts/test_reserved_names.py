@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.accounts.reserved_names import reserved_name_problem
-from tests.conftest import a_verified_user
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, a_verified_user, assert_error
 
 
 @pytest.fixture

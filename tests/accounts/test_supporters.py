@@ -14,8 +14,7 @@ from masthead.accounts.profile import set_supporter_badge
 from masthead.core.actors import Actor
 from masthead.discussion import queries
 from masthead.funding import actions as funding_actions
-from tests.accounts.conftest import make_reader, monthly_donation, post, user_actor
-from tests.funding.conftest import make_campaign
+from tests.helpers import comment_as, make_campaign, make_reader, monthly_donation, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def test_the_badge_is_off_by_default_and_shows_once_opted_in(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         monthly_donation(a_campaign, "rea@example.com")
-        post(user_actor(a_verified_reader), a_thread, "Proud to give.")
+        comment_as(user_actor(a_verified_reader), a_thread, "Proud to give.")
     a_verified_reader.refresh_from_db()
     assert a_verified_reader.is_supporter and not a_verified_reader.show_supporter_badge
     assert _api_author(a_thread)["is_supporter"] is False
@@ -62,7 +61,7 @@ def test_no_badge_without_an_active_monthly_donation(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         set_supporter_badge(a_verified_reader, True)
-        post(user_actor(a_verified_reader), a_thread, "I would like a badge.")
+        comment_as(user_actor(a_verified_reader), a_thread, "I would like a badge.")
     assert _api_author(a_thread)["is_supporter"] is False
     with django_capture_on_commit_callbacks(execute=True):
         donation = monthly_donation(a_campaign, "rea@example.com")
@@ -106,11 +105,11 @@ def test_badges_cost_no_query_per_comment(a_thread: Any, a_campaign: Any) -> Non
     first = make_reader("one@example.com", "One")
     monthly_donation(a_campaign, "one@example.com")
     set_supporter_badge(first, True)
-    post(user_actor(first), a_thread, "One.")
+    comment_as(user_actor(first), a_thread, "One.")
     few = reads()
     for number in range(5):
         reader = make_reader(f"r{number}@example.com", f"Reader {number}")
         monthly_donation(a_campaign, f"r{number}@example.com")
         set_supporter_badge(reader, True)
-        post(user_actor(reader, ip=f"203.0.113.{number + 20}"), a_thread, f"Comment {number}.")
+        comment_as(user_actor(reader, ip=f"203.0.113.{number + 20}"), a_thread, f"Comment {number}.")
     assert reads() == few

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from masthead.discussion.models import Comment
-from tests.discussion.helpers import Reader
+from tests.helpers import Reader
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ VICTIM = "victim@example.net"
 ATTACKER_NAME = "Mallory Attacker"
 ATTACKER_PASSWORD = "attacker passphrase 42"
 OWNER_PASSWORD = "the owner's own passphrase 7"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_up(client: Client, email: str, name: str, password: str) -> Any:

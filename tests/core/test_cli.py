@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,31 +11,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "EMAIL_URL",
-            "MASTHEAD_BASE_URL",
-            "MASTHEAD_HOST",
-            "MASTHEAD_PORT",
-        }
-    }
-    env.update(
-        {"MASTHEAD_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "masthead.settings.base"}
-    )
-    return env
+from tests.helpers import free_port, masthead_process_env
 
 
 def _run_until_serving(
@@ -48,7 +22,7 @@ def _run_until_serving(
 ) -> tuple[str, int]:
     """Start `masthead run`, wait for the home page (and then `then_wait_for`, up to 30 s), stop it;
     return its output and the home page status."""
-    port = port or _free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -61,7 +35,7 @@ def _run_until_serving(
             "1",
             *extra,
         ],
-        env=_env(data_dir),
+        env=masthead_process_env(data_dir),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -115,7 +89,7 @@ def test_links_in_mail_follow_the_served_port_without_a_base_url(tmp_path: Path)
     the task worker, links to port P, and so does the site record."""
     data_dir = tmp_path / "data"
     mail_dir = data_dir / "mail"
-    port = _free_port()
+    port = free_port()
     output, status = _run_until_serving(
         data_dir, port=port, then_wait_for=lambda: any(mail_dir.glob("*.log"))
     )
@@ -133,7 +107,7 @@ def test_links_in_mail_follow_the_served_port_without_a_base_url(tmp_path: Path)
             "-c",
             "from wagtail.models import Site; print(Site.objects.get(is_default_site=True).port)",
         ],
-        env=_env(data_dir),
+        env=masthead_process_env(data_dir),
         capture_output=True,
         text=True,
     )
@@ -147,7 +121,7 @@ def test_no_demo_serves_an_empty_front_page(tmp_path: Path) -> None:
 
 
 def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
-    env = _env(tmp_path / "data")
+    env = masthead_process_env(tmp_path / "data")
     env.update(
         {
             "DJANGO_SUPERUSER_USERNAME": "chief",
@@ -205,7 +179,7 @@ def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
 def test_storage_is_chosen_by_environment(
     tmp_path: Path, variables: dict[str, str], expected: str
 ) -> None:
-    env = {**_env(tmp_path / "data"), **variables}
+    env = {**masthead_process_env(tmp_path / "data"), **variables}
     code = (
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.TASKS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
@@ -230,7 +204,7 @@ def test_the_served_app_leaves_its_start_up_objects_out_of_full_collections(
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env=_env(tmp_path / "data"),
+        env=masthead_process_env(tmp_path / "data"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_cli import _env, _free_port
+from tests.helpers import free_port, masthead_process_env
 
 
 class Server:
     def __init__(self, data_dir: Path, trusted: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         env = {
-            **_env(data_dir),
+            **masthead_process_env(data_dir),
             "MASTHEAD_TRUSTED_PROXIES": trusted,
             "MASTHEAD_RATELIMIT_ENABLED": "1",
         }

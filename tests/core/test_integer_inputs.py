@@ -50,13 +50,8 @@ def test_parse_int_reads_plain_numbers(value: Any, expected: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limits(settings: Any) -> Any:
-    from django.core.cache import cache
-
+def _no_rate_limits(settings: Any) -> None:
     settings.RATELIMIT_ENABLED = False
-    cache.clear()
-    yield
-    cache.clear()
 
 
 VALID = {"queue offset": {"0"}}  # hostile elsewhere, a fine value here
@@ -68,7 +63,7 @@ def world(a_thread: Any, an_article: Any) -> dict[str, Any]:
 
     from masthead.discussion.actions import post_comment
     from masthead.moderation.groups import ensure_moderators_group
-    from tests.discussion.conftest import comment_input, guest_actor
+    from tests.helpers import comment_input, guest_actor
 
     comment = post_comment(guest_actor("ints"), a_thread, comment_input("Numbers please."))
     moderator = get_user_model().objects.create_user(

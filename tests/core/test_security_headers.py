@@ -15,27 +15,11 @@ import pytest
 from django.test import Client, override_settings
 
 from tests.asgi import asgi_request, run_async
-from tests.discussion.helpers import Reader
-from tests.funding.conftest import make_campaign
+from tests.helpers import Reader, assert_error, make_campaign
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    """Cached pages and routes of another test's (rolled back) pages must not answer here."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-    from django.contrib.contenttypes.models import ContentType
-
-    # A transactional test's flush re-creates content types under new ids: forget the cached ones,
-    # or the next test in this process builds pages with ids that no longer exist.
-    ContentType.objects.clear_cache()
 
 
 def directives(header: str) -> dict[str, list[str]]:
@@ -175,7 +159,7 @@ def test_no_reader_page_carries_inline_script_or_style(
     client: Any, an_article: Any, a_section: Any, a_home: Any, settings: Any
 ) -> None:
     from masthead.discussion import actions
-    from tests.discussion.conftest import comment_input, guest_actor
+    from tests.helpers import comment_input, guest_actor
 
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
@@ -300,14 +284,6 @@ def test_per_reader_api_answers_are_private_and_not_stored(
 # --- every /api/v1 error is the JSON error shape --------------------------------------------------------
 
 
-def assert_error_shape(response: Any, status: int, code: str) -> None:
-    assert response.status_code == status, (response.status_code, response.content[:300])
-    assert response["Content-Type"].startswith("application/json")
-    data = json.loads(response.content)
-    assert set(data) == {"error", "message", "fields"}
-    assert data["error"] == code and data["message"]
-
-
 def test_a_ten_megabyte_body_is_a_413_in_the_json_shape(a_thread: Any) -> None:
     body = b'{"body": "' + b"x" * (10 * 1024 * 1024) + b'"}'
     client = Client()
@@ -317,7 +293,7 @@ def test_a_ten_megabyte_body_is_a_413_in_the_json_shape(a_thread: Any) -> None:
         "/api/v1/subscriptions",
     ):
         response = client.post(path, body, content_type="application/json")
-        assert_error_shape(response, 413, "too_large")
+        assert_error(response, 413, "too_large")
 
 
 def test_a_ten_megabyte_body_through_the_served_app_is_a_413_in_the_json_shape() -> None:
@@ -336,6 +312,6 @@ def test_a_ten_megabyte_body_through_the_served_app_is_a_413_in_the_json_shape()
 
 def test_unknown_api_paths_and_wrong_methods_answer_in_the_json_shape(db: Any) -> None:
     client = Client()
-    assert_error_shape(client.get("/api/v1/no-such-thing"), 404, "not_found")
-    assert_error_shape(client.get("/api/v1/threads/1/comments/extra/"), 404, "not_found")
-    assert_error_shape(client.delete("/api/v1/campaigns"), 405, "method_not_allowed")
+    assert_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
+    assert_error(client.get("/api/v1/threads/1/comments/extra/"), 404, "not_found")
+    assert_error(client.delete("/api/v1/campaigns"), 405, "method_not_allowed")

@@ -14,7 +14,7 @@ from masthead.core.hooks import COMMENT_CHECK
 from masthead.core.models import AuditEntry
 from masthead.discussion import actions, hooks, signals
 from masthead.discussion.models import Comment, CommentStatus, Thread
-from tests.discussion.conftest import comment_input, guest_actor, user_actor
+from tests.helpers import comment_input, guest_actor, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +70,9 @@ def test_reply_sets_root_depth_and_reply_count(
     assert refreshed(a_thread).comment_count == 3
 
 
-def test_reply_to_pending_comment_is_refused(a_thread: Any, a_guest: Any, a_moderator: Any) -> None:
+def test_reply_to_pending_comment_is_refused(a_thread: Any, a_guest: Any, moderator_actor: Any) -> None:
     top = actions.post_comment(a_guest, a_thread, comment_input("Top"))
-    actions.set_comment_status(a_moderator, top, CommentStatus.PENDING)
+    actions.set_comment_status(moderator_actor, top, CommentStatus.PENDING)
     with pytest.raises(ApiError) as refused:
         actions.post_comment(a_guest, a_thread, comment_input("Reply", parent_id=top.pk))
     assert refused.value.status == 400 and "parent_id" in refused.value.fields
@@ -147,7 +147,7 @@ def test_shadow_verdict_stores_comment_non_public(a_thread: Any, a_guest: Any) -
 
 
 def test_status_transitions_keep_counts_right_and_signal(
-    a_thread: Any, a_guest: Any, a_moderator: Any
+    a_thread: Any, a_guest: Any, moderator_actor: Any
 ) -> None:
     top = actions.post_comment(a_guest, a_thread, comment_input("Top"))
     reply = actions.post_comment(a_guest, a_thread, comment_input("Reply", parent_id=top.pk))
@@ -172,7 +172,7 @@ def test_status_transitions_keep_counts_right_and_signal(
     signals.comment_status_changed.connect(on_changed)
     try:
         for status in ["pending", "spam", "removed", "approved", "approved", "pending", "approved"]:
-            actions.set_comment_status(a_moderator, reply, status, reason="test")
+            actions.set_comment_status(moderator_actor, reply, status, reason="test")
             expected = 2 if status == "approved" else 1
             assert refreshed(a_thread).comment_count == expected
             assert refreshed(top).reply_count == expected - 1
@@ -257,10 +257,10 @@ def test_votes_are_one_per_reader_changeable_and_not_on_own_comment(
 
 
 def test_closed_thread_refuses_comments_and_votes(
-    a_thread: Any, a_guest: Any, another_guest: Any, a_moderator: Any
+    a_thread: Any, a_guest: Any, another_guest: Any, moderator_actor: Any
 ) -> None:
     comment = actions.post_comment(a_guest, a_thread, comment_input("Before closing"))
-    actions.set_thread_closed(a_moderator, a_thread, True)
+    actions.set_thread_closed(moderator_actor, a_thread, True)
     for attempt in (
         lambda: actions.post_comment(another_guest, refreshed(a_thread), comment_input("After")),
         lambda: actions.vote(another_guest, refreshed(comment), 1),
@@ -270,7 +270,7 @@ def test_closed_thread_refuses_comments_and_votes(
         assert (refused.value.status, refused.value.code) == (403, "closed")
 
 
-def test_pinned_comment_is_audited(a_thread: Any, a_guest: Any, a_moderator: Any) -> None:
+def test_pinned_comment_is_audited(a_thread: Any, a_guest: Any, moderator_actor: Any) -> None:
     comment = actions.post_comment(a_guest, a_thread, comment_input("Pin me"))
-    assert actions.set_pinned(a_moderator, comment, True).is_pinned
+    assert actions.set_pinned(moderator_actor, comment, True).is_pinned
     assert AuditEntry.objects.filter(action="comment.pin").exists()

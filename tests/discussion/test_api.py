@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from masthead.discussion.models import Comment
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
 

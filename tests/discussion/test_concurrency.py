@@ -10,23 +10,7 @@ from django.db import connection
 
 from masthead.discussion import actions
 from masthead.discussion.models import Comment, Thread
-from tests.discussion.conftest import comment_input, guest_actor
-
-
-@pytest.fixture
-def a_home(db: Any) -> Any:
-    """The home page; recreates Wagtail's root when an earlier transactional test flushed it."""
-    from wagtail.models import Locale, Page
-
-    from masthead.publishing.actions import ensure_home_page
-
-    if Page.get_first_root_node() is None:
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()  # ids changed when the flush re-created content types
-        Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    return ensure_home_page()
+from tests.helpers import comment_input, guest_actor
 
 
 @pytest.mark.django_db(transaction=True)

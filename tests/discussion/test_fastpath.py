@@ -9,7 +9,7 @@ from django.test import AsyncClient
 
 from masthead.discussion.policy import DiscussionSettings
 from tests.asgi import asgi_get, run_async
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,7 @@ from django.test import Client
 from masthead.discussion import actions
 from masthead.discussion.models import Comment
 from masthead.discussion.rendering import render_markdown, sanitise
-from tests.conftest import hostile_strings
-from tests.discussion.conftest import comment_input, guest_actor
-from tests.discussion.helpers import Reader
+from tests.helpers import Reader, comment_input, guest_actor, hostile_strings
 
 FORBIDDEN = {
     "script",

@@ -14,14 +14,13 @@ from django.utils import timezone
 from masthead.discussion import actions, queries
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.serialise import node_item
-from tests.discussion.conftest import comment_input, guest_actor
-from tests.discussion.helpers import Reader
+from tests.helpers import Reader, comment_input, guest_actor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seven_roots(a_thread: Any, a_moderator: Any, settings: Any) -> list[Comment]:
+def seven_roots(a_thread: Any, moderator_actor: Any, settings: Any) -> list[Comment]:
     """Seven top-level comments a minute apart, with scores, one pinned (the fourth)."""
     settings.RATELIMIT_ENABLED = False
     roots = [
@@ -34,7 +33,7 @@ def seven_roots(a_thread: Any, a_moderator: Any, settings: Any) -> list[Comment]
     for n, score in enumerate([2, 0, 5, 2, -1, 2, 0]):
         for voter in range(abs(score)):
             actions.vote(guest_actor(f"v{n}-{voter}"), roots[n], 1 if score > 0 else -1)
-    actions.set_pinned(a_moderator, roots[3], True)
+    actions.set_pinned(moderator_actor, roots[3], True)
     return roots
 
 
@@ -191,13 +190,13 @@ def test_deep_chain_through_the_api(a_thread: Any, settings: Any) -> None:
 
 
 def test_removed_parent_hides_its_replies_and_placeholders_keep_threads(
-    a_thread: Any, a_moderator: Any
+    a_thread: Any, moderator_actor: Any
 ) -> None:
     top = actions.post_comment(guest_actor("a"), a_thread, comment_input("Top"))
     reply = actions.post_comment(
         guest_actor("b"), a_thread, comment_input("Reply", parent_id=top.pk)
     )
-    actions.set_comment_status(a_moderator, reply, "removed")
+    actions.set_comment_status(moderator_actor, reply, "removed")
     page = queries.thread_page(a_thread)
     assert [node.comment.pk for node in page.items] == [top.pk] and page.items[0].replies == []
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from masthead.discussion import actions
 from masthead.discussion.models import Comment
-from tests.discussion.conftest import comment_input, guest_actor
+from tests.helpers import comment_input, guest_actor
 
 pytestmark = pytest.mark.django_db
 

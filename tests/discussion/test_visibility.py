@@ -14,7 +14,7 @@ from django.test import Client
 
 from masthead.discussion.models import Comment, Vote
 from masthead.notifications.models import Subscription
-from tests.discussion.conftest import comment_input, guest_actor
+from tests.helpers import comment_input, guest_actor
 
 pytestmark = pytest.mark.django_db
 

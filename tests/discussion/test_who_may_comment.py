@@ -10,7 +10,7 @@ import pytest
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import DiscussionSettings, effective_policy, site_settings
 from masthead.publishing.models import ArticlePage, SectionPage
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,14 @@ from django.test import Client
 from masthead.accounts.profile import set_supporter_badge
 from masthead.discussion.models import Comment
 from masthead.notifications.actions import subscribe
-from tests.accounts.conftest import guest_actor, make_reader, monthly_donation, post, user_actor
-from tests.funding.conftest import make_campaign
+from tests.helpers import (
+    comment_as,
+    guest_actor,
+    make_campaign,
+    make_reader,
+    monthly_donation,
+    user_actor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +44,14 @@ def test_reader_claims_downloads_and_deletes(
     settings.RATELIMIT_ENABLED = False
     thread = thread_for_page(an_article)
     campaign = make_campaign()
-    post(
+    comment_as(
         guest_actor("before"),
         thread,
         "I wrote this before I had an account.",
         name="Rea",
         email="rea@example.com",
     )
-    other = post(
+    other = comment_as(
         guest_actor("other"),
         thread,
         "Someone else's view on the canals.",
@@ -54,8 +60,8 @@ def test_reader_claims_downloads_and_deletes(
     )
     reader = make_reader()
     actor = user_actor(reader)
-    post(actor, thread, "The **groundwater** numbers deserve a follow-up.")
-    post(actor, thread, "Agreed with Omar.", parent_id=other.pk)
+    comment_as(actor, thread, "The **groundwater** numbers deserve a follow-up.")
+    comment_as(actor, thread, "Agreed with Omar.", parent_id=other.pk)
     subscribe(actor, thread, email="rea@example.com", kind="all")
     monthly_donation(campaign, "rea@example.com")
     set_supporter_badge(reader, True)
@@ -123,7 +129,7 @@ def test_account_page_on_a_phone(
 
     thread = thread_for_page(an_article)
     reader = make_reader("phone@example.com", "Mina Haddad")
-    post(user_actor(reader), thread, "Reading this on the bus, great piece.")
+    comment_as(user_actor(reader), thread, "Reading this on the bus, great piece.")
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page = context.new_page()
     try:

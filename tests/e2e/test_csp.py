@@ -4,15 +4,12 @@ browser reports no violation at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from masthead.discussion import actions
-from tests.discussion.conftest import comment_input, guest_actor
-from tests.funding import stripe_support
-from tests.funding.conftest import ensure_wagtail_root, make_campaign
+from tests.helpers import comment_input, guest_actor, make_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,35 +22,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture(scope="module")
-def localstripe_server() -> Iterator[str]:
-    with stripe_support.run_localstripe() as url:
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def wagtail_root(transactional_db: Any) -> None:
-    ensure_wagtail_root()
-
-
-@pytest.fixture
-def payments(settings: Any, localstripe_server: str, live_server: Any) -> str:
-    settings.STRIPE_SECRET_KEY = stripe_support.SECRET_KEY
-    settings.STRIPE_PUBLISHABLE_KEY = stripe_support.PUBLISHABLE_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_support.WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = localstripe_server
-    settings.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
-    settings.FUNDING_RATE_PER_IP = "1000/h"
-    stripe_support.register_webhook(localstripe_server, f"{live_server.url}/funding/stripe/webhook")
-    return localstripe_server
-
-
 def violations(page: Any) -> list[str]:
     return list(page.evaluate("window.__cspViolations || []"))
 
 
 def test_article_discussion_and_donation_run_with_no_csp_violation(
-    page: Any, live_server: Any, an_article: Any, payments: str
+    page: Any, live_server: Any, an_article: Any, stripe_live: str
 ) -> None:
     campaign = make_campaign()
     thread = actions.thread_for_page(an_article)

@@ -8,7 +8,7 @@ import pytest
 
 from masthead.discussion import actions
 from masthead.discussion.models import Comment
-from tests.discussion.conftest import comment_input, guest_actor
+from tests.helpers import comment_input, guest_actor
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,22 +23,6 @@ BODIES = [
     "Good reporting. Would love a follow-up on the [water-sharing agreement](https://example.com/agreement).",
     "Same here: the wells in our village are lower than my father can remember.",
 ]
-
-
-@pytest.fixture
-def a_home(db: Any) -> Any:
-    """The site's home page; recreates Wagtail's root when an earlier transactional test flushed it."""
-    from wagtail.models import Locale, Page
-
-    from masthead.publishing.actions import ensure_home_page
-
-    if Page.get_first_root_node() is None:
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()  # ids changed when the flush re-created content types
-        Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    return ensure_home_page()
 
 
 def seed(thread: Any, count: int) -> list[Any]:
@@ -159,7 +143,7 @@ def test_reader_posts_replies_votes_sorts_and_loads_more(
 def test_hostile_comment_does_not_execute_in_the_browser(
     live_server: Any, page: Any, an_article: Any, settings: Any
 ) -> None:
-    from tests.conftest import hostile_strings
+    from tests.helpers import hostile_strings
 
     settings.RATELIMIT_ENABLED = False
     thread = actions.thread_for_page(an_article)

@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.funding import stripe_support
-from tests.funding.conftest import ensure_wagtail_root, make_campaign
+from tests.helpers import make_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def localstripe_server() -> Iterator[str]:
-    with stripe_support.run_localstripe() as url:
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def wagtail_root(transactional_db: Any) -> None:
-    ensure_wagtail_root()
-
-
-@pytest.fixture
-def payments(settings: Any, localstripe_server: str, live_server: Any) -> str:
-    settings.STRIPE_SECRET_KEY = stripe_support.SECRET_KEY
-    settings.STRIPE_PUBLISHABLE_KEY = stripe_support.PUBLISHABLE_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_support.WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = localstripe_server
-    settings.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
-    settings.FUNDING_RATE_PER_IP = "1000/h"
-    stripe_support.register_webhook(localstripe_server, f"{live_server.url}/funding/stripe/webhook")
-    return localstripe_server
 
 
 def raised_text(page: Any) -> str:
@@ -46,7 +22,7 @@ def test_reader_donates_and_sees_the_goal_bar_rise(
     page: Any,
     live_server: Any,
     an_article: Any,
-    payments: str,
+    stripe_live: str,
     screenshot_dir: Path,
     a_staff_user: Any,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from masthead.discussion.models import Comment
-from tests.inline.conftest import inline_article, post_inline
+from tests.helpers import post_inline
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,32 +15,6 @@ pytestmark = [
 ]
 
 PASSAGE = "lowest level in a decade"
-
-
-@pytest.fixture
-def a_wagtail_root(transactional_db: Any) -> None:
-    """Wagtail's root page and default locale come from migrations; an earlier transactional test's
-    flush removes them, so put them back when they are missing."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
-
-    if Page.get_first_root_node() is None:
-        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        locale, _ = Locale.objects.get_or_create(language_code=language)
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
-@pytest.fixture
-def an_inline_article(a_wagtail_root: None, a_section: Any) -> Any:
-    return inline_article(a_section)
-
-
-@pytest.fixture
-def an_inline_thread(an_inline_article: Any) -> Any:
-    from masthead.discussion.actions import thread_for_page
-
-    return thread_for_page(an_inline_article)
 
 
 def drag_select(page: Any, block_text: str, passage: str) -> None:

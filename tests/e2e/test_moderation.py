@@ -10,8 +10,7 @@ from masthead.discussion import actions
 from masthead.discussion.inputs import CommentInput
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation.models import Ban, WordRule
-from tests.conftest import hostile_strings
-from tests.moderation.conftest import guest
+from tests.helpers import guest_actor, hostile_strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +39,7 @@ def seed_queue(thread: Any) -> Any:
 
     def post(body: str, name: str, email: str, **extra: Any) -> Any:
         return actions.post_comment(
-            guest(),
+            guest_actor(),
             thread,
             CommentInput(body=body, name=name, email=email, seconds_to_submit=20, **extra),
         )

@@ -12,8 +12,8 @@ import pytest
 
 from masthead.discussion.models import Comment
 from masthead.settings.env import oauth_providers
-from tests.conftest import a_verified_user
-from tests.notifications.conftest import SmtpSink, running_smtp_sink
+from tests.helpers import a_verified_user
+from tests.notifications.smtp_support import SmtpSink, running_smtp_sink
 from tests.oidc_provider.fixture import OidcProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

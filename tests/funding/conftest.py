@@ -1,70 +1,16 @@
-"""Funding fixtures: a campaign set up as the site default, Stripe settings, localstripe, signed events."""
+"""Funding fixtures: a campaign set up as the site default, donations, signed events delivered.
+(localstripe and the Stripe settings: tests/funding/stripe_support.py.)"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.funding import stripe_support
-
-
-@pytest.fixture(scope="session")
-def localstripe_url() -> Iterator[str]:
-    with stripe_support.run_localstripe() as url:
-        yield url
-
-
-@pytest.fixture
-def stripe_keys(settings: Any) -> Any:
-    """Card payments configured, pointing at a base that is never contacted (webhook-only tests)."""
-    settings.STRIPE_SECRET_KEY = stripe_support.SECRET_KEY
-    settings.STRIPE_PUBLISHABLE_KEY = stripe_support.PUBLISHABLE_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_support.WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
-    settings.FUNDING_RATE_PER_IP = "100000/h"
-    settings.FUNDING_RATE_PER_EMAIL = "100000/h"
-    return settings
-
-
-@pytest.fixture
-def stripe_live(stripe_keys: Any, localstripe_url: str, live_server: Any) -> str:
-    """The SDK pointed at localstripe, whose webhooks reach the live server's endpoint."""
-    stripe_keys.STRIPE_API_BASE = localstripe_url
-    stripe_keys.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
-    stripe_support.register_webhook(localstripe_url, f"{live_server.url}/funding/stripe/webhook")
-    return localstripe_url
-
-
-def make_campaign(**overrides: Any) -> Any:
-    from django.utils import timezone
-    from wagtail.models import Site
-
-    from masthead.funding.models import Campaign, FundingSettings
-
-    values: dict[str, Any] = {
-        "title": "Keep the river desk open",
-        "slug": "river-desk",
-        "pitch": "Our water reporting is paid for by readers.",
-        "currency": "USD",
-        "goal": 500_000,
-        "baseline": 10_000,
-        "ends_at": timezone.now() + timedelta(days=10, hours=1),
-        "minimum_amount": 300,
-        "maximum_amount": 1_000_000,
-    }
-    values.update(overrides)
-    campaign = Campaign.objects.create(**values)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        row = FundingSettings.for_site(site)
-        if row.default_campaign_id is None:
-            row.default_campaign = campaign
-            row.save()
-    return campaign
+from tests.helpers import make_campaign
 
 
 @pytest.fixture
@@ -130,21 +76,3 @@ def pending_donation(campaign: Any, amount: int = 2500, interval: str = "once", 
             else None,
         ),
     )
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Tests reuse primary keys after rollback; cached totals from an earlier test must not leak in."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-
-
-def ensure_wagtail_root() -> None:
-    """A transactional test's flush removes Wagtail's root page (made by a migration); put it back."""
-    from wagtail.models import Locale, Page
-
-    if Page.get_first_root_node() is None:
-        Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root"))

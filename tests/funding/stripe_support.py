@@ -1,4 +1,7 @@
-"""localstripe as a real local server, and Stripe-shaped events signed with the real scheme."""
+"""localstripe as a real local server (started once per test process: `localstripe_url`), the
+settings that point Masthead at it, and Stripe-shaped events signed with the real scheme.
+
+The fixtures here are made available to every test directory by tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,13 +9,16 @@ import contextlib
 import hashlib
 import hmac
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
+
+import pytest
+
+from tests.helpers import free_port
 
 WEBHOOK_SECRET = "whsec_masthead_test_secret"
 SECRET_KEY = "sk_test_masthead"
@@ -21,12 +27,6 @@ _LOCALSTRIPE_MAIN = (
     "import localstripe.resources as r; r.Store.dump_to_disk = lambda self: None; "
     "from localstripe.server import start; start()"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -57,6 +57,35 @@ def run_localstripe() -> Iterator[str]:
             process.wait(timeout=5)
         if process.poll() is None:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> Iterator[str]:
+    """One localstripe for the whole test process (its state is per object id, so tests share it)."""
+    with run_localstripe() as url:
+        yield url
+
+
+@pytest.fixture
+def stripe_keys(settings: Any) -> Any:
+    """Card payments configured, pointing at a base that is never contacted (webhook-only tests)."""
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    settings.FUNDING_RATE_PER_IP = "100000/h"
+    settings.FUNDING_RATE_PER_EMAIL = "100000/h"
+    return settings
+
+
+@pytest.fixture
+def stripe_live(stripe_keys: Any, localstripe_url: str, live_server: Any) -> str:
+    """The SDK and the donate form's Stripe.js pointed at localstripe, whose webhooks reach the
+    live server's endpoint."""
+    stripe_keys.STRIPE_API_BASE = localstripe_url
+    stripe_keys.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
+    register_webhook(localstripe_url, f"{live_server.url}/funding/stripe/webhook")
+    return localstripe_url
 
 
 def register_webhook(localstripe_url: str, target: str, hook_id: str = "masthead") -> None:

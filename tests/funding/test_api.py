@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 
 from masthead.funding.models import Donation
-from tests.conftest import hostile_strings
-from tests.funding.conftest import make_campaign
+from tests.helpers import assert_error, hostile_strings, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +55,6 @@ def donate(
         headers=headers or {},
         REMOTE_ADDR=ip,
     )
-
-
-def assert_error(response: Any, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error", "message", "fields"}
-    assert body["error"] == code
-    return body
 
 
 def test_campaign_list_shows_active_campaigns_with_exact_fields(

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from masthead.funding import queries
 from masthead.funding.models import Donation, LedgerEntry, PaymentEvent
 from tests.funding import stripe_support
-from tests.funding.conftest import ensure_wagtail_root, make_campaign
 from tests.funding.stripe_support import confirm_card_setup, event, sign, wait_until
+from tests.helpers import ensure_wagtail_root, make_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

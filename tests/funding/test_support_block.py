@@ -14,8 +14,7 @@ from masthead.core.actors import Actor
 from masthead.funding import actions
 from masthead.funding.models import FundingSettings
 from masthead.funding.money import format_amount, parse_major
-from tests.conftest import hostile_strings
-from tests.funding.conftest import make_campaign
+from tests.helpers import hostile_strings, make_campaign
 
 pytestmark = pytest.mark.django_db
 

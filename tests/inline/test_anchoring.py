@@ -7,7 +7,8 @@ import pytest
 from masthead.core.errors import ApiError
 from masthead.discussion.inline.models import AnchorResolution
 from masthead.discussion.models import Comment
-from tests.inline.conftest import CANALS, paragraph, post_inline, publish_edit, quote
+from tests.helpers import CANALS, post_inline, quote
+from tests.inline.conftest import paragraph, publish_edit
 
 
 def test_new_inline_comment_is_stored_anchored_with_a_completed_target(an_inline_thread):

@@ -6,7 +6,8 @@ import pytest
 
 from masthead.core.errors import ApiError
 from masthead.discussion.inline.matching import complete_target, quote_of, resolve
-from tests.inline.conftest import quote, text_of
+from tests.helpers import quote
+from tests.inline.conftest import text_of
 
 RIVER = ("p1", "The river has fallen to its lowest level in a decade, farmers say.")
 CANALS = ("p2", "Irrigation canals that once ran all summer now dry up by June.")

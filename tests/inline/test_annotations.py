@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from masthead.discussion.models import Comment
-from tests.inline.conftest import CANALS, post_inline, publish_edit
+from tests.helpers import CANALS, post_inline
+from tests.inline.conftest import publish_edit
 
 
 def annotations(client, thread) -> dict:
@@ -54,10 +55,10 @@ def test_collection_has_the_w3c_shape(client, an_inline_thread):
 def test_ordinary_comments_are_not_annotations(client, an_inline_thread):
     from masthead.discussion.actions import post_comment
     from masthead.discussion.inputs import CommentInput
-    from tests.inline.conftest import a_guest
+    from tests.helpers import guest_actor
 
     post_comment(
-        a_guest("Cy"),
+        guest_actor("Cy"),
         an_inline_thread,
         CommentInput(body="Great piece.", name="Cy", email="cy@example.com"),
     )

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from masthead.discussion.wagtail_hooks import publish_impact, warn_before_orphaning_discussions
 from masthead.publishing.models import ArticlePage
-from tests.inline.conftest import CANALS, post_inline
+from tests.helpers import CANALS, post_inline
 
 
 def without_canals(article):

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from masthead.discussion.models import Comment
-from tests.inline.conftest import CANALS, post_inline, publish_edit, quote
+from tests.helpers import CANALS, post_inline, quote
+from tests.inline.conftest import publish_edit
 
 
 def post(client, thread, **payload):
@@ -117,7 +118,7 @@ def test_markup_in_quotes_is_escaped_in_the_discussion(client, hostile_quote_art
 
 
 def test_xss_strings_as_quotes_are_refused_or_stored_inert(client, an_inline_thread):
-    from tests.conftest import hostile_strings
+    from tests.helpers import hostile_strings
 
     for line in hostile_strings("xss.txt")[:40]:
         response = post(client, an_inline_thread, body="x", target=quote(line))

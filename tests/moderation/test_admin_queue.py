@@ -12,7 +12,7 @@ from django.urls import reverse
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import actions
 from masthead.moderation.models import OneClickToken
-from tests.conftest import hostile_strings
+from tests.helpers import hostile_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,9 @@ def test_audit_log_is_for_administrators(a_moderator: Any, a_staff_user: Any, po
 
 
 def actions_actor(user: Any) -> Any:
-    from tests.moderation.conftest import member
+    from tests.helpers import user_actor
 
-    return member(user)
+    return user_actor(user)
 
 
 def test_a_row_shows_context_author_history_and_why(post: Any, a_moderator: Any) -> None:

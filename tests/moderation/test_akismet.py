@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from masthead.moderation import akismet
 from masthead.moderation.models import ProviderCheck
-from tests.moderation.conftest import guest, member
+from tests.helpers import guest_actor, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_provider_spam_files_the_comment_as_spam_and_moderators_see_why(
     provider: AkismetServer, post: Any, a_moderator: Any
 ) -> None:
     provider.answer = "true"
-    author = guest(ip="198.51.100.23")
+    author = guest_actor(ip="198.51.100.23")
     comment = post(CALM, actor=author, name="Pat", email="pat@example.com", website="pat.example")
     assert comment.status == "spam"
     assert comment.moderation["scorer"] == "akismet"
@@ -239,8 +239,8 @@ def test_staff_comments_and_edits_are_not_sent(
 ) -> None:
     from masthead.discussion.actions import edit_comment
 
-    post(CALM + " From the desk.", actor=member(a_staff_user))
-    author = guest()
+    post(CALM + " From the desk.", actor=user_actor(a_staff_user))
+    author = guest_actor()
     comment = post(CALM, actor=author)
     edit_comment(author, comment, CALM + " Edited.")
     assert len(provider.calls("comment-check")) == 1
@@ -253,7 +253,7 @@ def test_approving_what_the_provider_called_spam_sends_submit_ham(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     provider.answer = "true"
-    comment = post(CALM, actor=guest(ip="198.51.100.77"))
+    comment = post(CALM, actor=guest_actor(ip="198.51.100.77"))
     assert comment.status == "spam"
     with django_capture_on_commit_callbacks(execute=True):
         assert decide(a_moderator, comment.pk, "approve").status_code == 200
@@ -344,7 +344,7 @@ def test_what_was_sent_is_forgotten_after_the_keep_period(
 
 
 def test_hostile_comment_text_is_sent_intact(provider: AkismetServer, post: Any) -> None:
-    from tests.conftest import hostile_strings
+    from tests.helpers import hostile_strings
 
     bodies = [line for line in hostile_strings("sqli.txt") if line.strip()][:5]
     for body in bodies:

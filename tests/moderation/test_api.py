@@ -10,7 +10,7 @@ from django.test import Client
 
 from masthead.discussion.models import Comment
 from masthead.moderation.models import Ban
-from tests.moderation.conftest import guest
+from tests.helpers import guest_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_pin_and_unpin(post: Any, a_moderator: Any) -> None:
 def test_ban_by_comment_blocks_the_author_everywhere(post: Any, a_moderator: Any) -> None:
     from masthead.core.errors import ApiError
 
-    author = guest()
+    author = guest_actor()
     comment = post("I will be back", actor=author, email="troll@example.com")
     response = client_for(a_moderator).post(
         "/api/v1/moderation/bans",
@@ -184,7 +184,7 @@ def test_bad_ban_input_is_a_400(a_moderator: Any, body: dict[str, Any]) -> None:
 
 
 def test_sql_probes_in_queue_filters_are_harmless(a_moderator: Any) -> None:
-    from tests.conftest import hostile_strings
+    from tests.helpers import hostile_strings
 
     client = client_for(a_moderator)
     for probe in hostile_strings("sqli.txt"):
@@ -234,7 +234,7 @@ def test_shadow_banned_author_sees_their_comment_and_nobody_else_does(
     from masthead.accounts.guest import COOKIE_NAME, SALT
 
     Ban.objects.create(kind="email", value="sly@example.com", mode="shadow")
-    author = guest(key="slykey")
+    author = guest_actor(key="slykey")
     comment = post("You will never see this", actor=author, email="sly@example.com")
     public = Client().get(f"/api/v1/threads/{a_thread.pk}/comments").json()
     assert comment.pk not in [item["id"] for item in public["items"]]

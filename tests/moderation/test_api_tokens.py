@@ -19,8 +19,7 @@ from masthead.core.errors import ApiError
 from masthead.core.models import AuditEntry
 from masthead.moderation import tokens
 from masthead.moderation.models import ApiToken
-from tests.conftest import hostile_strings
-from tests.moderation.conftest import _user
+from tests.helpers import a_verified_user, hostile_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +259,7 @@ def test_the_admin_form_explains_a_missing_name(a_moderator: Any) -> None:
 def test_a_moderator_sees_and_revokes_only_their_own_tokens(a_moderator: Any, a_token: str) -> None:
     from masthead.moderation.groups import ensure_moderators_group
 
-    other = _user("second-moderator")
+    other = a_verified_user("second-moderator")
     other.groups.add(ensure_moderators_group())
     theirs = ApiToken.objects.get()
     client = admin(other)
@@ -345,6 +344,6 @@ def test_the_command_refuses_readers_and_unknown_users(a_reader: Any) -> None:
 def tokens_for_moderator_with_bad_days() -> None:
     from masthead.moderation.groups import ensure_moderators_group
 
-    user = _user("desk")
+    user = a_verified_user("desk")
     user.groups.add(ensure_moderators_group())
     run("create", "--user", "desk@example.com", "--name", "x", "--days", "0")

@@ -14,7 +14,7 @@ from django.test import Client
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import DiscussionSettings
 from masthead.moderation.models import WordRule
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
 

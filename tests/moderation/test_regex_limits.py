@@ -17,8 +17,7 @@ from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment
 from masthead.moderation.models import WordRule
 from masthead.moderation.rules import current_rules, pattern_problem
-from tests.conftest import hostile_strings
-from tests.moderation.conftest import guest
+from tests.helpers import guest_actor, hostile_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,8 @@ def test_a_rule_that_matches_still_wins_over_one_that_timed_out(post: Any) -> No
 
 def test_the_same_rule_lets_ordinary_comments_through(post: Any) -> None:
     catastrophic_rule()
-    comment = post("The council meets on Thursday to discuss the reservoir.")
+    # The rule is checked against the name too, and a name ending in "a" (the default "Ada") matches it.
+    comment = post("The council meets on Thursday to discuss the reservoir.", name="Omar K.")
     assert comment.status == "approved"
 
 
@@ -93,7 +93,7 @@ def test_the_comment_budget_stops_every_slow_rule_after_it_is_spent(
 def test_an_approved_comment_edited_into_hostile_text_goes_back_to_the_queue(post: Any) -> None:
     from masthead.discussion.actions import edit_comment
 
-    author = guest()
+    author = guest_actor()
     comment = post("A calm remark about the bridge repairs.", actor=author)
     assert comment.status == "approved"
     catastrophic_rule()

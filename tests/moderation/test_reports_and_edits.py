@@ -12,7 +12,7 @@ from masthead.core.models import AuditEntry
 from masthead.discussion.models import Comment
 from masthead.moderation import actions
 from masthead.moderation.models import AuthorRecord, Report, WordRule
-from tests.moderation.conftest import guest, member
+from tests.helpers import guest_actor, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_report_input_is_validated(post: Any) -> None:
 def test_approving_a_reported_comment_closes_its_reports(post: Any, moderator_actor: Any) -> None:
     comment = post("Fine, actually")
     for _number in range(3):
-        actions.report_comment(guest(), comment, "off_topic")
+        actions.report_comment(guest_actor(), comment, "off_topic")
     comment.refresh_from_db()
     assert comment.status == "pending"
     actions.approve_comment(moderator_actor, comment)
@@ -81,7 +81,7 @@ def test_approving_a_reported_comment_closes_its_reports(post: Any, moderator_ac
 def test_an_approved_comment_edited_into_spam_goes_back_to_the_queue(post: Any) -> None:
     from masthead.discussion.actions import edit_comment
 
-    author = guest()
+    author = guest_actor()
     comment = post("A perfectly normal opinion.", actor=author)
     assert comment.status == "approved"
     WordRule.objects.create(kind="suspect", pattern="casino")
@@ -113,7 +113,7 @@ def test_every_decision_leaves_an_audit_row(
 
 
 def test_author_history_counts_approvals_and_rejections(post: Any, moderator_actor: Any) -> None:
-    author = guest()
+    author = guest_actor()
     one = post("One https://example.org/1", actor=author, email="hist@example.com")
     actions.approve_comment(moderator_actor, one)
     two = post("Two", actor=author, email="hist@example.com")
@@ -125,7 +125,7 @@ def test_author_history_counts_approvals_and_rejections(post: Any, moderator_act
 def test_non_moderators_cannot_use_moderation_actions(post: Any, a_reader: Any) -> None:
     comment = post("Hands off")
     with pytest.raises(ApiError) as refused:
-        actions.approve_comment(member(a_reader), comment)
+        actions.approve_comment(user_actor(a_reader), comment)
     assert refused.value.status == 403
 
 
@@ -136,10 +136,10 @@ def test_an_author_cannot_vote_on_their_comment_from_another_account(
 
     from masthead.discussion.actions import vote
 
-    comment = post("Vote for me", actor=member(a_reader))
+    comment = post("Vote for me", actor=user_actor(a_reader))
     twin = get_user_model().objects.create_user("twin", a_reader.email, "correct horse battery")
     with pytest.raises(ApiError) as refused:
-        vote(member(twin), comment, 1)
+        vote(user_actor(twin), comment, 1)
     assert refused.value.status == 403
     comment.refresh_from_db()
     assert comment.upvotes == 0
@@ -154,7 +154,7 @@ def test_votes_from_one_network_in_a_burst_are_limited(post: Any, settings: Any)
     results = []
     for number, comment in enumerate(comments):
         try:
-            vote(guest(ip=f"192.0.2.{number + 10}"), comment, 1)
+            vote(guest_actor(ip=f"192.0.2.{number + 10}"), comment, 1)
             results.append(201)
         except ApiError as error:
             results.append(error.status)
@@ -163,10 +163,10 @@ def test_votes_from_one_network_in_a_burst_are_limited(post: Any, settings: Any)
 
 def test_fresh_guest_cookies_from_one_address_do_not_make_more_readers(post: Any) -> None:
     comment = post("Report bait")
-    actions.report_comment(guest(ip="192.0.2.77", key="first"), comment, "abuse")
+    actions.report_comment(guest_actor(ip="192.0.2.77", key="first"), comment, "abuse")
     for key in ("second", "third"):
         with pytest.raises(ApiError) as refused:
-            actions.report_comment(guest(ip="192.0.2.77", key=key), comment, "abuse")
+            actions.report_comment(guest_actor(ip="192.0.2.77", key=key), comment, "abuse")
         assert refused.value.status == 409
     comment.refresh_from_db()
     assert comment.status == "approved"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from masthead.core.errors import ApiError
 from masthead.discussion.models import Comment
 from masthead.moderation.models import Ban, DomainRule, WordRule
-from tests.moderation.conftest import guest, member
+from tests.helpers import guest_actor, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_words_inside_other_words_do_not_match(post: Any) -> None:
 
 
 def test_more_links_than_allowed_wait_for_review(post: Any, moderator_actor: Any) -> None:
-    author = guest()
+    author = guest_actor()
     approve_history(post, author, moderator_actor)
     two = post("Sources: https://one.example.org/a and https://two.example.org/b", actor=author)
     assert two.status == "approved"
@@ -109,7 +109,7 @@ def test_punycode_and_homoglyph_domains_match_a_block_rule(post: Any) -> None:
 
 
 def test_lookalike_domain_is_held_even_without_rules(post: Any, moderator_actor: Any) -> None:
-    author = guest()
+    author = guest_actor()
     approve_history(post, author, moderator_actor)
     comment = post("Official page: https://gооgle.com/promo", actor=author)  # Cyrillic о
     assert comment.status == "pending"
@@ -117,7 +117,7 @@ def test_lookalike_domain_is_held_even_without_rules(post: Any, moderator_actor:
 
 
 def test_disguised_link_from_a_known_author_is_held(post: Any, moderator_actor: Any) -> None:
-    author = guest()
+    author = guest_actor()
     approve_history(post, author, moderator_actor)
     comment = post("look hxxp://somewhere.example.org/x", actor=author)
     assert comment.status == "pending"
@@ -137,7 +137,7 @@ def test_blocked_emails_addresses_and_networks_cannot_comment(
 ) -> None:
     Ban.objects.create(kind=kind, value=value.lower() if kind == "email" else value)
     with pytest.raises(ApiError) as refused:
-        post("Hello there", actor=guest(**actor_kwargs), email="troll@example.com")
+        post("Hello there", actor=guest_actor(**actor_kwargs), email="troll@example.com")
     assert refused.value.code == "rejected"
 
 
@@ -151,7 +151,7 @@ def test_expired_blocks_no_longer_apply(post: Any) -> None:
 def test_banned_user_cannot_comment(post: Any, a_reader: Any) -> None:
     Ban.objects.create(kind="user", value=str(a_reader.pk))
     with pytest.raises(ApiError):
-        post("I am back", actor=member(a_reader))
+        post("I am back", actor=user_actor(a_reader))
 
 
 def test_shadow_ban_hides_the_comment_from_everyone_but_its_author(post: Any) -> None:
@@ -205,7 +205,7 @@ def test_staff_comments_skip_the_rules(post: Any, a_staff_user: Any) -> None:
     WordRule.objects.create(kind="suspect", pattern="river")
     assert (
         post(
-            "Update: the river report is out https://example.org", actor=member(a_staff_user)
+            "Update: the river report is out https://example.org", actor=user_actor(a_staff_user)
         ).status
         == "approved"
     )
@@ -220,7 +220,7 @@ def test_first_time_premoderation_holds_new_authors_until_trusted(
     settings_row = DiscussionSettings.for_site(a_home.get_site())
     settings_row.premoderation = "first_time"
     settings_row.save()
-    author = guest()
+    author = guest_actor()
     first = post("My first comment here", actor=author)
     assert first.status == "pending"
     actions.approve_comment(moderator_actor, first)
@@ -241,7 +241,7 @@ def test_trust_decides_first_time_premoderation_not_the_discussion_default(
     settings_row = DiscussionSettings.for_site(a_home.get_site())
     settings_row.premoderation = "first_time"
     settings_row.save()
-    author = guest()
+    author = guest_actor()
     actions.approve_comment(moderator_actor, post("My first comment here", actor=author))
     held = post("My second comment here", actor=author)
     assert (held.status, held.moderation["rule"]) == ("pending", "first_time")
@@ -257,10 +257,10 @@ def test_a_burst_of_posts_from_one_address_counts_against_the_next(
     settings.RATELIMIT_ENABLED = False
     settings.MASTHEAD_MODERATION = {"BURST_COMMENTS": 3}
     for n in range(3):
-        assert post(f"Comment number {n} on the water", actor=guest(ip="203.0.113.50")).status == (
+        assert post(f"Comment number {n} on the water", actor=guest_actor(ip="203.0.113.50")).status == (
             "approved"
         )
-    hurried = post("One more, typed quickly", actor=guest(ip="203.0.113.50"), seconds_to_submit=1)
+    hurried = post("One more, typed quickly", actor=guest_actor(ip="203.0.113.50"), seconds_to_submit=1)
     assert hurried.status == "pending" and "burst" in hurried.moderation["reason"]
-    elsewhere = post("One more, typed quickly too", actor=guest(), seconds_to_submit=1)
+    elsewhere = post("One more, typed quickly too", actor=guest_actor(), seconds_to_submit=1)
     assert elsewhere.status == "approved"  # a quick post alone is not enough

@@ -14,8 +14,7 @@ import pytest
 
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import DiscussionSettings
-from tests.discussion.helpers import Reader
-from tests.notifications.conftest import run_on_commit
+from tests.helpers import Reader
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +76,21 @@ def test_first_time_premoderation_is_not_passed_by_a_typed_address(
 
 
 def test_a_browser_that_confirmed_the_address_by_mail_carries_its_trust(
-    a_thread: Any, victim_with_history: Reader, mailoutbox: Any
+    a_thread: Any,
+    victim_with_history: Reader,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Rana on her phone: she subscribes there, opens the confirmation link, and is trusted there."""
     phone = Reader(ip="198.51.100.90")
     phone.me(a_thread.pk)
     # The confirmation is for that address only: before it, the phone is a stranger typing it.
     assert post(phone, a_thread.pk, LINK + " (before)", VICTIM)["status"] == "pending"
-    response = phone.post(
-        "/api/v1/subscriptions", {"thread_id": a_thread.pk, "email": VICTIM, "kind": "all"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(
+            "/api/v1/subscriptions", {"thread_id": a_thread.pk, "email": VICTIM, "kind": "all"}
+        )
     assert response.status_code == 202
-    run_on_commit()
     (message,) = [m for m in mailoutbox if VICTIM in m.to]
     confirm_path = re.search(r"https?://[^/\s]+(/notifications/confirm/[^\s\"<]+/)", message.body)
     assert confirm_path is not None, message.body

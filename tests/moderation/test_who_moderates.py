@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from masthead.core.errors import ApiError, ErrorCode
-from tests.moderation.conftest import member
+from tests.helpers import user_actor
 
 
 def _user_with(username: str, app_label: str, codename: str) -> Any:
@@ -31,7 +31,7 @@ def test_the_moderation_permission_alone_moderates_in_discussion_too(
     from masthead.discussion import actions as discussion
     from masthead.moderation import actions as moderation
 
-    actor = member(_user_with("desk", "moderation", "moderate_comments"))
+    actor = user_actor(_user_with("desk", "moderation", "moderate_comments"))
     comment = post("A comment to pin.")
     assert moderation.set_thread_closed(actor, a_thread, True).is_closed
     assert discussion.set_pinned(actor, comment, True).is_pinned
@@ -45,7 +45,7 @@ def test_changing_comments_in_the_admin_is_not_moderating(a_thread: Any, post: A
     from masthead.discussion import actions as discussion
     from masthead.moderation import actions as moderation
 
-    actor = member(_user_with("clerk", "discussion", "change_comment"))
+    actor = user_actor(_user_with("clerk", "discussion", "change_comment"))
     comment = post("Not the clerk's to hide.")
     for attempt in (
         lambda: discussion.set_thread_closed(actor, a_thread, True),

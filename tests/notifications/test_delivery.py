@@ -19,8 +19,9 @@ from masthead.discussion.actions import set_comment_status
 from masthead.discussion.hooks import Verdict
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import EmailAddress, Notification, NotificationStatus
-from tests.notifications.conftest import SmtpSink, bodies, member, post
-from tests.notifications.test_notify import confirmed
+from tests.helpers import user_actor
+from tests.notifications.conftest import bodies, confirmed, post
+from tests.notifications.smtp_support import SmtpSink
 
 
 def subscribers(thread: Any, count: int, prefix: str = "sub") -> list[str]:
@@ -134,7 +135,7 @@ def test_outbox_survives_a_crash_between_commit_and_send(a_thread: Any, smtp: Sm
 
 
 def test_only_approved_comments_notify_and_moderators_hear_of_the_queue(
-    a_thread: Any, smtp: SmtpSink, a_staff_user: Any
+    a_thread: Any, smtp: SmtpSink, a_staff_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     confirmed(a_thread, "watcher@example.org", "all")
 
@@ -149,13 +150,8 @@ def test_only_approved_comments_notify_and_moderators_hear_of_the_queue(
     assert "waiting for moderation" in alert["Subject"]
     assert "Hold me for review." in bodies(alert)[0]
 
-    from django.db import connection
-
-    from tests.notifications.conftest import run_on_commit
-
-    start = len(connection.run_on_commit)
-    set_comment_status(member(a_staff_user), held, "approved", "fine")
-    run_on_commit(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_comment_status(user_actor(a_staff_user), held, "approved", "fine")
     [notification] = smtp.to("watcher@example.org")
     assert f"#comment-{held.pk}" in bodies(notification)[0]
 
@@ -187,7 +183,7 @@ def test_moderator_alert_carries_one_click_decisions_that_act_once(
 
 
 def test_hostile_names_and_bodies_are_inert_in_both_parts(a_thread: Any, smtp: SmtpSink) -> None:
-    from tests.conftest import hostile_strings
+    from tests.helpers import hostile_strings
 
     confirmed(a_thread, "inert@example.org", "all")
     strings = hostile_strings("xss.txt")

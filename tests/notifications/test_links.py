@@ -13,9 +13,9 @@ from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.models import EmailAddress, Subscription
 from masthead.notifications.tokens import confirm_token, unsubscribe_token
-from tests.conftest import a_verified_user
-from tests.notifications.conftest import SmtpSink, bodies, guest, post
-from tests.notifications.test_notify import confirmed
+from tests.helpers import a_verified_user, guest_actor
+from tests.notifications.conftest import bodies, confirmed, post
+from tests.notifications.smtp_support import SmtpSink
 
 
 def unsubscribe_paths(message: Any) -> list[str]:
@@ -108,7 +108,7 @@ def test_a_token_acts_only_on_its_own_address(
 def test_expired_forged_and_cross_purpose_tokens_are_refused(
     a_thread: Any, smtp: SmtpSink, client: Client, kind: str
 ) -> None:
-    subscription = actions.subscribe(guest(), a_thread, email="late@example.org", kind="all")
+    subscription = actions.subscribe(guest_actor(), a_thread, email="late@example.org", kind="all")
     address = subscription.address
     long_ago = time.time() - 400 * 24 * 3600
     make = (
@@ -138,17 +138,14 @@ def test_expired_forged_and_cross_purpose_tokens_are_refused(
     assert address.confirmed_at is None and Subscription.objects.filter(address=address).exists()
 
 
-def test_no_js_form_subscribes_as_a_guest(a_thread: Any, smtp: SmtpSink, client: Client) -> None:
-    from django.db import connection
-
-    from tests.notifications.conftest import run_on_commit
-
-    start = len(connection.run_on_commit)
-    response = Client(enforce_csrf_checks=True).post(
-        "/notifications/subscribe/",
-        {"thread": a_thread.pk, "email": "form@example.org", "kind": "all"},
-    )
-    run_on_commit(start)
+def test_no_js_form_subscribes_as_a_guest(
+    a_thread: Any, smtp: SmtpSink, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client(enforce_csrf_checks=True).post(
+            "/notifications/subscribe/",
+            {"thread": a_thread.pk, "email": "form@example.org", "kind": "all"},
+        )
     assert response.status_code == 202
     assert "Check your inbox" in response.content.decode()
     assert "Confirm" in smtp.to("form@example.org")[0]["Subject"]

@@ -11,13 +11,8 @@ from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import Notification, NotificationStatus
-from tests.notifications.conftest import SmtpSink, bodies, guest, post
-
-
-def confirmed(thread: Any, email: str, kind: str = "all", comment: Any = None) -> Any:
-    subscription = actions.subscribe(guest(), thread, email=email, kind=kind, comment=comment)
-    actions.confirm_address(subscription.address)
-    return subscription
+from tests.notifications.conftest import bodies, confirmed, post
+from tests.notifications.smtp_support import SmtpSink
 
 
 def test_follower_gets_new_comments_and_a_reply_subscriber_only_replies(

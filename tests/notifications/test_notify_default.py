@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from masthead.notifications.models import Subscription
-from tests.discussion.helpers import Reader
-from tests.notifications.conftest import SmtpSink
+from tests.helpers import Reader
+from tests.notifications.smtp_support import SmtpSink
 
 pytestmark = pytest.mark.django_db
 

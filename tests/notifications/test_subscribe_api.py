@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,30 +11,11 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from masthead.notifications.models import EmailAddress, Subscription
-from tests.conftest import a_verified_user, hostile_strings
-from tests.notifications.conftest import SmtpSink, bodies, post, run_on_commit
+from tests.helpers import a_verified_user, hostile_strings
+from tests.notifications.conftest import bodies, confirm_link, post, subscribe
+from tests.notifications.smtp_support import SmtpSink
 
 URL = "/api/v1/subscriptions"
-
-
-def subscribe(client: Client, thread: Any, email: str, kind: str = "all", **extra: Any) -> Any:
-    from django.db import connection
-
-    start = len(connection.run_on_commit)
-    response = client.post(
-        URL,
-        {"thread_id": thread.pk, "email": email, "kind": kind, **extra},
-        content_type="application/json",
-    )
-    run_on_commit(start)
-    return response
-
-
-def confirm_link(message: Any) -> str:
-    text, _ = bodies(message)
-    match = re.search(r"http://testserver(/notifications/confirm/[^\s/]+/)", text)
-    assert match, text
-    return match.group(1)
 
 
 def test_guest_gets_one_confirmation_and_nothing_else_until_confirming(
@@ -208,14 +188,17 @@ def test_the_article_page_offers_the_subscribe_form(a_thread: Any, client: Clien
 
 
 def test_a_reader_who_comments_again_costs_one_read_and_no_write(
-    a_thread: Any, smtp: SmtpSink, django_assert_num_queries: Any
+    a_thread: Any,
+    smtp: SmtpSink,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from masthead.notifications import actions
-    from tests.notifications.conftest import guest
+    from tests.helpers import guest_actor
 
-    reader = guest("again")
-    first = actions.subscribe(reader, a_thread, email="again@example.org")
-    run_on_commit()
+    reader = guest_actor("again")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = actions.subscribe(reader, a_thread, email="again@example.org")
     assert len(smtp.to("again@example.org")) == 1
     with django_assert_num_queries(1):
         again = actions.subscribe(reader, a_thread, email="Again@Example.org")
@@ -224,7 +207,7 @@ def test_a_reader_who_comments_again_costs_one_read_and_no_write(
     upgraded = actions.subscribe(reader, a_thread, email="again@example.org", kind="all")
     assert Subscription.objects.get(pk=upgraded.pk).kind == "all"
     later = timezone.now() + timedelta(days=2)
-    actions.subscribe(reader, a_thread, email="again@example.org", kind="all", now=later)
-    run_on_commit()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.subscribe(reader, a_thread, email="again@example.org", kind="all", now=later)
     assert len(smtp.to("again@example.org")) == 2
     assert EmailAddress.objects.get(email="again@example.org").confirmation_sent_at == later

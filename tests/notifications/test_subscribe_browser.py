@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.notifications.conftest import SmtpSink
+from tests.notifications.smtp_support import SmtpSink
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,8 +17,9 @@ from django.test import Client
 from django.utils import timezone
 
 from masthead.notifications.models import EmailAddress, Subscription
-from tests.notifications.conftest import SmtpSink
-from tests.notifications.test_subscribe_api import confirm_link, subscribe
+from tests.helpers import run_on_commit_callbacks
+from tests.notifications.conftest import confirm_link
+from tests.notifications.smtp_support import SmtpSink
 
 pytestmark = pytest.mark.django_db
 
@@ -44,20 +45,14 @@ def browser(thread: Any) -> Client:
 
 
 def subscribe_as(client: Client, thread: Any, email: str) -> Any:
-    from django.db import connection
-
-    from tests.notifications.conftest import run_on_commit
-
     token = client.cookies["csrftoken"].value
-    start = len(connection.run_on_commit)
-    response = client.post(
-        "/api/v1/subscriptions",
-        {"thread_id": thread.pk, "email": email, "kind": "all"},
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=token,
-    )
-    run_on_commit(start)
-    return response
+    with run_on_commit_callbacks():
+        return client.post(
+            "/api/v1/subscriptions",
+            {"thread_id": thread.pk, "email": email, "kind": "all"},
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=token,
+        )
 
 
 def confirmed_in(client: Client, smtp: SmtpSink, thread: Any) -> None:
@@ -114,7 +109,7 @@ def test_the_signed_in_owner_of_the_verified_address_subscribes_it_at_once(
     confirmed_in(browser(a_thread), smtp, a_thread)
     _an_hour_passes()
     smtp.clear()
-    from tests.conftest import verify_address
+    from tests.helpers import verify_address
 
     rana = get_user_model().objects.create_user("rana", RANA, "correct horse battery")
     verify_address(rana)
@@ -130,7 +125,7 @@ def test_a_comment_typed_with_a_confirmed_address_does_not_subscribe_it(
     a_thread: Any, another_thread: Any, smtp: SmtpSink
 ) -> None:
     """The comment form's "notify me" is a subscription request like any other."""
-    from tests.discussion.helpers import Reader
+    from tests.helpers import Reader
 
     confirmed_in(browser(a_thread), smtp, a_thread)
     _an_hour_passes()
@@ -170,4 +165,3 @@ def test_a_subscribe_request_without_the_csrf_token_acts_for_nobody(
     )
     assert response.status_code == 202
     assert subscription(another_thread).confirmed_at is None
-    assert subscribe is not None  # the shared helper of the subscribe tests

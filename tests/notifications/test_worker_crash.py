@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from masthead.notifications.delivery import deliver_due
 from masthead.notifications.models import Notification, NotificationStatus
-from tests.notifications.conftest import CollectingHandler, SmtpSink, free_port, post
-from tests.notifications.test_notify import confirmed
+from tests.helpers import free_port
+from tests.notifications.conftest import confirmed, post
+from tests.notifications.smtp_support import CollectingHandler, SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 120

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,14 +36,6 @@ class OidcProvider:
         }
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _rsa_key() -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -57,7 +51,7 @@ def _rsa_key() -> str:
 def start_provider(
     redirect_uri: str, users: list[str], directory: Path
 ) -> tuple[Any, OidcProvider]:
-    port = _free_port()
+    port = free_port()
     client_id, secret = "masthead-test", secrets.token_urlsafe(24)
     env = {
         key: value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from tests.conftest import hostile_strings
+from tests.helpers import hostile_strings
 
 
 def test_search_finds_an_article_by_a_word_in_its_body(client: Any, an_article: Any) -> None:

@@ -1,0 +1,374 @@
+"""Helpers every test directory shares (fixtures built on them live in tests/conftest.py).
+
+One definition each: the Wagtail rows a flush removes, hostile strings, free ports, the actors
+(guests and signed-in readers), a browser-like API client and the JSON error check. A helper used by
+more than one test directory belongs here, never in another directory's conftest or test module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.dispatch import Signal
+from django.test import Client
+
+from masthead.core.actors import Actor
+from masthead.core.clientip import hash_ip
+
+# --- shared test data -----------------------------------------------------------------------------
+
+BAD_INPUTS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "bad-inputs"
+if (
+    not BAD_INPUTS.exists()
+):  # CI lays shared/ beside the clone; a developer checkout may have it one level up.
+    BAD_INPUTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "testdata" / "bad-inputs"
+
+
+def hostile_strings(name: str) -> list[str]:
+    """Lines of a file in shared/testdata/bad-inputs, read as its README says (never splitlines,
+    never strip). A missing file fails the test: a hostile-input test that skips guards nothing."""
+    path = BAD_INPUTS / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the hostile-input tests need shared/testdata/bad-inputs")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    assert lines, f"{path} is empty"
+    return lines
+
+
+# --- database rows and processes --------------------------------------------------------------------
+
+
+def ensure_wagtail_root() -> None:
+    """Transactional tests (browser, live server) flush every table when they end, which also drops
+    the rows migrations made: Wagtail's root page, root collection and locale. Put them back for the next test."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    if Page.objects.filter(depth=1).exists():
+        return
+    ContentType.objects.clear_cache()  # the flush re-created content types with new ids
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
+def free_port() -> int:
+    """A TCP port on the loopback nobody listens on (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def masthead_process_env(data_dir: Path) -> dict[str, str]:
+    """The environment for a `masthead` process of its own: this one's, minus what points elsewhere."""
+    outside = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "MASTHEAD_BASE_URL",
+        "MASTHEAD_HOST",
+        "MASTHEAD_PORT",
+    }
+    env = {key: value for key, value in os.environ.items() if key not in outside}
+    env.update(
+        {"MASTHEAD_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "masthead.settings.base"}
+    )
+    return env
+
+
+def run_on_commit_callbacks() -> Any:
+    """Run the on-commit work queued inside the block when it ends, as a real commit would: what
+    pytest-django's `django_capture_on_commit_callbacks(execute=True)` gives, for helpers that are
+    plain functions rather than fixtures."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+@contextlib.contextmanager
+def connected(signal: Signal, receiver: Any, **options: Any) -> Iterator[Any]:
+    """`receiver` listens to `signal` inside the block only (Wagtail's register_temporarily, for signals)."""
+    signal.connect(receiver, weak=False, **options)
+    try:
+        yield receiver
+    finally:
+        signal.disconnect(receiver, sender=options.get("sender"))
+
+
+# --- who acts -------------------------------------------------------------------------------------
+
+# The name and address a guest comments under unless a test says otherwise.
+GUEST_NAME = "Ada"
+GUEST_EMAIL = "ada@example.com"
+PASSWORD = "correct horse battery"
+
+_numbers = itertools.count(10)
+
+
+def guest_actor(name: str | None = None, *, ip: str = "", key: str = "") -> Actor:
+    """A guest browser at an address of its own (so rate limits and duplicate checks see distinct
+    readers). The same `name` is the same guest (its cookie key); without one, a new guest each call."""
+    number = next(_numbers)
+    ip = ip or f"198.51.{number // 250 % 250}.{number % 250 + 1}"
+    key = key or (f"key-{name}" if name is not None else f"guest{number}")
+    return Actor(guest_key=key, ip=ip, ip_hash=hash_ip(ip), user_agent="pytest")
+
+
+def user_actor(user: Any, *, ip: str = "") -> Actor:
+    """`user` signed in, at an address of its own unless `ip` is given."""
+    number = next(_numbers)
+    ip = ip or f"203.0.{number // 250 % 250}.{number % 250 + 1}"
+    return Actor(user=user, ip=ip, ip_hash=hash_ip(ip), user_agent="pytest")
+
+
+def verify_address(user: Any) -> Any:
+    """Mark the user's address verified, as a completed sign-up (allauth's EmailAddress) leaves it."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def a_verified_user(username: str, email: str = "", password: str = PASSWORD, **extra: Any) -> Any:
+    """A reader account whose address is verified (what signing up and entering the code makes)."""
+    from django.contrib.auth import get_user_model
+
+    email = email or f"{username}@example.com"
+    return verify_address(get_user_model().objects.create_user(username, email, password, **extra))
+
+
+def a_moderator_user(username: str = "moderator") -> Any:
+    """A verified member of the Moderators group: what "a moderator" means in every test (staff
+    superusers are not moderators by rank; they are tested as such where it matters)."""
+    from masthead.moderation.groups import ensure_moderators_group
+
+    user = a_verified_user(username)
+    user.groups.add(ensure_moderators_group())  # re-made if a transactional test flushed it
+    return user
+
+
+def make_reader(
+    email: str = "rea@example.com", name: str = "Rea Der", verified: bool = True
+) -> Any:
+    """A reader signed up under `email`, verified through accounts' own action (with its audit row)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email, email, PASSWORD, display_name=name)
+    if verified:
+        from masthead.accounts.actions import verify_email
+
+        verify_email(user)
+    return user
+
+
+def comment_input(body: str = "A thoughtful comment.", **kwargs: Any) -> Any:
+    """What the comment form sends, with the default guest's name and address."""
+    from masthead.discussion.inputs import CommentInput
+
+    kwargs.setdefault("name", GUEST_NAME)
+    kwargs.setdefault("email", GUEST_EMAIL)
+    return CommentInput(body=body, **kwargs)
+
+
+def comment_as(actor: Actor, thread: Any, body: str = "A comment.", **fields: Any) -> Any:
+    """A comment posted through discussion's real action."""
+    from masthead.discussion.actions import post_comment
+
+    return post_comment(actor, thread, comment_input(body, **fields))
+
+
+# --- comments on passages (inline) ------------------------------------------------------------
+
+RIVER = "The river has fallen to its lowest level in a decade, farmers say."
+CANALS = "Irrigation canals that once ran all summer now dry up by June."
+PRICES = "Prices of wheat in the local market have doubled since spring."
+
+
+def quote(exact: str) -> dict:
+    return {"selector": [{"type": "TextQuoteSelector", "exact": exact}]}
+
+
+def inline_article(a_section: Any) -> Any:
+    """A published article open to reader highlights, with an editor prompt."""
+    from masthead.publishing.actions import create_article
+
+    article = create_article(
+        a_section,
+        "Drought on the river",
+        body=[
+            ("paragraph", f"<p>{RIVER}</p>"),
+            ("heading", {"text": "The canals", "level": "h2"}),
+            ("paragraph", f"<p>{CANALS}</p>"),
+            (
+                "feedback_prompt",
+                {
+                    "paragraph": "<p>Farmers say the dam upstream holds back the spring floods.</p>",
+                    "passage": "the dam upstream holds back the spring floods",
+                    "question": "Has the dam changed your season?",
+                },
+            ),
+            ("paragraph", f"<p>{PRICES}</p>"),
+        ],
+    )
+    article.inline_highlights = "on"
+    article.save_revision().publish()
+    article.refresh_from_db()
+    return article
+
+
+def post_inline(
+    thread: Any, target: Any, body: str = "Is this right?", name: str = GUEST_NAME
+) -> Any:
+    """Post an inline comment through the real actions, its target completed as the API does."""
+    from masthead.discussion.actions import post_comment
+    from masthead.discussion.inline.reanchoring import complete_comment_target
+    from masthead.discussion.inputs import CommentInput
+
+    if isinstance(target, str):
+        target = quote(target)
+    data = CommentInput(
+        body=body,
+        name=name,
+        email=GUEST_EMAIL,
+        target=complete_comment_target(thread, target),
+    )
+    return post_comment(guest_actor(), thread, data)
+
+
+# --- the JSON API, as a browser calls it ------------------------------------------------------------
+
+
+class Reader:
+    """A browser: its own cookies (guest identity, CSRF) and its own address; same-origin JSON calls
+    with the CSRF cookie and header, as discussion.js makes them."""
+
+    def __init__(self, ip: str = "192.0.2.10", **extra: Any) -> None:
+        self.client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip, **extra)
+        self.token = ""
+
+    def me(self, thread_id: int) -> dict[str, Any]:
+        response = self.client.get(f"/api/v1/threads/{thread_id}/me")
+        assert response.status_code == 200, response.content
+        self.token = (
+            response.cookies["csrftoken"].value if "csrftoken" in response.cookies else self.token
+        )
+        return response.json()
+
+    def _send(
+        self, method: str, path: str, data: Any = None, raw: bytes | str | None = None
+    ) -> Any:
+        body = raw if raw is not None else json.dumps(data if data is not None else {})
+        return getattr(self.client, method)(
+            path, body, content_type="application/json", HTTP_X_CSRFTOKEN=self.token
+        )
+
+    def post(self, path: str, data: Any = None, raw: bytes | str | None = None) -> Any:
+        return self._send("post", path, data, raw)
+
+    def patch(self, path: str, data: Any = None) -> Any:
+        return self._send("patch", path, data)
+
+    def put(self, path: str, data: Any = None) -> Any:
+        return self._send("put", path, data)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path, HTTP_X_CSRFTOKEN=self.token)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params)
+
+    def comment(self, thread_id: int, body: str = "A comment.", **fields: Any) -> Any:
+        if not self.token:
+            self.me(thread_id)
+        fields.setdefault("name", GUEST_NAME)
+        fields.setdefault("email", GUEST_EMAIL)
+        return self.post(f"/api/v1/threads/{thread_id}/comments", {"body": body, **fields})
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The response is the API's JSON error with this status and code (and a message for people)."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    data = json.loads(response.content)
+    assert set(data) == {"error", "message", "fields"}, data
+    assert data["error"] == code, data
+    assert data["message"], data
+    return data
+
+
+# --- money ----------------------------------------------------------------------------------------
+
+
+def make_campaign(**overrides: Any) -> Any:
+    """A running campaign, made the default site's campaign if it has none."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from masthead.funding.models import Campaign, FundingSettings
+
+    values: dict[str, Any] = {
+        "title": "Keep the river desk open",
+        "slug": "river-desk",
+        "pitch": "Our water reporting is paid for by readers.",
+        "currency": "USD",
+        "goal": 500_000,
+        "baseline": 10_000,
+        "ends_at": timezone.now() + timedelta(days=10, hours=1),
+        "minimum_amount": 300,
+        "maximum_amount": 1_000_000,
+    }
+    values.update(overrides)
+    campaign = Campaign.objects.create(**values)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        row = FundingSettings.for_site(site)
+        if row.default_campaign_id is None:
+            row.default_campaign = campaign
+            row.save()
+    return campaign
+
+
+_donation_numbers = itertools.count(1)
+
+
+def monthly_donation(campaign: Any, email: str, name: str = "Rea Der") -> Any:
+    """A monthly gift paid once: an active supporter (as the Stripe webhooks leave it)."""
+    from django.db import transaction
+
+    from masthead.funding import actions
+    from masthead.funding.actions import DonationRequest
+    from masthead.funding.models import Donation, DonationStatus, EntryKind
+    from masthead.funding.providers.base import PaymentCompletion
+
+    number = next(_donation_numbers)
+    donation = actions.create_donation(
+        campaign,
+        DonationRequest(amount=1500, interval="month", email=email, name=name),
+        livemode=False,
+    )
+    actions.record_completion(
+        donation, PaymentCompletion(status="succeeded", subscription_id=f"sub_test_{number}")
+    )
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        actions.add_ledger_entry(locked, EntryKind.RECURRING, f"in_test_{number}", 1500)
+        actions.transition(locked, DonationStatus.SUCCEEDED)
+    return Donation.objects.get(pk=donation.pk)
