@@ -15,6 +15,7 @@ from django.core.signals import request_finished, request_started
 from masthead.accounts.guest import COOKIE_NAME
 from masthead.discussion.models import Comment
 from tests.asgi import asgi_request, run_async
+from tests.helpers import connected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,13 +32,8 @@ def request_threads() -> Iterator[dict[str, list[threading.Thread]]]:
     def on_finished(**_: Any) -> None:
         seen["finished"].append(threading.current_thread())
 
-    request_started.connect(on_started)
-    request_finished.connect(on_finished)
-    try:
+    with connected(request_started, on_started), connected(request_finished, on_finished):
         yield seen
-    finally:
-        request_started.disconnect(on_started)
-        request_finished.disconnect(on_finished)
 
 
 def test_a_comment_posted_through_the_asgi_app_passes_csrf_and_is_written(a_thread: Any) -> None:
@@ -102,11 +98,8 @@ def test_requests_at_the_same_time_run_on_threads_of_their_own(a_thread: Any) ->
         path = f"/api/v1/threads/{a_thread.pk}/me"
         return list(await asyncio.gather(asgi_request("GET", path), asgi_request("GET", path)))
 
-    request_started.connect(meet)
-    try:
+    with connected(request_started, meet):
         first, second = run_async(visit)
-    finally:
-        request_started.disconnect(meet)
     assert first.status == second.status == 200
     assert waited == [True] and len(set(arrived)) == 2
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from masthead.core.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, Param, attnames
 from masthead.discussion.models import Comment, Thread
+from tests.helpers import connected
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +131,7 @@ def test_compiled_insert_saves_what_create_would_and_sends_the_save_signals(
     def after(sender: Any, instance: Comment, created: bool, **kwargs: Any) -> None:
         seen.append(("post", instance.pk, created))
 
-    pre_save.connect(before, sender=Comment)
-    post_save.connect(after, sender=Comment)
-    try:
+    with connected(pre_save, before, sender=Comment), connected(post_save, after, sender=Comment):
         insert = CompiledInsert(Comment)
         values = {
             "thread": a_thread,
@@ -144,9 +143,6 @@ def test_compiled_insert_saves_what_create_would_and_sends_the_save_signals(
         }
         made = insert.create(**values)
         again = insert.create(**{**values, "body": "Another"})
-    finally:
-        pre_save.disconnect(before, sender=Comment)
-        post_save.disconnect(after, sender=Comment)
     assert made.pk is not None and again.pk is not None and again.pk > made.pk
     assert not made._state.adding and made._state.db == "default"
     stored = Comment.objects.get(pk=made.pk)

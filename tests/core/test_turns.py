@@ -12,6 +12,7 @@ from django.db import connection
 from masthead.core import turns
 from masthead.discussion.signals import comment_preparing
 from tests.asgi import asgi_request, run_async
+from tests.helpers import connected
 
 
 def test_a_write_steps_out_of_its_turn_while_it_waits_on_the_network(monkeypatch: Any) -> None:
@@ -114,10 +115,7 @@ def test_two_posts_at_once_through_the_asgi_app_run_one_after_the_other(a_thread
             )
         )
 
-    comment_preparing.connect(watch)
-    try:
+    with connected(comment_preparing, watch):
         responses = run_async(visit)
-    finally:
-        comment_preparing.disconnect(watch)
     assert [response.status for response in responses] == [201, 201]
     assert len(inside) == 2 and overlaps == [False]

@@ -14,7 +14,7 @@ from masthead.core.hooks import COMMENT_CHECK
 from masthead.core.models import AuditEntry
 from masthead.discussion import actions, hooks, signals
 from masthead.discussion.models import Comment, CommentStatus, Thread
-from tests.helpers import comment_input, guest_actor, user_actor
+from tests.helpers import comment_input, connected, guest_actor, user_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,13 @@ def test_post_comment_writes_rendered_html_counters_audit_and_signals(
     def on_approved(sender: Any, **kwargs: Any) -> None:
         seen.append(("approved", kwargs))
 
-    signals.comment_posted.connect(on_posted)
-    signals.comment_approved.connect(on_approved)
-    try:
+    with (
+        connected(signals.comment_posted, on_posted),
+        connected(signals.comment_approved, on_approved),
+    ):
         comment = actions.post_comment(
             a_guest, a_thread, comment_input("Hello *world*", notify="all")
         )
-    finally:
-        signals.comment_posted.disconnect(on_posted)
-        signals.comment_approved.disconnect(on_approved)
     assert comment.status == CommentStatus.APPROVED
     assert comment.html == "<p>Hello <em>world</em></p>"
     assert comment.guest_key == a_guest.guest_key
@@ -70,7 +68,9 @@ def test_reply_sets_root_depth_and_reply_count(
     assert refreshed(a_thread).comment_count == 3
 
 
-def test_reply_to_pending_comment_is_refused(a_thread: Any, a_guest: Any, moderator_actor: Any) -> None:
+def test_reply_to_pending_comment_is_refused(
+    a_thread: Any, a_guest: Any, moderator_actor: Any
+) -> None:
     top = actions.post_comment(a_guest, a_thread, comment_input("Top"))
     actions.set_comment_status(moderator_actor, top, CommentStatus.PENDING)
     with pytest.raises(ApiError) as refused:
@@ -168,17 +168,15 @@ def test_status_transitions_keep_counts_right_and_signal(
     ) -> None:
         changed.append((old_status, new_status))
 
-    signals.comment_approved.connect(on_approved)
-    signals.comment_status_changed.connect(on_changed)
-    try:
+    with (
+        connected(signals.comment_approved, on_approved),
+        connected(signals.comment_status_changed, on_changed),
+    ):
         for status in ["pending", "spam", "removed", "approved", "approved", "pending", "approved"]:
             actions.set_comment_status(moderator_actor, reply, status, reason="test")
             expected = 2 if status == "approved" else 1
             assert refreshed(a_thread).comment_count == expected
             assert refreshed(top).reply_count == expected - 1
-    finally:
-        signals.comment_approved.disconnect(on_approved)
-        signals.comment_status_changed.disconnect(on_changed)
     assert approved == [reply.pk, reply.pk]
     assert changed[0] == ("approved", "pending") and len(changed) == 6
     assert AuditEntry.objects.filter(action="comment.spam", object_id=str(reply.pk)).exists()

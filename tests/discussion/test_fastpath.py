@@ -9,7 +9,7 @@ from django.test import AsyncClient
 
 from masthead.discussion.policy import DiscussionSettings
 from tests.asgi import asgi_get, run_async
-from tests.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error, connected
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,7 @@ def test_the_asgi_app_answers_hits_before_django_sets_up_a_request(
     def count(**kwargs: Any) -> None:
         started.append(kwargs)
 
-    request_started.connect(count)
-    try:
+    with connected(request_started, count):
         api = f"/api/v1/threads/{a_thread.pk}/comments"
         first = asgi_get(api, "sort=oldest")
         second = asgi_get(api, "sort=oldest")
@@ -118,5 +117,3 @@ def test_the_asgi_app_answers_hits_before_django_sets_up_a_request(
         assert hit[1]["x-frame-options"] == "SAMEORIGIN"
         # A host the site does not serve is refused by Django, not answered from the cache.
         assert asgi_get(an_article.url, host="evil.example")[0] == 400
-    finally:
-        request_started.disconnect(count)
