@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from masthead.core.errors import ApiError
-from masthead.discussion.models import Comment
+from masthead.core.errors import ApiError, ErrorCode
+from masthead.discussion.hooks import Submission
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.moderation.checks import check_spam_score
 from masthead.moderation.models import Ban, DomainRule, WordRule
 from tests.helpers import guest_actor, user_actor
 
@@ -175,10 +177,51 @@ def test_duplicate_bodies_across_threads_score_as_spam(
     assert statuses[-1] in {"pending", "spam"}
 
 
-def test_honeypot_and_fast_submission_raise_the_spam_score(post: Any) -> None:
-    comment = post("First!!! great", seconds_to_submit=0.4)
-    # Fast alone is not enough to hold a comment; it only adds to other signals.
-    assert comment.status == "approved"
+def submission(thread: Any, **fields: Any) -> Submission:
+    """A new guest comment as post_comment hands it to the checks."""
+    values: dict[str, Any] = {
+        "parent": None,
+        "body": "Great reporting, thank you.",
+        "html": "<p>Great reporting, thank you.</p>",
+        "actor": guest_actor(),
+        "name": "Omar K.",
+        "email": "omar@example.com",
+        "website": "",
+        "seconds_to_submit": 30.0,
+    }
+    return Submission(thread=thread, **{**values, **fields})
+
+
+def test_a_filled_honeypot_refuses_the_comment_and_writes_nothing(post: Any) -> None:
+    with pytest.raises(ApiError) as refused:
+        post("Great reporting, thank you.", honeypot="https://spam.example")
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.REJECTED)
+    assert not Comment.objects.exists()
+
+
+def test_honeypot_and_fast_submission_raise_the_spam_score(
+    post: Any, a_thread: Any, settings: Any
+) -> None:
+    # The honeypot alone files a submission as spam (discussion refuses it before the checks
+    # run; the score keeps it out if a path ever hands one over).
+    assert check_spam_score(submission(a_thread)) is None
+    trapped = check_spam_score(submission(a_thread, honeypot="https://spam.example"))
+    assert trapped is not None
+    assert (trapped.status, trapped.score) == (CommentStatus.SPAM, 1.0)
+    assert "honeypot 1.00" in trapped.reason
+
+    # Fast alone is not enough to hold a comment; it only adds to other signals...
+    assert post("First!!! great", seconds_to_submit=0.4).status == CommentStatus.APPROVED
+    # ...by its own weight: with the review threshold below it, the fast comment is held for it
+    # and the same comment at a person's pace is not.
+    settings.MASTHEAD_MODERATION = {"SPAM_PENDING_SCORE": 0.3}
+    fast = post("A quick thought on the river", seconds_to_submit=0.4)
+    assert fast.status == CommentStatus.PENDING
+    assert fast.moderation["rule"] == "spam_score"
+    assert fast.moderation["score"] == pytest.approx(0.4)
+    assert "fast_submit 0.40" in fast.moderation["reason"]
+    slow = post("A slower thought on the river", seconds_to_submit=30.0)
+    assert slow.status == CommentStatus.APPROVED
 
 
 def test_classifier_files_obvious_spam_and_records_its_score(
@@ -257,10 +300,12 @@ def test_a_burst_of_posts_from_one_address_counts_against_the_next(
     settings.RATELIMIT_ENABLED = False
     settings.MASTHEAD_MODERATION = {"BURST_COMMENTS": 3}
     for n in range(3):
-        assert post(f"Comment number {n} on the water", actor=guest_actor(ip="203.0.113.50")).status == (
-            "approved"
-        )
-    hurried = post("One more, typed quickly", actor=guest_actor(ip="203.0.113.50"), seconds_to_submit=1)
+        assert post(
+            f"Comment number {n} on the water", actor=guest_actor(ip="203.0.113.50")
+        ).status == ("approved")
+    hurried = post(
+        "One more, typed quickly", actor=guest_actor(ip="203.0.113.50"), seconds_to_submit=1
+    )
     assert hurried.status == "pending" and "burst" in hurried.moderation["reason"]
     elsewhere = post("One more, typed quickly too", actor=guest_actor(), seconds_to_submit=1)
     assert elsewhere.status == "approved"  # a quick post alone is not enough
