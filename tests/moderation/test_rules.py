@@ -106,8 +106,11 @@ def test_block_listed_domains_are_refused_however_written(post: Any, body: str) 
 def test_punycode_and_homoglyph_domains_match_a_block_rule(post: Any) -> None:
     DomainRule.objects.create(domain="paypal.com", kind="block")
     for body in ("Log in at pаypal.com/verify", "Log in at xn--pypal-4ve.com/verify"):
-        with pytest.raises(ApiError):
+        with pytest.raises(ApiError) as refused:
             post(body)
+        assert (refused.value.status, refused.value.code) == (400, ErrorCode.REJECTED), body
+        assert "links to a site that is not allowed" in refused.value.message, body
+    assert not Comment.objects.exists()
 
 
 def test_lookalike_domain_is_held_even_without_rules(post: Any, moderator_actor: Any) -> None:
@@ -152,8 +155,11 @@ def test_expired_blocks_no_longer_apply(post: Any) -> None:
 
 def test_banned_user_cannot_comment(post: Any, a_reader: Any) -> None:
     Ban.objects.create(kind="user", value=str(a_reader.pk))
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as refused:
         post("I am back", actor=user_actor(a_reader))
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.REJECTED)
+    assert "can no longer comment" in refused.value.message
+    assert not Comment.objects.exists()
 
 
 def test_shadow_ban_hides_the_comment_from_everyone_but_its_author(post: Any) -> None:
