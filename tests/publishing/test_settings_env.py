@@ -79,17 +79,44 @@ def test_generated_secret_key_persists_in_the_data_dir(tmp_path: Path, monkeypat
     assert secret_key(tmp_path / "another") != first  # each data directory has its own
 
 
-def test_database_url_selects_postgresql(tmp_path: Path) -> None:
-    import dj_database_url
+def database_settings(data_dir: Path, database_url: str) -> dict[str, Any]:
+    """DATABASES["default"] as masthead.settings.base builds it in a fresh process with this URL."""
+    probe = (
+        "import json; from masthead.settings import base; "
+        "print(json.dumps(base.DATABASES['default'], default=str))"
+    )
+    clean = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**clean, "MASTHEAD_DATA_DIR": str(data_dir), "DATABASE_URL": database_url},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
-    parsed = dj_database_url.parse("postgres://news:s3cret@db.internal:5433/masthead")
-    assert parsed["ENGINE"] == "django.db.backends.postgresql"
-    assert (parsed["HOST"], parsed["PORT"], parsed["NAME"], parsed["USER"]) == (
+
+def test_database_url_selects_postgresql(tmp_path: Path) -> None:
+    """Masthead's settings turn DATABASE_URL (spaces around it forgiven) into a PostgreSQL
+    connection that is kept a minute and checked before reuse, without the SQLite tuning."""
+    db = database_settings(tmp_path, "  postgres://news:s3cret@db.internal:5433/masthead \n")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"], db["PASSWORD"]) == (
         "db.internal",
         5433,
         "masthead",
         "news",
+        "s3cret",
     )
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert "init_command" not in db.get("OPTIONS", {})
+    assert "transaction_mode" not in db.get("OPTIONS", {})
+    # An empty DATABASE_URL is no URL: SQLite in the data directory.
+    sqlite = database_settings(tmp_path, " ")
+    assert sqlite["ENGINE"] == "masthead.core.db.sqlite3"
+    assert sqlite["NAME"] == str(tmp_path / "masthead.sqlite3")
 
 
 def test_database_url_in_the_environment_reaches_django_settings(tmp_path: Path) -> None:
