@@ -169,10 +169,11 @@ def test_a_reply_chain_of_ones_own_goes_whole(a_thread: Any, a_verified_reader: 
 
 
 def test_staff_accounts_are_not_deleted_from_the_reader_page(a_staff_user: Any) -> None:
-    from masthead.core.errors import ApiError
+    from masthead.core.errors import ApiError, ErrorCode
 
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as refused:
         privacy.delete_account(a_staff_user)
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.INVALID)
     assert type(a_staff_user).objects.filter(pk=a_staff_user.pk).exists()
 
 

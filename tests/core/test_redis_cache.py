@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from masthead.core import cache_versions, ratelimit
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 
 
 def redis_caches(redis_url: str) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def test_rate_limit_counts_in_redis_and_answers_429_with_retry_after(redis_url: 
             ratelimit.enforce("post", "198.51.100.7", "3/m")
         with pytest.raises(ApiError) as refused:
             ratelimit.enforce("post", "198.51.100.7", "3/m")
-        assert refused.value.status == 429
+        assert (refused.value.status, refused.value.code) == (429, ErrorCode.RATE_LIMITED)
         assert 1 <= int(refused.value.headers["Retry-After"]) <= 60
         ratelimit.enforce("post", "198.51.100.8", "3/m")  # another client is not affected
 

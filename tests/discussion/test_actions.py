@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from wagtail import hooks as wagtail_hooks
 
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.core.hooks import COMMENT_CHECK
 from masthead.core.models import AuditEntry
 from masthead.discussion import actions, hooks, signals
@@ -75,7 +75,8 @@ def test_reply_to_pending_comment_is_refused(
     actions.set_comment_status(moderator_actor, top, CommentStatus.PENDING)
     with pytest.raises(ApiError) as refused:
         actions.post_comment(a_guest, a_thread, comment_input("Reply", parent_id=top.pk))
-    assert refused.value.status == 400 and "parent_id" in refused.value.fields
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.INVALID)
+    assert "parent_id" in refused.value.fields
 
 
 def test_reply_to_comment_of_another_thread_is_refused(
@@ -87,7 +88,7 @@ def test_reply_to_comment_of_another_thread_is_refused(
     elsewhere = actions.post_comment(a_guest, other, comment_input("Elsewhere"))
     with pytest.raises(ApiError) as refused:
         actions.post_comment(a_guest, a_thread, comment_input("Reply", parent_id=elsewhere.pk))
-    assert refused.value.status == 400
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.INVALID)
     assert Comment.objects.filter(thread=a_thread).count() == 0
 
 
@@ -191,7 +192,7 @@ def test_readers_cannot_moderate(a_thread: Any, a_guest: Any, a_reader: Any) -> 
     ):
         with pytest.raises(ApiError) as refused:
             attempt()
-        assert refused.value.status == 403
+        assert (refused.value.status, refused.value.code) == (403, ErrorCode.FORBIDDEN)
     assert refreshed(comment).status == "approved"
 
 
@@ -203,7 +204,7 @@ def test_author_edits_within_window_and_not_after(
     assert edited.html == "<p>Second <strong>draft</strong></p>" and edited.edited_at is not None
     with pytest.raises(ApiError) as not_yours:
         actions.edit_comment(another_guest, comment, "Hijack")
-    assert not_yours.value.status == 403
+    assert (not_yours.value.status, not_yours.value.code) == (403, ErrorCode.FORBIDDEN)
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     with pytest.raises(ApiError) as late:
         actions.edit_comment(a_guest, refreshed(comment), "Too late")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion.inline.models import AnchorResolution
 from masthead.discussion.models import Comment, Thread
 from tests.helpers import CANALS, connected, post_inline, quote
@@ -87,7 +87,7 @@ def test_reply_cannot_carry_a_target(an_inline_thread):
     parent = post_inline(an_inline_thread, "Prices of wheat")
     with pytest.raises(ApiError) as refused:
         complete_comment_target(an_inline_thread, quote("Prices of wheat"), parent=parent)
-    assert refused.value.status == 400
+    assert (refused.value.status, refused.value.code) == (400, ErrorCode.INVALID)
     assert "target" in refused.value.fields
 
 
@@ -102,7 +102,7 @@ def test_passages_are_refused_where_highlights_are_off_but_prompt_answers_are_we
     thread = thread_for_page(an_inline_article)
     with pytest.raises(ApiError) as refused:
         complete_comment_target(thread, quote("Prices of wheat"))
-    assert refused.value.status == 403
+    assert (refused.value.status, refused.value.code) == (403, ErrorCode.INLINE_DISABLED)
     assert refused.value.code == "inline_disabled"
     prompt_id = next(
         block.id for block in an_inline_article.body if block.block_type == "feedback_prompt"

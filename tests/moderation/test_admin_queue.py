@@ -197,7 +197,8 @@ def test_moderators_edit_rule_lists_in_the_admin(a_moderator: Any, post: Any) ->
         {"kind": "banned", "pattern": "spamword", "is_enabled": "on"},
     )
     assert WordRule.objects.filter(pattern="spamword").exists()
-    from masthead.core.errors import ApiError
+    from masthead.core.errors import ApiError, ErrorCode
 
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as refused:
         post("This has a spаmword in it")  # the new rule applies at once
+    assert refused.value.code == ErrorCode.REJECTED

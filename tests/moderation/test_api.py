@@ -150,7 +150,7 @@ def test_pin_and_unpin(post: Any, a_moderator: Any) -> None:
 
 
 def test_ban_by_comment_blocks_the_author_everywhere(post: Any, a_moderator: Any) -> None:
-    from masthead.core.errors import ApiError
+    from masthead.core.errors import ApiError, ErrorCode
 
     author = guest_actor()
     comment = post("I will be back", actor=author, email="troll@example.com")
@@ -161,8 +161,9 @@ def test_ban_by_comment_blocks_the_author_everywhere(post: Any, a_moderator: Any
     )
     assert response.status_code == 201
     assert {ban["kind"] for ban in response.json()} == {"email", "guest", "ip_hash"}
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as refused:
         post("Told you", actor=author, email="someone-else@example.com")
+    assert refused.value.code == ErrorCode.REJECTED
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.core.actors import Actor
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.core.models import AuditEntry
 from masthead.moderation import tokens
 from masthead.moderation.models import ApiToken
@@ -192,7 +192,7 @@ def test_a_token_stops_when_its_user_is_deactivated(
 def test_readers_cannot_get_a_token(a_reader: Any) -> None:
     with pytest.raises(ApiError) as refused:
         tokens.create_api_token(Actor.for_user(a_reader), a_reader, "mine")
-    assert refused.value.status == 403
+    assert (refused.value.status, refused.value.code) == (403, ErrorCode.FORBIDDEN)
     assert not ApiToken.objects.exists()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from masthead.core.errors import ApiError
+from masthead.core.errors import ApiError, ErrorCode
 from masthead.core.models import AuditEntry
 from masthead.discussion.models import Comment
 from masthead.moderation import actions
@@ -89,8 +89,9 @@ def test_an_approved_comment_edited_into_spam_goes_back_to_the_queue(post: Any) 
     assert edited.status == "pending"
     assert edited.moderation["rule"] == "suspect_word"
     WordRule.objects.create(kind="banned", pattern="scam")
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as refused:
         edit_comment(author, edited, "total sсam")
+    assert refused.value.code == ErrorCode.REJECTED
 
 
 def test_every_decision_leaves_an_audit_row(
@@ -126,7 +127,7 @@ def test_non_moderators_cannot_use_moderation_actions(post: Any, a_reader: Any) 
     comment = post("Hands off")
     with pytest.raises(ApiError) as refused:
         actions.approve_comment(user_actor(a_reader), comment)
-    assert refused.value.status == 403
+    assert (refused.value.status, refused.value.code) == (403, ErrorCode.FORBIDDEN)
 
 
 def test_an_author_cannot_vote_on_their_comment_from_another_account(
@@ -140,7 +141,7 @@ def test_an_author_cannot_vote_on_their_comment_from_another_account(
     twin = get_user_model().objects.create_user("twin", a_reader.email, "correct horse battery")
     with pytest.raises(ApiError) as refused:
         vote(user_actor(twin), comment, 1)
-    assert refused.value.status == 403
+    assert (refused.value.status, refused.value.code) == (403, ErrorCode.OWN_COMMENT)
     comment.refresh_from_db()
     assert comment.upvotes == 0
 
@@ -167,6 +168,6 @@ def test_fresh_guest_cookies_from_one_address_do_not_make_more_readers(post: Any
     for key in ("second", "third"):
         with pytest.raises(ApiError) as refused:
             actions.report_comment(guest_actor(ip="192.0.2.77", key=key), comment, "abuse")
-        assert refused.value.status == 409
+        assert (refused.value.status, refused.value.code) == (409, ErrorCode.CONFLICT)
     comment.refresh_from_db()
     assert comment.status == "approved"
