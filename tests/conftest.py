@@ -21,6 +21,7 @@ from tests.helpers import (
     user_actor,
     verify_address,
 )
+from tests.notifications.smtp_support import smtp  # noqa: F401 - a mail server per test
 from tests.oidc_provider.fixture import an_oidc_provider  # noqa: F401 - a provider process per test
 
 
@@ -91,6 +92,14 @@ def an_inline_thread(an_inline_article: Any) -> Any:
 
 
 @pytest.fixture
+def a_campaign(a_home: Any) -> Any:
+    """A running campaign, the default site's."""
+    from tests.helpers import make_campaign
+
+    return make_campaign()
+
+
+@pytest.fixture
 def a_staff_user(db: Any) -> Any:
     from django.contrib.auth import get_user_model
 
@@ -126,6 +135,12 @@ def a_guest() -> Any:
 @pytest.fixture
 def another_guest() -> Any:
     return guest_actor("bob")
+
+
+@pytest.fixture
+def no_rate_limits(settings: Any) -> None:
+    """Rate limits off: for tests that post more than a reader could (use with usefixtures)."""
+    settings.RATELIMIT_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

@@ -18,18 +18,12 @@ from masthead.notifications.models import EmailAddress, Subscription
 from tests.helpers import (
     comment_as,
     guest_actor,
-    make_campaign,
     make_reader,
     monthly_donation,
     user_actor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def a_campaign(a_home: Any) -> Any:
-    return make_campaign()
 
 
 @pytest.fixture

@@ -14,16 +14,11 @@ from masthead.accounts.profile import set_supporter_badge
 from masthead.core.actors import Actor
 from masthead.discussion import queries
 from masthead.funding import actions as funding_actions
-from tests.helpers import comment_as, make_campaign, make_reader, monthly_donation, user_actor
+from tests.helpers import comment_as, make_reader, monthly_donation, user_actor
 
 pytestmark = pytest.mark.django_db
 
 BADGE = "comment__badge--supporter"
-
-
-@pytest.fixture
-def a_campaign(a_home: Any) -> Any:
-    return make_campaign()
 
 
 def _api_author(thread: Any) -> dict[str, Any]:

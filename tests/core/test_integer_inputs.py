@@ -15,7 +15,7 @@ from django.test import Client
 from masthead.core.errors import ApiError
 from masthead.core.inputs import parse_int
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 HOSTILE = [
     "²",
@@ -47,11 +47,6 @@ def test_parse_int_refuses_anything_but_bounded_ascii_digits(value: Any) -> None
 @pytest.mark.parametrize("value, expected", [("7", 7), ("100", 100), ("0001", 1), (42, 42)])
 def test_parse_int_reads_plain_numbers(value: Any, expected: int) -> None:
     assert parse_int(value, name="limit", minimum=1, maximum=100) == expected
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings: Any) -> None:
-    settings.RATELIMIT_ENABLED = False
 
 
 VALID = {"queue offset": {"0"}}  # hostile elsewhere, a fine value here

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,15 +12,10 @@ import pytest
 from masthead.discussion.models import Comment
 from masthead.settings.env import oauth_providers
 from tests.helpers import a_verified_user
-from tests.notifications.smtp_support import SmtpSink, running_smtp_sink
+from tests.notifications.smtp_support import SmtpSink
 from tests.oidc_provider.fixture import OidcProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    yield from running_smtp_sink()
 
 
 def mailed_code(sink: SmtpSink, address: str, timeout: float = 15) -> str:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from masthead.funding import queries
 from masthead.funding.models import Donation, LedgerEntry, PaymentEvent
 from tests.funding import stripe_support
+from tests.funding.conftest import raised
 from tests.funding.stripe_support import confirm_card_setup, event, sign, wait_until
 from tests.helpers import ensure_wagtail_root, make_campaign
 
@@ -53,10 +54,6 @@ def pay(
         content_type="application/json",
     )
     return data["donation_id"], confirmed
-
-
-def raised(campaign: Any) -> int:
-    return queries.campaign_progress(campaign, livemode=False).raised
 
 
 def settled(donation_id: int) -> Any:

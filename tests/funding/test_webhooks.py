@@ -10,7 +10,7 @@ import pytest
 
 from masthead.funding import queries
 from masthead.funding.models import Donation, LedgerEntry, PaymentEvent
-from tests.funding.conftest import pending_donation
+from tests.funding.conftest import pending_donation, raised
 from tests.funding.stripe_support import event, sign
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +56,6 @@ def dispute(donation: Any, status: str, amount: int | None = None) -> dict:
         "payment_intent": donation.stripe_payment_intent_id,
         "status": status,
     }
-
-
-def raised(campaign: Any) -> int:
-    return queries.campaign_progress(campaign, livemode=False).raised
 
 
 def test_payment_intent_succeeded_counts_once_and_sends_one_receipt(

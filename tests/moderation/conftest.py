@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tests.helpers import GUEST_NAME, a_verified_user, guest_actor
 
@@ -56,3 +57,21 @@ def seeded_classifier(db: Any) -> Any:
         ham_documents=model.ham_documents,
         data=model.as_data(),
     )
+
+
+def moderator_client(user: Any) -> Client:
+    """A browser signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def decide(user: Any, comment_id: int, decision: str, reason: str = "Off-topic.") -> Any:
+    """`user` takes a decision in the moderation queue (the API the queue page calls); it succeeds."""
+    response = moderator_client(user).post(
+        f"/api/v1/moderation/comments/{comment_id}/{decision}",
+        {"reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return response

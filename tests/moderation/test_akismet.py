@@ -14,12 +14,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from masthead.moderation import akismet
 from masthead.moderation.models import ProviderCheck
 from tests.helpers import guest_actor, user_actor
+from tests.moderation.conftest import decide, moderator_client
 
 pytestmark = pytest.mark.django_db
 
@@ -98,22 +98,10 @@ def provider(settings: Any) -> Iterator[AkismetServer]:
     server.stop()
 
 
-def moderator_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def queue_item(user: Any, status: str, comment_id: int) -> dict[str, Any]:
     response = moderator_client(user).get(f"/api/v1/moderation/comments?status={status}")
     assert response.status_code == 200
     return next(item for item in response.json()["items"] if item["id"] == comment_id)
-
-
-def decide(user: Any, comment_id: int, decision: str) -> Any:
-    return moderator_client(user).post(
-        f"/api/v1/moderation/comments/{comment_id}/{decision}", {}, content_type="application/json"
-    )
 
 
 CALM = "The council meets on Thursday to talk about the reservoir."

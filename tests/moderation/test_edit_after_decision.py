@@ -9,29 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import DiscussionSettings
 from masthead.moderation.models import WordRule
 from tests.helpers import Reader, assert_error
+from tests.moderation.conftest import decide
 
 pytestmark = pytest.mark.django_db
-
-
-def moderator_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def decide(user: Any, comment_id: int, decision: str) -> None:
-    response = moderator_client(user).post(
-        f"/api/v1/moderation/comments/{comment_id}/{decision}",
-        {"reason": "Off-topic."},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
 
 
 def public_ids(reader: Reader, thread_id: int) -> list[int]:

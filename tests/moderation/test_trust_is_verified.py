@@ -16,15 +16,10 @@ from masthead.discussion.models import Comment
 from masthead.discussion.policy import DiscussionSettings
 from tests.helpers import Reader
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 VICTIM = "rana@example.net"
 LINK = "Worth reading: https://water.example.org/report"
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings: Any) -> None:
-    settings.RATELIMIT_ENABLED = False
 
 
 def post(reader: Reader, thread_id: int, body: str, email: str) -> dict[str, Any]:

@@ -4,21 +4,12 @@ post and subscribe through the real actions, running their on-commit work."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from tests.helpers import GUEST_NAME, guest_actor, run_on_commit_callbacks
-from tests.notifications.smtp_support import SmtpSink, running_smtp_sink
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    """A running aiosmtpd on a free port; Django's SMTP backend points at it."""
-    yield from running_smtp_sink()
 
 
 def post(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
 
@@ -89,3 +90,9 @@ def running_smtp_sink() -> Iterator[SmtpSink]:
     ):
         yield sink
     sink.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A running aiosmtpd on a free port; Django's SMTP backend points at it."""
+    yield from running_smtp_sink()
