@@ -54,17 +54,11 @@ VALID = {"queue offset": {"0"}}  # hostile elsewhere, a fine value here
 
 @pytest.fixture
 def world(a_thread: Any, an_article: Any) -> dict[str, Any]:
-    from django.contrib.auth import get_user_model
-
     from masthead.discussion.actions import post_comment
-    from masthead.moderation.groups import ensure_moderators_group
-    from tests.helpers import comment_input, guest_actor
+    from tests.helpers import a_moderator_user, comment_input, guest_actor
 
     comment = post_comment(guest_actor("ints"), a_thread, comment_input("Numbers please."))
-    moderator = get_user_model().objects.create_user(
-        "int-moderator", "intmod@example.com", "correct horse battery", is_staff=True
-    )
-    moderator.groups.add(ensure_moderators_group())
+    moderator = a_moderator_user("int-moderator")
     return {"thread": a_thread, "comment": comment, "article": an_article, "moderator": moderator}
 
 

@@ -15,19 +15,6 @@ from tests.helpers import guest_actor, hostile_strings
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def moderator_login(db: Any) -> Any:
-    from django.contrib.auth import get_user_model
-
-    from masthead.moderation.groups import ensure_moderators_group
-
-    user = get_user_model().objects.create_user(
-        "moderator", "moderator@example.com", "correct horse battery"
-    )
-    user.groups.add(ensure_moderators_group())
-    return user
-
-
 TRAP = "window.__fired = []; for (const name of ['alert', 'confirm', 'prompt', 'print']) { window[name] = (...args) => { window.__fired.push(name); }; }"
 
 
@@ -72,7 +59,7 @@ def test_moderator_approves_a_pending_comment_and_it_appears_on_the_article(
     live_server: Any,
     page: Any,
     an_article: Any,
-    moderator_login: Any,
+    a_moderator: Any,
     settings: Any,
     screenshot_dir: Any,
 ) -> None:

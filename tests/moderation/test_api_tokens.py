@@ -19,7 +19,7 @@ from masthead.core.errors import ApiError, ErrorCode
 from masthead.core.models import AuditEntry
 from masthead.moderation import tokens
 from masthead.moderation.models import ApiToken
-from tests.helpers import a_verified_user, hostile_strings
+from tests.helpers import a_moderator_user, hostile_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -257,10 +257,7 @@ def test_the_admin_form_explains_a_missing_name(a_moderator: Any) -> None:
 
 
 def test_a_moderator_sees_and_revokes_only_their_own_tokens(a_moderator: Any, a_token: str) -> None:
-    from masthead.moderation.groups import ensure_moderators_group
-
-    other = a_verified_user("second-moderator")
-    other.groups.add(ensure_moderators_group())
+    other = a_moderator_user("second-moderator")
     theirs = ApiToken.objects.get()
     client = admin(other)
     page = client.get(reverse("moderation_admin:tokens")).content.decode()
@@ -342,8 +339,5 @@ def test_the_command_refuses_readers_and_unknown_users(a_reader: Any) -> None:
 
 
 def tokens_for_moderator_with_bad_days() -> None:
-    from masthead.moderation.groups import ensure_moderators_group
-
-    user = a_verified_user("desk")
-    user.groups.add(ensure_moderators_group())
+    a_moderator_user("desk")
     run("create", "--user", "desk@example.com", "--name", "x", "--days", "0")
