@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core.csp_policy import reader_policy
 from masthead.settings.env import (
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
+    # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).
+    "masthead.core.language.ReaderLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -249,7 +252,30 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 
-LANGUAGE_CODE = "en"
+# Languages with a complete catalog (masthead/locale/; docs/languages.md). LANGUAGES is the same list in
+# every branch of the settings: pages, the API and emails choose among it.
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+]
+LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "").strip().lower() or "en"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"MASTHEAD_LANGUAGE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}."
+    )
+# The languages the API, the embed and emails may answer in (a reader's Accept-Language chooses among
+# them); unset means every language above. Unknown codes are dropped; the default is always offered.
+_narrowed = {code.lower() for code in env_list("MASTHEAD_LANGUAGES")}
+MASTHEAD_LANGUAGES = [
+    code
+    for code, _name in LANGUAGES
+    if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
