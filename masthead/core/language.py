@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -24,9 +23,11 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
+from masthead.core.page_language import chosen_language, is_edition_path
+
 # Paths that answer in the reader's Accept-Language rather than a page's own language.
 READER_LANGUAGE_PREFIXES = ("/api/", "/embed/")
-LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+LOCALE_MIDDLEWARE = "masthead.core.page_language.PageLanguageMiddleware"
 
 
 def offered_languages() -> list[str]:
@@ -67,16 +68,17 @@ def is_reader_language_path(path: str) -> bool:
 
 
 def page_language(request: HttpRequest) -> str:
-    """The language LocaleMiddleware activates for `request` (mirrored, for the fast path)."""
+    """The language `core.page_language.PageLanguageMiddleware` activates for `request` (asked the
+    same way here, for the fast path, which runs before any middleware)."""
     if LOCALE_MIDDLEWARE not in settings.MIDDLEWARE:
         return settings.LANGUAGE_CODE
-    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
-    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
     from_path = translation.get_language_from_path(request.path_info)
-    if not from_path and i18n_patterns_used and not prefixed_default_language:
-        language = settings.LANGUAGE_CODE
-    return language
+    if from_path:
+        return from_path
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    if is_edition_path(request.path_info, urlconf):
+        return settings.LANGUAGE_CODE
+    return chosen_language(request)
 
 
 def request_language(request: HttpRequest) -> str:

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "masthead.funding",
     "masthead.moderation",
     "masthead.migration",
+    "wagtail_localize",
+    # Replaces wagtail.locales: the admin's Locales, with sync from another locale.
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -89,6 +92,9 @@ MIDDLEWARE = [
     # /api/v1: the JSON error shape for refusals no view gave (413, 404, 405, 500), and no-store.
     "masthead.core.apiresponses.ApiResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, with reader pages' language taken from their URL (/ar/...) and every
+    # other unprefixed path from the reader's choice (core/page_language.py).
+    "masthead.core.page_language.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,6 +126,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "masthead.core.context_processors.site",
                 "masthead.publishing.context_processors.navigation",
+                "masthead.publishing.context_processors.language",
             ],
         },
     },
@@ -317,7 +324,14 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
-WAGTAIL_I18N_ENABLED = False
+# Multilingual content (docs/languages-multilingual.md): every interface language can be an edition;
+# translations live under /<code>/ (i18n_patterns in urls.py), the default language unprefixed.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A language chosen in the switcher overrides Accept-Language at / for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "vtt", "srt", "mp4", "webm", "csv", "txt"]
 
 LOGGING = {
