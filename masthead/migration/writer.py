@@ -148,6 +148,7 @@ class ImportWriter:
         self.extra_hosts = {host.lower().strip() for host in site_hosts if host.strip()}
         self._articles: tuple[dict[str, int], dict[str, int], set[str]] | None = None
         self._types: dict[type[models.Model], ContentType] = {}
+        self._users_seen: set[str] = set()  # each account counted once per run, not per thread
 
     # --- threads -----------------------------------------------------------------------------
 
@@ -323,8 +324,9 @@ class ImportWriter:
                     User.objects.filter(pk=row.object_id).update(display_name=name)
                     ImportedObject.objects.filter(pk=row.pk).update(fingerprint=print_)
                     self.notes.count("user", "updated")
-                else:
+                elif source_id not in self._users_seen:
                     self.notes.count("user", "unchanged")
+                self._users_seen.add(source_id)
                 continue
             digest = salted_hash(f"{self.source}:{source_id}")[:10]
             username = f"{slugify(name)[:40] or 'reader'}-{digest}"
@@ -355,6 +357,7 @@ class ImportWriter:
                     fingerprint=print_,
                 )
             self.notes.count("user", "imported")
+            self._users_seen.add(source_id)
             result[source_id] = account.pk
         return result
 
