@@ -105,6 +105,11 @@ def html_of(record: SourceComment) -> str:
     return sanitise(body)
 
 
+def clean_text(value: str) -> str:
+    """Text as read, without NUL characters (PostgreSQL cannot store them; nothing shows them)."""
+    return (value or "").replace("\x00", "")
+
+
 def clean_email(email: str) -> str:
     email = (email or "").strip()
     if not email or len(email) > 254:
@@ -244,7 +249,7 @@ class ImportWriter:
         if not self.create_stubs:
             self.notes.skip(Skip("thread", canonical, NO_ARTICLE))
             return None, False
-        title = (record.title or "").strip()[:255]
+        title = clean_text(record.title).strip()[:255]
         return Thread.objects.create(url=canonical, title=title), True
 
     def _write(self, record: SourceThread) -> Thread | None:
@@ -267,7 +272,7 @@ class ImportWriter:
             "is_closed": record.closed,
         }
         if record.title and thread.page_id is None and not thread.title:
-            updates["title"] = record.title.strip()[:255]
+            updates["title"] = clean_text(record.title).strip()[:255]
         if created and record.created_at is not None:
             updates["created_at"] = as_utc(record.created_at)
         if changed or thread_changed or created:
@@ -317,7 +322,7 @@ class ImportWriter:
             user = given[source_id]
             print_ = fingerprint(user)
             row = known.get(source_id)
-            name = (user.name or "reader").strip()[:50]
+            name = clean_text(user.name).strip()[:50] or "reader"
             if row is not None and User.objects.filter(pk=row.object_id).exists():
                 result[source_id] = int(row.object_id)
                 if row.fingerprint != print_:
@@ -538,17 +543,18 @@ class ImportWriter:
 
     def _fill(self, row: Comment, comment: SourceComment, users: dict[str, int], flag: str) -> None:
         row.user_id = users.get(comment.user_id) if comment.user_id else None
-        row.author_name = (comment.author_name or "Anonymous").strip()[:50] or "Anonymous"
+        row.author_name = clean_text(comment.author_name).strip()[:50] or "Anonymous"
         row.author_email = clean_email(comment.author_email)
         row.author_website = clean_website(comment.author_website)
         row.ip_hash = hash_ip(comment.author_ip.strip()) if comment.author_ip.strip() else ""
-        row.body = comment.body or ""
-        row.html = html_of(comment)
+        row.body = clean_text(comment.body)
+        row.html = clean_text(html_of(comment))
         row.status = STATUSES.get(ImportedStatus(comment.status), CommentStatus.PENDING)
         row.created_at = as_utc(comment.created_at) or timezone.now()
         row.edited_at = as_utc(comment.edited_at)
-        ups = sum(1 for _, value in comment.votes if value > 0)
-        downs = sum(1 for _, value in comment.votes if value < 0)
+        per_voter = dict(comment.votes)  # one vote per reader: the last one read counts
+        ups = sum(1 for value in per_voter.values() if value > 0)
+        downs = sum(1 for value in per_voter.values() if value < 0)
         row.upvotes = max(comment.upvotes, ups, 0)
         row.downvotes = max(comment.downvotes, downs, 0)
         row.score = row.upvotes - row.downvotes
