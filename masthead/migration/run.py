@@ -89,7 +89,9 @@ def run_import(
     report = ImportReport(stream=stderr, progress=False if options["no_progress"] else progress)
     try:
         run = (
-            None if dry_run else ImportRun.objects.create(source=name, arguments=_json_safe(options))
+            None
+            if dry_run
+            else ImportRun.objects.create(source=name, arguments=_json_safe(options))
         )
     except DatabaseError as exc:
         stderr.write(f"masthead import {name}: the site's database is not ready ({exc}).\n")

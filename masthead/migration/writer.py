@@ -84,6 +84,13 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def fit_id(source_id: str) -> str:
+    """A composed source id that fits ImportedObject.source_id (200 characters)."""
+    if len(source_id) <= 200:
+        return source_id
+    return "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
+
+
 def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """Dates as given; one without a zone is taken as UTC (what exports write)."""
     if moment is None:
@@ -499,7 +506,9 @@ class ImportWriter:
                 parent = outside[comment.source_id]
                 root_pk = parent.root_id or parent.pk
             root_of[comment.source_id] = root_pk
-            print_ = fingerprint(comment) + (flags.get(comment.source_id, "")[:1])
+            print_ = fingerprint(comment)
+            if comment.source_id in flags:  # a flag given is part of what was written
+                print_ = hashlib.sha256((print_ + flags[comment.source_id]).encode()).hexdigest()
             prints[comment.source_id] = print_
             row_ref = known.get(comment.source_id)
             existing = rows.get(int(row_ref.object_id)) if row_ref is not None else None
@@ -636,7 +645,7 @@ class ImportWriter:
                     value=1 if value > 0 else -1,
                     created_at=as_utc(comment.created_at) or timezone.now(),
                 )
-                source_ids[key] = f"{comment.source_id}/{voter}"
+                source_ids[key] = fit_id(f"{comment.source_id}/{voter}")
         if not votes:
             return
         ids = self._imported("vote", source_ids.values())
@@ -683,7 +692,7 @@ class ImportWriter:
         )
         for item in record.subscriptions:
             email = clean_email(item.email).lower()
-            key = f"{record.source_id}:{hash_email(email)}:{item.comment_id or ''}"
+            key = fit_id(f"{record.source_id}:{hash_email(email)}:{item.comment_id or ''}")
             if not email:
                 self.notes.skip(Skip("subscription", key, "not an email address"))
                 self.notes.count("subscription", "skipped")
