@@ -34,7 +34,8 @@ def records():
     for t in range(THREADS):
         thread = SourceThread(source_id=f"t{t}", url=f"https://old.example.org/{t}/", title=f"Post {t}")
         for n in range(PER):
-            parent = None if n % 4 == 0 else f"t{t}c{n - 1 - (n % 2)}"
+            # Groups of four: a top-level comment, two replies to it, a reply to the second.
+            parent = None if n % 4 == 0 else f"t{t}c{n - n % 4 if n % 4 < 3 else n - 1}"
             thread.comments.append(
                 SourceComment(
                     source_id=f"t{t}c{n}",
