@@ -104,7 +104,7 @@ def _thread_is_open(thread: Thread, policy: Policy) -> bool:
 def _changed(thread: Thread) -> None:
     """Readers see something new: bump the thread version now and the page cache on commit."""
     Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
-    cache_versions.bump("thread", thread.page_id)
+    cache_versions.bump("thread", thread.version_key)
 
 
 def _counter_update(model: type[Thread] | type[Comment], changes: dict[str, Any]) -> CompiledUpdate:
@@ -194,6 +194,30 @@ def thread_for_page(page: Page) -> Thread:
             thread, _ = Thread.objects.get_or_create(page_id=page.pk)
     except IntegrityError:
         thread = Thread.objects.get(page_id=page.pk)
+    return thread
+
+
+def thread_for_external_url(url: str, title: str = "") -> Thread:
+    """The discussion of an external page (one that is no article of this site), created on first use.
+
+    `url` is stored in its canonical spelling (`core.canonical_url`), so any spelling finds the same
+    thread; raises `NotAUrl` when it is not an http(s) URL. An existing thread's title is filled in
+    when it had none. Used by imports (`--create-stubs`); such a thread has the site's policy.
+    """
+    from masthead.core.canonical_url import canonical_url
+
+    canonical = canonical_url(url)
+    title = title.strip()[:255]
+    thread = Thread.objects.filter(url=canonical).first()
+    if thread is None:
+        try:
+            with transaction.atomic():
+                thread = Thread.objects.create(url=canonical, title=title)
+        except IntegrityError:
+            thread = Thread.objects.get(url=canonical)
+    elif title and not thread.title:
+        Thread.objects.filter(pk=thread.pk).update(title=title)
+        thread.title = title
     return thread
 
 
@@ -318,7 +342,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         )
         if status == PUBLIC:
             _count(comment, +1, thread_changed=True)
-            cache_versions.bump("thread", thread.page_id)
+            cache_versions.bump("thread", thread.version_key)
         audit.record(
             actor,
             "comment.post",

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from masthead.accounts.guest import read_guest, write_guest
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
-from masthead.core.errors import ApiError, ErrorCode, ErrorOut
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
 from masthead.core.inputs import AsciiInt, Id, PathId, parse_int, query_int
 from masthead.discussion import actions, guard, queries, thread_cache
 from masthead.discussion.inputs import CommentInput, clean_body
@@ -193,11 +193,11 @@ ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 409, 413, 429), ErrorOut)
 
 
 def _thread_out(thread: Thread) -> dict[str, Any]:
-    policy = cached_policy(thread.page)
+    policy = thread_policy(thread) if thread.page is None else cached_policy(thread.page)
     return {
         "id": thread.pk,
-        "url": thread.page.url or "",
-        "title": thread.page.title,
+        "url": thread.display_url,
+        "title": thread.display_title,
         "comment_count": thread.comment_count,
         "is_open": policy.is_open and not thread.is_closed,
     }
@@ -222,12 +222,24 @@ def _page_for_url(url: str) -> Any:
     return None
 
 
+NO_THREAD_AT_URL = "No article or discussion is kept for this URL."
+
+
 @router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="The thread of a page")
 def get_thread(request: HttpRequest, url: str) -> Any:
+    """The thread of the article at `url` (a path or a full URL on this site), else the discussion
+    kept for that external URL (an import with `--create-stubs`), else 404 `not_found`."""
     page = _page_for_url(url)
-    if page is None or cached_policy(page).is_hidden:
+    if page is not None:
+        if cached_policy(page).is_hidden:
+            raise queries.not_visible()
+        return _thread_out(actions.thread_for_page(page))
+    thread = queries.external_thread(url)
+    if thread is None:
+        raise not_found(NO_THREAD_AT_URL)
+    if thread_policy(thread).is_hidden:
         raise queries.not_visible()
-    return _thread_out(actions.thread_for_page(page))
+    return _thread_out(thread)
 
 
 # --- comments ------------------------------------------------------------------------------------
@@ -272,7 +284,7 @@ def list_comments(
         raise ApiError(
             ErrorCode.INVALID, "Kind is all or inline.", 400, {"kind": "One of all, inline."}
         )
-    stamp = thread_cache.read_stamp(thread.page_id)
+    stamp = thread_cache.read_stamp(thread.version_key)
     count = _parse_limit(limit, policy.page_size)
     if around is not None and not cursor:
         needed = queries.page_of_comment(thread, around, sort, policy.page_size)

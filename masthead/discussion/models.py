@@ -1,6 +1,8 @@
 """Threads, comments and votes.
 
-A Thread belongs to one Wagtail page (every published article has one). Comments form a tree through
+A Thread belongs to one Wagtail page (every published article has one), or, for a discussion
+imported from another site whose page is not an article here, to an external URL (`url`, in the
+spelling of `core.canonical_url`, with its own `title`). Comments form a tree through
 `parent`; `root` points at the top-level ancestor so a page of top-level comments and all their
 replies load in two queries. Counters (`comment_count`, vote counts, `score`) are kept on the rows
 and changed with F() expressions inside actions.
@@ -30,7 +32,20 @@ class AnchorState(models.TextChoices):
 
 class Thread(models.Model):
     page = models.OneToOneField(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="discussion_thread"
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="discussion_thread",
+    )
+    url = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="An external page's canonical URL (core.canonical_url); empty for an article's thread.",
+    )
+    title = models.CharField(
+        max_length=255, blank=True, default="", help_text="An external page's title."
     )
     comment_count = models.PositiveIntegerField(
         default=0, help_text="Approved comments, as readers count them."
@@ -45,9 +60,42 @@ class Thread(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~models.Q(url=""), name="one_thread_per_url"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=False) | ~models.Q(url=""),
+                name="thread_has_page_or_url",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Discussion of {self.page.title}"
+        return f"Discussion of {self.display_title}"
+
+    @property
+    def is_external(self) -> bool:
+        """A discussion of a page that is not an article of this site (imported with its URL)."""
+        return self.page_id is None
+
+    @property
+    def display_title(self) -> str:
+        if self.page_id is not None and self.page is not None:
+            return str(self.page.title)
+        return self.title or self.url
+
+    @property
+    def display_url(self) -> str:
+        """The article's path on this site, or the external page's full URL."""
+        if self.page_id is not None and self.page is not None:
+            return str(self.page.url or "")
+        return self.url
+
+    @property
+    def version_key(self) -> str:
+        """Names the thread in `cache_versions` ("thread", key): the page id for an article's thread
+        (publishing bumps it too), `url:<thread id>` for an external one."""
+        return str(self.page_id) if self.page_id is not None else f"url:{self.pk}"
 
 
 class Comment(models.Model):
@@ -144,7 +192,7 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.author_name}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.thread.page.url}#comment-{self.pk}"
+        return f"{self.thread.display_url}#comment-{self.pk}"
 
     @property
     def is_public(self) -> bool:

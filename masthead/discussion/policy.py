@@ -129,12 +129,14 @@ def site_settings(page: Any = None) -> DiscussionSettings:
 
 
 def effective_policy(page: Any) -> Policy:
-    """The discussion policy of `page`: the article's override, else its section's, else the site's."""
-    page = page.specific
-    parent = page.get_parent()
-    section = parent.specific if parent is not None else None
+    """The discussion policy of `page`: the article's override, else its section's, else the site's.
+    `page` None is an external page's discussion (an imported thread kept by its URL): the site's."""
+    chain: list[Any] = []
+    if page is not None:
+        page = page.specific
+        parent = page.get_parent()
+        chain = [page, parent.specific if parent is not None else None]
     site = site_settings(page)
-    chain = [page, section]
 
     def pick(attribute: str, default: Any, empty: Any = "") -> Any:
         for item in chain:
@@ -175,7 +177,7 @@ def effective_policy(page: Any) -> Policy:
 POLICY_CACHE_SECONDS = 300
 
 
-def policy_for(page_id: int, load_page: Callable[[], Any], stamp: str = "") -> Policy:
+def policy_for(page_id: int | None, load_page: Callable[[], Any], stamp: str = "") -> Policy:
     """`effective_policy` of the page `page_id`, from the cache while nothing it is made of changed.
 
     The key carries the site's ("publishing", "") version, which is bumped on commit whenever a page
@@ -204,5 +206,8 @@ def cached_policy(page: Any) -> Policy:
 
 
 def thread_policy(thread: Any) -> Policy:
-    """`policy_for` a discussion thread's page (loaded only when the policy is not cached)."""
+    """`policy_for` a discussion thread's page (loaded only when the policy is not cached); the
+    site's policy for an external page's thread."""
+    if thread.page_id is None:
+        return policy_for(None, lambda: None)
     return policy_for(thread.page_id, lambda: thread.page)

@@ -64,6 +64,8 @@ def comments_of(author: Author) -> QuerySet[Comment]:
 
 def _article(comment: Comment) -> dict[str, Any]:
     page = comment.thread.page
+    if page is None:
+        return {"title": comment.thread.display_title, "url": comment.thread.url}
     return {"title": page.title, "url": page.full_url or page.url or ""}
 
 
@@ -109,8 +111,8 @@ def bump_threads(thread_ids: Iterable[int]) -> None:
     if not ids:
         return
     Thread.objects.filter(pk__in=ids).update(version=F("version") + 1)
-    for page_id in Thread.objects.filter(pk__in=ids).values_list("page_id", flat=True):
-        cache_versions.bump("thread", page_id)
+    for thread in Thread.objects.filter(pk__in=ids).only("id", "page_id"):
+        cache_versions.bump("thread", thread.version_key)
 
 
 def _count(comment: Comment, delta: int) -> None:

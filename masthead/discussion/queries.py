@@ -27,7 +27,7 @@ from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
 from masthead.discussion.inline.reanchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
-from masthead.discussion.policy import Policy, cached_policy
+from masthead.discussion.policy import Policy, cached_policy, policy_for
 
 SORTS = ("newest", "oldest", "votes")
 VISIBLE = [CommentStatus.APPROVED, CommentStatus.DELETED]
@@ -100,9 +100,9 @@ def _checked_id(value: object) -> int:
     return value
 
 
-def page_state(page_id: int) -> tuple[bool, Policy | None]:
+def page_state(page_id: int | None) -> tuple[bool, Policy | None]:
     """Whether readers may see the page (live, no view restriction on it or above it) and, if so, its
-    discussion policy.
+    discussion policy. `page_id` None is an external page's thread: always visible, the site's policy.
 
     Cached under the site's publishing version, which publishing, unpublishing, deleting, view
     restrictions and settings changes bump on commit, so a post or a read costs no page query while
@@ -113,7 +113,10 @@ def page_state(page_id: int) -> tuple[bool, Policy | None]:
     (site_version,) = cache_versions.versions([("publishing", "")])
     key = f"disc:readable:{page_id}:{site_version}"
     state = cache.get(key)
-    if state is None:
+    if state is None and page_id is None:
+        state = (True, policy_for(None, lambda: None))
+        cache.set(key, state, READ_STATE_SECONDS)
+    elif state is None:
         page = Page.objects.filter(pk=page_id).first()
         public = page is not None and page.live and not page.get_view_restrictions().exists()
         state = (public, cached_policy(page) if public else None)
@@ -121,7 +124,7 @@ def page_state(page_id: int) -> tuple[bool, Policy | None]:
     return state
 
 
-def page_is_visible(page_id: int) -> bool:
+def page_is_visible(page_id: int | None) -> bool:
     return page_state(page_id)[0]
 
 
@@ -157,6 +160,16 @@ def readable_thread(thread_id: object) -> tuple[Thread, Policy]:
     if not public or policy is None or policy.is_hidden:
         raise not_visible()
     return thread, policy
+
+
+def external_thread(url: str) -> Thread | None:
+    """The discussion kept for an external page's URL (any spelling of it), or None."""
+    from masthead.core.canonical_url import canonical_url_or_none
+
+    canonical = canonical_url_or_none(url)
+    if canonical is None:
+        return None
+    return Thread.objects.filter(url=canonical, page__isnull=True).first()
 
 
 def visible_comment(comment_id: object, *, statuses: Sequence[str] | None = None) -> Comment:

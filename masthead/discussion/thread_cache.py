@@ -31,10 +31,10 @@ THREAD_PAGE_PATH = re.compile(r"^/api/v1/threads/([1-9][0-9]{0,17})/comments$")
 MAX_FAST_QUERY = 200
 
 
-def read_stamp(page_id: int) -> tuple[int, ...]:
-    """The version counters a thread page depends on; read before the page, so that a bump during
-    the read makes the copy stale at once."""
-    return tuple(cache_versions.versions([("thread", str(page_id)), ("publishing", "")]))
+def read_stamp(version_key: str) -> tuple[int, ...]:
+    """The version counters a thread page depends on (`Thread.version_key`); read before the page,
+    so that a bump during the read makes the copy stale at once."""
+    return tuple(cache_versions.versions([("thread", str(version_key)), ("publishing", "")]))
 
 
 def thread_page_json(
@@ -66,7 +66,7 @@ def keep_for_fast_path(thread: Thread, query: str, stamp: tuple[int, ...], body:
     if len(query) <= MAX_FAST_QUERY:
         cache.set(
             _fast_key(thread.pk, query, translation.get_language()),
-            (thread.page_id, stamp, body),
+            (thread.version_key, stamp, body),
             PAGE_CACHE_SECONDS,
         )
 
@@ -83,8 +83,8 @@ def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
     entry = cache.get(_fast_key(int(match.group(1)), query, language))
     if entry is None:
         return None
-    page_id, stamp, body = entry
-    if read_stamp(page_id) != stamp:
+    version_key, stamp, body = entry
+    if read_stamp(version_key) != stamp:
         return None
     response = HttpResponse(body, content_type="application/json")
     response["X-Cache"] = "hit"

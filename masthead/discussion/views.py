@@ -86,7 +86,8 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
         comment = actions.post_comment(actor, thread, data)
     except ApiError as error:
         return _error_page(request, thread, error, data)
-    page_url = thread.page.url or "/"
+    # An external page's thread has no article here: back to the site's home, never off-site.
+    page_url = (thread.page.url if thread.page is not None else None) or "/"
     if comment.status == CommentStatus.APPROVED:
         target = f"{page_url}?comment={comment.pk}#comment-{comment.pk}"
     else:
@@ -107,7 +108,8 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
         comment = queries.visible_comment(comment_id, statuses=queries.VISIBLE)
     except ApiError as error:
         raise Http404(error.message) from error
-    page_url = comment.thread.page.url or "/"
+    # An external page's thread (imported by its URL) lives on that page: its canonical http(s) URL.
+    page_url = comment.thread.display_url or "/"
     return HttpResponseRedirect(f"{page_url}?comment={comment.pk}#comment-{comment.pk}")
 
 

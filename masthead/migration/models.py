@@ -40,3 +40,32 @@ class ImportedObject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.kind} {self.source_id}"
+
+
+class ImportRunStatus(models.TextChoices):
+    RUNNING = "running", "Running (or stopped without a word: a re-run resumes)"
+    SUCCEEDED = "succeeded", "Finished: every thread read was written or reported"
+    FAILED = "failed", "Stopped by a fatal problem with the input (see error); a re-run resumes"
+
+
+class ImportRun(models.Model):
+    """One `masthead import` that wrote (a `--dry-run` writes nothing, this row included)."""
+
+    source = models.CharField(max_length=20, help_text="The source's name: wordpress, disqus...")
+    source_key = models.CharField(max_length=40, blank=True)
+    arguments = models.JSONField(default=dict, blank=True, help_text="The command's options.")
+    status = models.CharField(
+        max_length=10, choices=ImportRunStatus.choices, default=ImportRunStatus.RUNNING
+    )
+    error = models.TextField(blank=True)
+    report = models.JSONField(
+        default=dict, blank=True, help_text="Counts per kind and outcome, skip reasons, notes."
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.source} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

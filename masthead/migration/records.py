@@ -83,6 +83,9 @@ class SourceThread:
     created_at: dt.datetime | None = None
     comments: list[SourceComment] = field(default_factory=list)
     subscriptions: list[SourceSubscription] = field(default_factory=list)
+    # The accounts its comments name by `SourceComment.user_id` (each may appear in many threads;
+    # the writer creates one account per source id, and fills one in from the comment if absent).
+    users: list[SourceUser] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -95,7 +95,8 @@ def submission_params(submission: Submission) -> dict[str, str]:
     """What comment-check is told about a submission (empty values left out)."""
     actor = submission.actor
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    url = submission.thread.page.url or "/"
+    page = submission.thread.page
+    url = (page.url if page is not None else None) or "/"
     params = {
         "blog": base + "/",
         "user_ip": actor.ip,

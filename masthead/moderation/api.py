@@ -90,6 +90,12 @@ class ArticleOut(Schema):
     url: str
 
 
+class ThreadRefOut(Schema):
+    id: int
+    title: str = Field(description="The article's title, or the external page's.")
+    url: str = Field(description="The article's path, or the external page's full URL.")
+
+
 class ParentOut(Schema):
     id: int
     author_name: str
@@ -132,7 +138,10 @@ class QueueItemOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     is_pinned: bool
-    article: ArticleOut
+    article: ArticleOut | None = Field(
+        description="None for a discussion of an external page (imported by URL): see `thread`."
+    )
+    thread: ThreadRefOut
     parent: ParentOut | None
     author: AuthorOut
     why: WhyOut
@@ -156,7 +165,16 @@ def _item(comment: Comment) -> dict[str, Any]:
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
         "is_pinned": comment.is_pinned,
-        "article": {"id": page.pk, "title": page.title, "url": page.url or ""},
+        "article": (
+            {"id": page.pk, "title": page.title, "url": page.url or ""}
+            if page is not None
+            else None
+        ),
+        "thread": {
+            "id": comment.thread_id,
+            "title": comment.thread.display_title,
+            "url": comment.thread.display_url,
+        },
         "parent": (
             {
                 "id": comment.parent.pk,

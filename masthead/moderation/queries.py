@@ -24,7 +24,10 @@ def site_comments(request: HttpRequest) -> QuerySet[Comment]:
     if site is None:
         return Comment.objects.none()
     root = site.root_page
-    return Comment.objects.filter(thread__page__path__startswith=root.path)
+    # External pages' threads (imported by URL, no article) belong to the install, not to one site.
+    return Comment.objects.filter(
+        Q(thread__page__path__startswith=root.path) | Q(thread__page__isnull=True)
+    )
 
 
 @dataclass

@@ -89,9 +89,12 @@ def send_statement_of_reasons(comment_id: int, reason: str) -> bool:
     context = {
         "site_name": settings.SITE_NAME,
         "comment": comment,
-        "article_title": comment.thread.page.title,
-        "article_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + (comment.thread.page.url or "/"),
+        "article_title": comment.thread.display_title,
+        "article_url": (
+            comment.thread.url
+            if comment.thread.page is None
+            else settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (comment.thread.page.url or "/")
+        ),
         "reason": reason or "It breaks the site's community guidelines.",
         "automated": False,
         "contact": settings.DEFAULT_FROM_EMAIL,

@@ -113,8 +113,8 @@ def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
             thread_id=s.thread_id,
             comment_id=s.comment_id,
             kind=s.kind,
-            title=s.thread.page.title,
-            url=page_url(s.thread.page),
+            title=s.thread.display_title,
+            url=page_url(s.thread.page) if s.thread.page is not None else s.thread.url,
             confirmed=s.confirmed_at is not None,
             created_at=s.created_at,
         )

@@ -30,8 +30,13 @@ def export_subscriptions(user: Any = None, emails: Iterable[str] = ()) -> list[d
         {
             "email": subscription.address.email,
             "article": {
-                "title": subscription.thread.page.title,
-                "url": subscription.thread.page.full_url or "",
+                "title": subscription.thread.display_title,
+                "url": (
+                    subscription.thread.page.full_url
+                    if subscription.thread.page is not None
+                    else subscription.thread.url
+                )
+                or "",
             },
             "kind": subscription.kind,
             "comment_id": subscription.comment_id,

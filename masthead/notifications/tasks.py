@@ -38,10 +38,10 @@ def send_confirmation(address_id: int) -> bool:
     if address is None or address.failed_at is not None:
         return False
     titles = [
-        str(title)
-        for title in address.subscriptions.filter(confirmed_at__isnull=True)
-        .order_by("-created_at")
-        .values_list("thread__page__title", flat=True)[:10]
+        subscription.thread.display_title
+        for subscription in address.subscriptions.filter(confirmed_at__isnull=True)
+        .select_related("thread__page")
+        .order_by("-created_at")[:10]
     ]
     if address.confirmed_at is not None and not titles:
         return False  # confirmed, and nothing waits for a click

@@ -53,7 +53,7 @@ def _invalid_link(request: HttpRequest, error: str) -> HttpResponse:
 
 def _article_path(thread: Thread | None) -> str:
     """The article's own path, for the 'back to the article' link (never a client-supplied URL)."""
-    url = thread.page.get_url() if thread is not None else None
+    url = thread.page.get_url() if thread is not None and thread.page is not None else None
     return url if url and url.startswith("/") and not url.startswith("//") else "/"
 
 

@@ -28,6 +28,9 @@ DEBUG = env_bool("MASTHEAD_DEBUG", False)
 ALLOWED_HOSTS = env_list("MASTHEAD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
+# Query parameters that are part of a page's identity in a thread URL (core/canonical_url.py),
+# e.g. "p,page_id" for WordPress's /?p=42; every other parameter is dropped.
+MASTHEAD_THREAD_URL_QUERY = os.environ.get("MASTHEAD_THREAD_URL_QUERY", "")
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = base_url()
 

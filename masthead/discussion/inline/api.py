@@ -53,6 +53,8 @@ def _current_target(page: Any, comment: Any, found: Resolution, text: Any, sourc
 def annotation_collection(request: HttpRequest, thread: Any) -> dict[str, Any]:
     from masthead.discussion.models import Comment, CommentStatus
 
+    if thread.page_id is None:  # an external page's discussion has no passages here
+        return {"@context": ANNO_CONTEXT, "type": "AnnotationCollection", "total": 0, "items": []}
     page = thread.page.specific
     comments = list(
         Comment.objects.filter(
@@ -116,7 +118,7 @@ def thread_annotations(request: HttpRequest, thread_id: PathId) -> HttpResponse:
     key = "inline:annotations:{}:{}:{}:{}:{}:{}".format(
         thread.pk,
         thread.version,
-        cache_versions.versions([("thread", str(thread.page_id))])[0],
+        cache_versions.versions([("thread", thread.version_key)])[0],
         getattr(thread.page, "live_revision_id", ""),
         request.get_host(),
         translation.get_language(),

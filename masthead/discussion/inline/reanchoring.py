@@ -133,9 +133,9 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
     if parent is not None:
         message = "A reply cannot quote a passage; reply to the inline comment instead."
         raise ApiError(ErrorCode.INVALID, message, 400, {"target": message})
-    page = thread.page.specific
+    page = thread.page.specific if thread.page_id is not None else None
     body = getattr(page, "body", None)
-    if body is None:
+    if page is None or body is None:
         raise ApiError(
             ErrorCode.INVALID, "This page has no text to comment on.", 400, {"target": "No text."}
         )
@@ -156,10 +156,10 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
 
 def count_inline(thread: Any) -> int:
     """Public inline comments of a thread (the count shown on the "Inline feedback" filter)."""
-    from masthead.discussion.models import CommentStatus
+    from masthead.discussion.models import Comment, CommentStatus
 
     return int(
-        inline_comments(thread.page_id)
-        .filter(thread=thread, parent__isnull=True, status=CommentStatus.APPROVED)
-        .count()
+        Comment.objects.filter(
+            thread=thread, target__isnull=False, parent__isnull=True, status=CommentStatus.APPROVED
+        ).count()
     )
