@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # WordPress's `/?p=123` links to the articles an import made of those posts.
+    "masthead.migration.middleware.WordPressQueryLinkMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
