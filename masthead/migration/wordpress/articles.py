@@ -24,10 +24,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -80,8 +81,29 @@ class ArticleImporter:
     sticky: list[tuple[Any, int]] = field(default_factory=list)
 
     # -- the article -------------------------------------------------------------------------
-    def import_post(self, item: WxrItem) -> ArticlePage:
-        """Create or update the article for `item` (one transaction); count it in the report."""
+    def import_post(self, item: WxrItem) -> ArticlePage | None:
+        """Create or update the article for `item` (one transaction); count it in the report.
+
+        A post Wagtail refuses (a validation error) is reported and skipped, with its comments;
+        nothing of it is written, and the import goes on with the next post.
+        """
+        try:
+            return self._import_post(item)
+        except (ValidationError, ValueError) as error:
+            self.forget_cached_rows()  # the rolled-back transaction may have made some of them
+            reason = "; ".join(getattr(error, "messages", [])) or str(error)
+            self.notes.skip(Skip("post", item.post_id, f"not imported: {reason[:200]}"))
+            for comment in item.comments:
+                self.notes.skip(Skip("comment", comment.comment_id, "its post was not imported"))
+            return None
+
+    def forget_cached_rows(self) -> None:
+        self._home = None
+        self._sections.clear()
+        self._images.clear()
+        self._bylines.clear()
+
+    def _import_post(self, item: WxrItem) -> ArticlePage:
         fingerprint = self.fingerprint(item)
         known = self.known("article", item.post_id, ArticlePage)
         if known is not None and known[1] == fingerprint:
@@ -250,8 +272,10 @@ class ArticleImporter:
         return self._bylines[login]
 
     def free_slug(self, section: SectionPage, item: WxrItem) -> str:
-        base = slugify(item.post_name.removesuffix("__trashed")) or slugify(
-            html.unescape(item.title)
+        # WordPress keeps non-ASCII slugs percent-encoded ("%d8%b3..."); Wagtail takes them as text.
+        post_name = unquote(item.post_name.removesuffix("__trashed"))
+        base = slugify(post_name, allow_unicode=True) or slugify(
+            html.unescape(item.title), allow_unicode=True
         )
         base = base[:80] or f"post-{item.post_id}"
         taken = ArticlePage.objects.child_of(section).filter(slug=base).exists()

@@ -232,8 +232,12 @@ class _Converter:
         src = (element.get("src") or "").strip()
         if not src:
             return
-        if self.base_url and src.startswith("/") and not src.startswith("//"):
+        if src.startswith("//"):
+            src = f"https:{src}"
+        elif self.base_url and not src.lower().startswith(("http://", "https://")):
             src = urljoin(self.base_url, src)
+        if not src.lower().startswith(("http://", "https://")) or not urlparse(src).hostname:
+            return  # not an image address (javascript:, data:...): nothing to keep
         match = ATTACHMENT_CLASS.search(element.get("class", ""))
         image = self.resolve_image(src, match.group(1) if match else "")
         alt = (element.get("alt") or "").strip()

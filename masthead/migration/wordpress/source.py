@@ -113,7 +113,8 @@ class WordPressSource:
                 self.skip_item(record, notes)
                 continue
             article = importer.import_post(record)
-            yield self.thread(record, article.pk, authors_by_id, notes)
+            if article is not None:
+                yield self.thread(record, article.pk, authors_by_id, notes)
         importer.finish()
         redirects.redirect_site_feeds(channel.base_blog_url)
 
