@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core.csp_policy import reader_policy
 from masthead.settings.env import (
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "masthead.funding",
     "masthead.moderation",
     "masthead.migration",
+    "wagtail_localize",
+    # Replaces wagtail.locales: the admin's Locales, with sync from another locale.
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -88,6 +92,9 @@ MIDDLEWARE = [
     # /api/v1: the JSON error shape for refusals no view gave (413, 404, 405, 500), and no-store.
     "masthead.core.apiresponses.ApiResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, with reader pages' language taken from their URL (/ar/...) and every
+    # other unprefixed path from the reader's choice (core/page_language.py).
+    "masthead.core.page_language.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +102,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
+    # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).
+    "masthead.core.language.ReaderLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # WordPress's `/?p=123` links to the articles an import made of those posts.
     "masthead.migration.middleware.WordPressQueryLinkMiddleware",
@@ -119,6 +128,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "masthead.core.context_processors.site",
                 "masthead.publishing.context_processors.navigation",
+                "masthead.publishing.context_processors.language",
             ],
         },
     },
@@ -251,7 +261,30 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 
-LANGUAGE_CODE = "en"
+# Languages with a complete catalog (masthead/locale/; docs/languages.md). LANGUAGES is the same list in
+# every branch of the settings: pages, the API and emails choose among it.
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+]
+LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "").strip().lower() or "en"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"MASTHEAD_LANGUAGE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}."
+    )
+# The languages the API, the embed and emails may answer in (a reader's Accept-Language chooses among
+# them); unset means every language above. Unknown codes are dropped; the default is always offered.
+_narrowed = {code.lower() for code in env_list("MASTHEAD_LANGUAGES")}
+MASTHEAD_LANGUAGES = [
+    code
+    for code, _name in LANGUAGES
+    if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -293,7 +326,14 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
-WAGTAIL_I18N_ENABLED = False
+# Multilingual content (docs/languages-multilingual.md): every interface language can be an edition;
+# translations live under /<code>/ (i18n_patterns in urls.py), the default language unprefixed.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A language chosen in the switcher overrides Accept-Language at / for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "vtt", "srt", "mp4", "webm", "csv", "txt"]
 
 LOGGING = {
