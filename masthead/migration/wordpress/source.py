@@ -161,10 +161,18 @@ class WordPressSource:
             closed=closed,
             created_at=parse_gmt(item.post_date_gmt),
         )
+        users: dict[str, SourceUser] = {}
         for comment in item.comments:
             record = self.comment(comment, authors_by_id, notes)
             if record is not None:
                 thread.comments.append(record)
+                user = record.extra.get("user")
+                if isinstance(user, SourceUser):
+                    users.setdefault(user.source_id, user)
+        # The writer's list of accounts (records.SourceThread.users, where the record has it).
+        listed = getattr(thread, "users", None)
+        if isinstance(listed, list):
+            listed.extend(users.values())
         return thread
 
     def comment(
@@ -173,6 +181,7 @@ class WordPressSource:
         kind = comment.comment_type if comment.comment_type in PINGBACK_TYPES else "comment"
         if kind != "comment" and not self.with_pingbacks:
             notes.skip(Skip(kind, comment.comment_id, kind))
+            notes.count(kind, "skipped")
             return None
         upvotes, downvotes = wpdiscuz_votes(comment.meta)
         created = parse_gmt(comment.date_gmt) or parse_gmt(comment.date)

@@ -172,3 +172,28 @@ def test_shared_export_imports_its_three_stories(a_home: Any) -> None:
     assert all(article(thread.source_id).live for thread in threads)
     assert sum(len(thread.comments) for thread in threads) == 60  # 61 less the trackback
     assert [skip.reason for skip in notes.skipped("trackback")] == ["trackback"]
+
+
+def test_dry_run_writes_no_image_files_and_rolls_back(a_home: Any, settings: Any) -> None:
+    """The writer rolls a dry run back; the source leaves no image files behind it either."""
+    from pathlib import Path
+
+    from django.db import transaction
+
+    media = Path(settings.MEDIA_ROOT)
+    before = sorted(media.rglob("*")) if media.exists() else []
+
+    class RolledBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            threads, notes = run_import(MASTHEAD_EXPORT, uploads=UPLOADS, dry_run=True)
+            assert len(threads) == 8
+            assert notes.counts[("image", "imported")] == 1
+            assert not any("kept as links" in line for line in notes.lines)
+            raise RolledBack
+    except RolledBack:
+        pass
+    assert ArticlePage.objects.count() == 0
+    assert (sorted(media.rglob("*")) if media.exists() else []) == before

@@ -62,3 +62,16 @@ def test_redirects_are_not_duplicated_by_a_second_run(imported: Any) -> None:
     run_import(MASTHEAD_EXPORT, uploads=UPLOADS)
     assert Redirect.objects.count() == before
     assert Redirect.objects.filter(is_permanent=True).count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_query_links_redirect_under_asgi_too(a_home: Any) -> None:
+    """`masthead run` serves through ASGI: the middleware's async path answers the same."""
+    import asyncio
+
+    from django.test import AsyncClient
+
+    run_import(MASTHEAD_EXPORT)
+    response = asyncio.run(AsyncClient().get("/?p=6"))
+    assert response.status_code == 301
+    assert response["Location"] == article_url("6")
