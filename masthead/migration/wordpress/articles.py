@@ -72,6 +72,7 @@ class ArticleImporter:
     dry_run: bool = False
     authors: dict[str, WxrAuthor] = field(default_factory=dict)  # by login
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by post id
+    category_slugs: dict[str, str] = field(default_factory=dict)  # by term id
     _home: HomePage | None = None
     _sections: dict[str, SectionPage] = field(default_factory=dict)
     _images: dict[str, Any] = field(default_factory=dict)
@@ -204,6 +205,11 @@ class ArticleImporter:
         categories = [(slug, name) for taxonomy, slug, name in item.terms if taxonomy == "category"]
         if not categories:
             categories = [("uncategorized", "Uncategorized")]
+        # Yoast SEO's "primary category" (a term id) is the one the newsroom chose to lead with.
+        primary = self.category_slugs.get(
+            item.meta.get("_yoast_wpseo_primary_category", "").strip()
+        )
+        categories.sort(key=lambda category: category[0] != primary)
         slug, name = categories[0]
         return self.section(slug, name), [html.unescape(name) for _, name in categories[1:]]
 
@@ -328,7 +334,8 @@ class ArticleImporter:
                 self.notes.count("image", "imported")
             elif image is None:
                 title = attachment.title if attachment else path.stem
-                image = _create_image(path, html.unescape(title).strip() or path.stem)
+                alt = html.unescape(attachment.alt).strip() if attachment else ""
+                image = _create_image(path, html.unescape(title).strip() or path.stem, alt)
                 self.remember("image", relative, image, "")
                 self.notes.count("image", "imported")
         self._images[relative] = image
@@ -410,9 +417,12 @@ def _existing_file(uploads: Path, relative: str) -> Path | None:
     return None
 
 
-def _create_image(path: Path, title: str) -> Any:
+def _create_image(path: Path, title: str, alt: str) -> Any:
+    """A Wagtail image of the file; WordPress's alt text is its description (Wagtail's alt text)."""
     image_model = get_image_model()
     with path.open("rb") as handle:
-        image = image_model(title=title[:255], file=ImageFile(handle, name=path.name))
+        image = image_model(
+            title=title[:255], description=alt[:255], file=ImageFile(handle, name=path.name)
+        )
         image.save()
     return image

@@ -27,7 +27,7 @@ from masthead.migration.sources import ImportNotes, SourceError
 from . import redirects
 from .articles import ArticleImporter, Attachment
 from .serialized import wpdiscuz_votes
-from .wxr import WxrAuthor, WxrChannel, WxrComment, WxrItem, parse_gmt, read_wxr
+from .wxr import WxrAuthor, WxrChannel, WxrComment, WxrItem, WxrTerm, parse_gmt, read_wxr
 
 STATUSES = {
     "1": ImportedStatus.APPROVED,
@@ -95,7 +95,7 @@ class WordPressSource:
         if self.uploads is not None and not self.uploads.is_dir():
             raise SourceError(f"--uploads {self.uploads}: is not a folder")
         channel = self.channel()
-        authors, attachments = self.read_people_and_media()
+        authors, attachments, category_slugs = self.read_people_and_media()
         authors_by_id = {author.author_id: author for author in authors.values()}
         importer = ArticleImporter(
             source=self.source_key(),
@@ -104,6 +104,7 @@ class WordPressSource:
             uploads=self.uploads,
             authors=authors,
             attachments=attachments,
+            category_slugs=category_slugs,
             dry_run=self.dry_run,
         )
         for record in read_wxr(self.path):
@@ -118,12 +119,18 @@ class WordPressSource:
         importer.finish()
         redirects.redirect_site_feeds(channel.base_blog_url)
 
-    def read_people_and_media(self) -> tuple[dict[str, WxrAuthor], dict[str, Attachment]]:
+    def read_people_and_media(
+        self,
+    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, str]]:
+        """Authors by login, media by post id, category slugs by term id: all small, kept."""
         authors: dict[str, WxrAuthor] = {}
         attachments: dict[str, Attachment] = {}
+        category_slugs: dict[str, str] = {}
         for record in read_wxr(self.path):
             if isinstance(record, WxrAuthor):
                 authors[record.login] = record
+            elif isinstance(record, WxrTerm) and record.taxonomy == "category" and record.term_id:
+                category_slugs[record.term_id] = record.slug
             elif isinstance(record, WxrItem) and record.post_type == "attachment":
                 attachments[record.post_id] = Attachment(
                     url=record.attachment_url or record.link,
@@ -132,7 +139,7 @@ class WordPressSource:
                     alt=record.meta.get("_wp_attachment_image_alt", ""),
                     file=record.meta.get("_wp_attached_file", ""),
                 )
-        return authors, attachments
+        return authors, attachments, category_slugs
 
     def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
         kind = item.post_type or "item"

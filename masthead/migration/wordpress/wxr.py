@@ -56,6 +56,7 @@ class WxrTerm:
     slug: str
     name: str
     parent: str = ""
+    term_id: str = ""
 
 
 @dataclass(slots=True)
@@ -226,20 +227,25 @@ def _author(element: etree._Element) -> WxrAuthor:
 
 def _term(name: str, element: etree._Element) -> WxrTerm:
     values = _fields(element)
+    term_id = values.get("wp:term_id", "").strip()
     if name == "wp:category":
         return WxrTerm(
             "category",
             values.get("wp:category_nicename", ""),
             values.get("wp:cat_name", ""),
             values.get("wp:category_parent", ""),
+            term_id,
         )
     if name == "wp:tag":
-        return WxrTerm("post_tag", values.get("wp:tag_slug", ""), values.get("wp:tag_name", ""))
+        return WxrTerm(
+            "post_tag", values.get("wp:tag_slug", ""), values.get("wp:tag_name", ""), "", term_id
+        )
     return WxrTerm(
         values.get("wp:term_taxonomy", ""),
         values.get("wp:term_slug", ""),
         values.get("wp:term_name", ""),
         values.get("wp:term_parent", ""),
+        term_id,
     )
 
 

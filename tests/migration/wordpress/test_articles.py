@@ -84,6 +84,28 @@ def test_first_category_is_the_section_and_the_rest_are_tags(imported: Any) -> N
     ]  # fmt: skip
 
 
+def test_yoast_primary_category_is_the_section(a_home: Any, tmp_path: Any) -> None:
+    text = MASTHEAD_EXPORT.read_text(encoding="utf-8")
+    politics = text.split("<wp:category_nicename><![CDATA[politics]]>")[0].rsplit("<wp:term_id>", 1)[1]
+    politics_id = politics.split("<")[0]
+    thumbnail = "<wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key>"
+    primary = tmp_path / "primary.xml"
+    primary.write_text(
+        text.replace(
+            "<wp:postmeta>\n\t\t" + thumbnail,
+            "<wp:postmeta>\n\t\t<wp:meta_key><![CDATA[_yoast_wpseo_primary_category]]></wp:meta_key>"
+            f"\n\t\t<wp:meta_value><![CDATA[{politics_id}]]></wp:meta_value>\n\t\t</wp:postmeta>"
+            "\n\t\t<wp:postmeta>\n\t\t" + thumbnail,
+        ),
+        encoding="utf-8",
+    )
+    assert "_yoast_wpseo_primary_category" in primary.read_text(encoding="utf-8")
+    run_import(primary)
+    page = article("5")
+    assert page.get_parent().specific.slug == "politics"
+    assert "Local" in [tag.name for tag in page.tags.all()]
+
+
 def test_authors_become_bylines_once(imported: Any) -> None:
     assert [author.name for author in article("5").authors] == ["Rania Haddad"]
     assert [author.name for author in article("6").authors] == ["Tom Berg"]
@@ -120,6 +142,7 @@ def test_featured_and_inline_images_come_from_uploads_once(imported: Any) -> Non
     page = article("5")
     assert page.featured_image is not None
     assert page.featured_image.title == "Harbour council chamber"
+    assert page.featured_image.default_alt_text == "Councillors around a long table"
     assert page.featured_image_caption == "The council chamber on budget night."
     inline = next(value for kind, value in blocks(page) if kind == "image")
     assert inline["image"].pk == page.featured_image.pk  # the same file: one Wagtail image
