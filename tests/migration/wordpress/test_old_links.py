@@ -68,10 +68,13 @@ def test_redirects_are_not_duplicated_by_a_second_run(imported: Any) -> None:
 def test_query_links_redirect_under_asgi_too(a_home: Any) -> None:
     """`masthead run` serves through ASGI: the middleware's async path answers the same."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.test import AsyncClient
 
     run_import(MASTHEAD_EXPORT)
-    response = asyncio.run(AsyncClient().get("/?p=6"))
+    # Its own thread: a browser test before it may have left an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        response = pool.submit(asyncio.run, AsyncClient().get("/?p=6")).result()
     assert response.status_code == 301
     assert response["Location"] == article_url("6")
