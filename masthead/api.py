@@ -107,6 +107,7 @@ def _mount_routers() -> None:
     api.add_router("", notifications_router)
     api.add_router("", funding_router)
     api.add_router("", moderation_router)
+    api.add_router("", "masthead.migration.api.router")
 
 
 _mount_routers()

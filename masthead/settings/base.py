@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).
     "masthead.core.language.ReaderLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # WordPress's `/?p=123` links to the articles an import made of those posts.
+    "masthead.migration.middleware.WordPressQueryLinkMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -118,9 +118,7 @@
       const stored = localStorage.getItem(SORT_KEY);
       const target = /^#comment-(\d+)$/.exec(location.hash);
       if (target && !document.getElementById(`comment-${target[1]}`)) {
-        await this.reload({ around: target[1] });
-        const found = document.getElementById(`comment-${target[1]}`);
-        if (found) this.reveal(found);
+        await this.goToComment(target[1]);
       } else if (stored && stored !== this.sort && ["newest", "oldest", "votes"].includes(stored) && !new URLSearchParams(location.search).has("dsort")) {
         await this.setSort(stored, false);
       } else {
@@ -223,10 +221,7 @@
       }
       window.addEventListener("hashchange", () => {
         const target = /^#comment-(\d+)$/.exec(location.hash);
-        if (target && !document.getElementById(`comment-${target[1]}`)) this.reload({ around: target[1] }).then(() => {
-          const found = document.getElementById(`comment-${target[1]}`);
-          if (found) this.reveal(found);
-        });
+        if (target && !document.getElementById(`comment-${target[1]}`)) this.goToComment(target[1]);
       });
     }
 
@@ -368,6 +363,25 @@
         else option.removeAttribute("aria-current");
       }
       await this.reload();
+    }
+
+    // `#comment-N` that is not on the page: a comment further down, or an old link from the site this
+    // discussion was imported from (WordPress's comment id), which the API turns into ours.
+    async goToComment(number) {
+      await this.reload({ around: number });
+      let found = document.getElementById(`comment-${number}`);
+      if (!found) {
+        const anchor = await this.call("GET", `/threads/${this.threadId}/comment-anchors/${number}`).catch(() => null);
+        if (anchor && anchor.anchor) {
+          found = document.getElementById(anchor.anchor);
+          if (!found) {
+            await this.reload({ around: anchor.comment_id });
+            found = document.getElementById(anchor.anchor);
+          }
+          if (found) history.replaceState(null, "", `#${anchor.anchor}`);
+        }
+      }
+      if (found) this.reveal(found);
     }
 
     reveal(node) {

@@ -1,0 +1,241 @@
+"""`masthead import wordpress EXPORT.xml [--uploads DIR] [--with-pingbacks] [--dry-run]`.
+
+The export is read twice, both times streamed: first for its authors and media (a post's featured
+image is often listed after the post), then for its posts. A broken file therefore fails in the first
+pass, before anything is written. Each post becomes an article (`articles.py`), and then one
+`SourceThread` with `page_id` set and its comments, for the writer to turn into rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlparse
+
+from masthead.migration.records import (
+    ImportedStatus,
+    Skip,
+    SourceComment,
+    SourceThread,
+    SourceUser,
+)
+from masthead.migration.sources import ImportNotes, SourceError
+
+from . import redirects
+from .articles import ArticleImporter, Attachment
+from .serialized import wpdiscuz_votes
+from .wxr import WxrAuthor, WxrChannel, WxrComment, WxrItem, WxrTerm, parse_gmt, read_wxr
+
+STATUSES = {
+    "1": ImportedStatus.APPROVED,
+    "approve": ImportedStatus.APPROVED,
+    "0": ImportedStatus.PENDING,
+    "hold": ImportedStatus.PENDING,
+    "spam": ImportedStatus.SPAM,
+    "trash": ImportedStatus.REMOVED,
+    "post-trashed": ImportedStatus.REMOVED,
+}
+PINGBACK_TYPES = {"pingback", "trackback"}
+STICKY_TYPE = "wpdiscuz_sticky"
+SOURCE_MAX_LENGTH = 40  # ImportedObject.source
+
+
+class WordPressSource:
+    name: ClassVar[str] = "wordpress"
+    help: ClassVar[str] = (
+        "A WordPress export (Tools -> Export, WXR 1.1/1.2): posts become articles, comments "
+        "(with wpDiscuz votes and pins) their discussions, old links redirect."
+    )
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("export", type=Path, help="The WXR file WordPress exported.")
+        parser.add_argument(
+            "--uploads",
+            type=Path,
+            default=None,
+            help="The old site's wp-content/uploads folder: images are imported from it "
+            "(without it they stay links to their old URLs; nothing is downloaded).",
+        )
+        parser.add_argument(
+            "--with-pingbacks",
+            action="store_true",
+            help="Keep pingbacks and trackbacks (as their own kind, never as reader comments).",
+        )
+
+    def __init__(self, options: Mapping[str, object]) -> None:
+        export = options.get("export")
+        self.path = Path(str(export)) if export else Path()
+        uploads = options.get("uploads")
+        self.uploads = Path(str(uploads)) if uploads else None
+        self.with_pingbacks = bool(options.get("with_pingbacks"))
+        self.dry_run = bool(options.get("dry_run"))
+        self._channel: WxrChannel | None = None
+
+    def channel(self) -> WxrChannel:
+        if self._channel is None:
+            for record in read_wxr(self.path):
+                if isinstance(record, WxrChannel):
+                    self._channel = record
+                    break
+            else:  # pragma: no cover - read_wxr yields the channel or raises
+                raise SourceError(f"{self.path.name}: is not a WordPress export (WXR)")
+        return self._channel
+
+    def source_key(self) -> str:
+        site = self.channel().base_blog_url or self.channel().link
+        parsed = urlparse(site)
+        name = (parsed.hostname or "") + parsed.path.rstrip("/")
+        return f"wordpress:{name or 'site'}"[:SOURCE_MAX_LENGTH]
+
+    def threads(self, notes: ImportNotes) -> Iterator[SourceThread]:
+        if self.uploads is not None and not self.uploads.is_dir():
+            raise SourceError(f"--uploads {self.uploads}: is not a folder")
+        channel = self.channel()
+        authors, attachments, category_slugs = self.read_people_and_media()
+        authors_by_id = {author.author_id: author for author in authors.values()}
+        importer = ArticleImporter(
+            source=self.source_key(),
+            base_url=channel.base_blog_url,
+            notes=notes,
+            uploads=self.uploads,
+            authors=authors,
+            attachments=attachments,
+            category_slugs=category_slugs,
+            dry_run=self.dry_run,
+        )
+        for record in read_wxr(self.path):
+            if not isinstance(record, WxrItem) or record.post_type == "attachment":
+                continue
+            if record.post_type != "post" or record.status == "auto-draft":
+                self.skip_item(record, notes)
+                continue
+            article = importer.import_post(record)
+            if article is not None:
+                yield self.thread(record, article.pk, authors_by_id, notes)
+        importer.finish()
+        redirects.redirect_site_feeds(channel.base_blog_url)
+
+    def read_people_and_media(
+        self,
+    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, str]]:
+        """Authors by login, media by post id, category slugs by term id: all small, kept."""
+        authors: dict[str, WxrAuthor] = {}
+        attachments: dict[str, Attachment] = {}
+        category_slugs: dict[str, str] = {}
+        for record in read_wxr(self.path):
+            if isinstance(record, WxrAuthor):
+                authors[record.login] = record
+            elif isinstance(record, WxrTerm) and record.taxonomy == "category" and record.term_id:
+                category_slugs[record.term_id] = record.slug
+            elif isinstance(record, WxrItem) and record.post_type == "attachment":
+                attachments[record.post_id] = Attachment(
+                    url=record.attachment_url or record.link,
+                    title=record.title,
+                    caption=record.excerpt,
+                    alt=record.meta.get("_wp_attachment_image_alt", ""),
+                    file=record.meta.get("_wp_attached_file", ""),
+                )
+        return authors, attachments, category_slugs
+
+    def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
+        kind = item.post_type or "item"
+        reason = (
+            "an unsaved draft (auto-draft)"
+            if item.status == "auto-draft"
+            else f"a WordPress {kind}, not a post: not imported as an article"
+        )
+        notes.skip(Skip(kind, item.post_id, reason))
+        for comment in item.comments:
+            notes.skip(Skip("comment", comment.comment_id, f"on a {kind} that is not imported"))
+
+    def thread(
+        self,
+        item: WxrItem,
+        page_id: int,
+        authors_by_id: dict[str, WxrAuthor],
+        notes: ImportNotes,
+    ) -> SourceThread:
+        closed = item.comment_status == "closed" or _truthy(item.meta.get("wpdiscuz_closed", ""))
+        thread = SourceThread(
+            source_id=item.post_id,
+            url=item.link,
+            title=html.unescape(item.title),
+            page_id=page_id,
+            closed=closed,
+            created_at=parse_gmt(item.post_date_gmt),
+        )
+        users: dict[str, SourceUser] = {}
+        for comment in item.comments:
+            record = self.comment(comment, authors_by_id, notes)
+            if record is not None:
+                thread.comments.append(record)
+                user = record.extra.get("user")
+                if isinstance(user, SourceUser):
+                    users.setdefault(user.source_id, user)
+        # The writer's list of accounts (records.SourceThread.users, where the record has it).
+        listed = getattr(thread, "users", None)
+        if isinstance(listed, list):
+            listed.extend(users.values())
+        return thread
+
+    def comment(
+        self, comment: WxrComment, authors_by_id: dict[str, WxrAuthor], notes: ImportNotes
+    ) -> SourceComment | None:
+        kind = comment.comment_type if comment.comment_type in PINGBACK_TYPES else "comment"
+        if kind != "comment" and not self.with_pingbacks:
+            notes.skip(Skip(kind, comment.comment_id, kind))
+            notes.count(kind, "skipped")
+            return None
+        upvotes, downvotes = wpdiscuz_votes(comment.meta)
+        created = parse_gmt(comment.date_gmt) or parse_gmt(comment.date)
+        if created is None:
+            notes.skip(Skip("comment", comment.comment_id, "no date: not imported"))
+            return None
+        user_id = comment.user_id if comment.user_id not in ("", "0") else None
+        record = SourceComment(
+            source_id=comment.comment_id,
+            parent_id=comment.parent_id if comment.parent_id not in ("", "0") else None,
+            author_name=html.unescape(comment.author).strip(),
+            body=comment_html(comment.content),
+            created_at=created,
+            status=STATUSES.get(comment.approved, ImportedStatus.PENDING),
+            body_is_html=True,
+            author_email=comment.author_email,
+            author_website=comment.author_url,
+            author_ip=comment.author_ip,
+            user_id=user_id,
+            upvotes=upvotes,
+            downvotes=downvotes,
+            is_pinned=comment.comment_type == STICKY_TYPE,
+            kind=kind,
+        )
+        record.extra["wordpress_status"] = comment.approved
+        if user_id is not None:
+            known = authors_by_id.get(user_id)
+            # WXR lists only authors of posts; a commenting subscriber is known by the comment.
+            record.extra["user"] = SourceUser(
+                source_id=user_id,
+                name=html.unescape(known.display_name if known else comment.author).strip(),
+                email=known.email if known else comment.author_email,
+                website=comment.author_url,
+                verified=True,
+            )
+        return record
+
+
+def comment_html(text: str) -> str:
+    """A WordPress comment as the site's sanitised HTML: blank lines are paragraphs, newlines breaks
+    (WordPress adds both on display), and only the comment allow-list of tags survives."""
+    from masthead.discussion.rendering import sanitise
+
+    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    markup = "".join(f"<p>{part.replace(chr(10), '<br>')}</p>" for part in paragraphs)
+    return sanitise(markup)
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
