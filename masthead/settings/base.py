@@ -271,9 +271,7 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
 # them); unset means every language above. Unknown codes are dropped; the default is always offered.
 _narrowed = {code.lower() for code in env_list("MASTHEAD_LANGUAGES")}
 MASTHEAD_LANGUAGES = [
-    code
-    for code, _name in LANGUAGES
-    if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
+    code for code, _name in LANGUAGES if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
