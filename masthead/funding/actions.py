@@ -23,6 +23,7 @@ from masthead.core import audit, cache_versions, ratelimit
 from masthead.core.actors import Actor
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.hashing import hash_email
+from masthead.core.language import reader_language
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import queries
@@ -118,6 +119,7 @@ def create_donation(
         ip_hash=ip_hash,
         idempotency_key=idempotency_key,
         request_fingerprint=request.fingerprint(campaign),
+        language=reader_language(),  # the request's language: the receipt is written in it
     )
     audit.record(
         Actor.system(), "funding.donation_created", donation, after={"amount": request.amount}

@@ -214,6 +214,13 @@ class Donation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Receipts and notices about this gift are written in the language the reader gave in.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text="The language the reader used when giving ('' is the site's default).",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

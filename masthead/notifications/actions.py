@@ -22,6 +22,7 @@ from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
+from masthead.core.language import reader_language
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import ensure_encodable
 from masthead.notifications.conf import seconds, setting
@@ -194,8 +195,14 @@ def _confirmation_due(address: EmailAddress, now: datetime) -> bool:
 def _subscribe(
     actor: Actor, thread: Thread, email: str, kind: str, comment: Comment | None, now: datetime
 ) -> Subscription:
-    address, _ = EmailAddress.objects.get_or_create(email=email, defaults={"created_at": now})
+    language = reader_language()  # the request's language: later emails are written in it
+    address, _ = EmailAddress.objects.get_or_create(
+        email=email, defaults={"created_at": now, "language": language}
+    )
     address = EmailAddress.objects.select_for_update().get(pk=address.pk)
+    if address.language != language:
+        address.language = language
+        address.save(update_fields=["language"])
     trusted = _trusted_user(actor, email)
     if trusted is not None:
         changed = []

@@ -43,6 +43,13 @@ class EmailAddress(models.Model):
         help_text="Unsubscribed from everything: no mail (moderator alerts included) until "
         "the reader subscribes and confirms again.",
     )
+    # The language of the reader's last subscription; their emails are written in it.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text="The language the reader used when subscribing ('' is the site's default).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
