@@ -274,6 +274,8 @@ MASTHEAD_LANGUAGES = [
     code for code, _name in LANGUAGES if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# English date formats of the house; other languages use their locale's (masthead/formats/).
+FORMAT_MODULE_PATH = ["masthead.formats"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
