@@ -28,6 +28,8 @@ def names_list(people: Iterable[object], css_class: str = "") -> str:
     names = [str(getattr(person, "name", person)) for person in people]
     if not css_class:
         return str(get_text_list(names, gettext("and")))
-    spans = [format_html('<span class="{}">{}</span>', css_class, name) for name in names]
+    spans: list[str] = [
+        format_html('<span class="{}">{}</span>', css_class, name) for name in names
+    ]
     # get_text_list only joins; every part is already escaped.
     return mark_safe(str(get_text_list(spans, gettext("and"))))
