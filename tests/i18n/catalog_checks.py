@@ -32,7 +32,8 @@ def entries(po: Catalog) -> Iterable[Message]:
 
 
 def untranslated_or_fuzzy(po: Catalog) -> list[str]:
-    problems = []
+    # A fuzzy header is left out of the .mo by msgfmt, and the plural rules with it.
+    problems = ["fuzzy header"] if po.fuzzy else []
     for message in entries(po):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy:
