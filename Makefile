@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
+MESSAGES_LANGS ?= -l ar -l es -l fr -l ru -l tr
 
-.PHONY: openapi-snapshot run test test-sqlite test-postgres lint bench demo services venv install install-test clean
+.PHONY: messages openapi-snapshot run test test-sqlite test-postgres lint bench demo services venv install install-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -37,6 +38,15 @@ demo: install
 
 services:
 	@bash scripts/ensure-services.sh
+
+messages: install
+	@command -v xgettext >/dev/null || { echo "Installing gettext (Debian package)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	cd masthead && MASTHEAD_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=masthead.settings.test PYTHONPATH=$(CURDIR) \
+	  $(CURDIR)/$(BIN)/django-admin makemessages $(MESSAGES_LANGS) --no-location --no-obsolete -i 'migrations/*' && \
+	  MASTHEAD_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=masthead.settings.test PYTHONPATH=$(CURDIR) \
+	  $(CURDIR)/$(BIN)/django-admin makemessages -d djangojs $(MESSAGES_LANGS) --no-location --no-obsolete -i 'migrations/*' && \
+	  MASTHEAD_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=masthead.settings.test PYTHONPATH=$(CURDIR) \
+	  $(CURDIR)/$(BIN)/django-admin compilemessages
 
 lint: install-test
 	$(BIN)/ruff check masthead tests bench

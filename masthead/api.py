@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -51,18 +52,24 @@ def handle_validation_error(request: HttpRequest, exc: ValidationError) -> HttpR
         message = str(item.get("msg", "Invalid value."))
         message = message.removeprefix("Value error, ")
         fields.setdefault(name, message)
-    summary = (
-        "; ".join(f"{name}: {message}" for name, message in fields.items()) or "Invalid input."
+    summary = "; ".join(f"{name}: {message}" for name, message in fields.items()) or _(
+        "Invalid input."
     )
     return _error_response(
-        request, ApiError(ErrorCode.INVALID, f"Please correct the input. {summary}", 400, fields)
+        request,
+        ApiError(
+            ErrorCode.INVALID,
+            _("Please correct the input. %(summary)s") % {"summary": summary},
+            400,
+            fields,
+        ),
     )
 
 
 @api.exception_handler(AuthenticationError)
 def handle_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error_response(
-        request, ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
+        request, ApiError(ErrorCode.NOT_AUTHENTICATED, _("Please sign in first."), 401)
     )
 
 
@@ -85,14 +92,16 @@ def handle_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def handle_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error_response(request, ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413))
+    return _error_response(
+        request, ApiError(ErrorCode.TOO_LARGE, _("The request is too large."), 413)
+    )
 
 
 @api.exception_handler(UnicodeError)
 def handle_unicode_error(request: HttpRequest, exc: UnicodeError) -> HttpResponse:
     return _error_response(
         request,
-        ApiError(ErrorCode.INVALID, "The request contains text that cannot be decoded.", 400),
+        ApiError(ErrorCode.INVALID, _("The request contains text that cannot be decoded."), 400),
     )
 
 

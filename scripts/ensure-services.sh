@@ -9,6 +9,8 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+# makemessages (make messages, and the catalog test) runs xgettext/msgmerge.
+command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from masthead.accounts import privacy
@@ -70,9 +71,16 @@ def _download(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
 def _report_erasure(request: HttpRequest, counts: dict[str, int]) -> HttpResponse:
     messages.success(
         request,
-        f"Erased: {counts['removed']} comment(s) removed, {counts['placeholders']} left as "
-        f"placeholders, {counts['subscriptions']} subscription(s) dropped, "
-        f"{counts['donations_anonymised']} donation(s) anonymised.",
+        _(
+            "Erased: %(removed)d comment(s) removed, %(placeholders)d left as placeholders, "
+            "%(subscriptions)d subscription(s) dropped, %(donations)d donation(s) anonymised."
+        )
+        % {
+            "removed": counts["removed"],
+            "placeholders": counts["placeholders"],
+            "subscriptions": counts["subscriptions"],
+            "donations": counts["donations_anonymised"],
+        },
     )
     return redirect("accounts_admin:reader_data")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -12,24 +13,29 @@ class User(AbstractUser):
     """
 
     display_name = models.CharField(
-        max_length=50, blank=True, help_text="The name shown on comments."
+        max_length=50, blank=True, help_text=_("The name shown on comments.")
     )
     avatar_colour = models.CharField(
         max_length=7,
         blank=True,
-        help_text="The colour behind the initials avatar (one of the palette); empty: from a hash.",
+        help_text=_(
+            "The colour behind the initials avatar (one of the palette); empty: from a hash."
+        ),
     )
     use_gravatar = models.BooleanField(
         default=False,
-        help_text="Show the reader's Gravatar (a hash of their email goes to gravatar.com).",
+        help_text=_("Show the reader's Gravatar (a hash of their email goes to gravatar.com)."),
     )
     show_supporter_badge = models.BooleanField(
-        default=False, help_text="The reader chose to show the Supporter badge on their comments."
+        default=False,
+        help_text=_("The reader chose to show the Supporter badge on their comments."),
     )
     is_supporter = models.BooleanField(
         default=False,
-        help_text="A verified email of this reader has an active monthly donation (kept by funding's "
-        "supporter_changed signal; shown only with show_supporter_badge).",
+        help_text=_(
+            "A verified email of this reader has an active monthly donation (kept by funding's "
+            "supporter_changed signal; shown only with show_supporter_badge)."
+        ),
     )
 
     class Meta(AbstractUser.Meta):
@@ -55,15 +61,15 @@ class User(AbstractUser):
 
 
 class PrivacyRequestKind(models.TextChoices):
-    EXPORT = "export", "Export: the reader's data was handed over"
-    ERASE = "erase", "Erasure: the reader's data was removed"
-    CLAIM = "claim", "Claim: guest comments attached to the reader's account"
+    EXPORT = "export", _("Export: the reader's data was handed over")
+    ERASE = "erase", _("Erasure: the reader's data was removed")
+    CLAIM = "claim", _("Claim: guest comments attached to the reader's account")
 
 
 class PrivacyRequestSource(models.TextChoices):
-    ACCOUNT = "account", "The reader, signed in, on their account page"
-    LINK = "link", "A guest, through a signed link sent to the address"
-    STAFF = "staff", "Staff, in the Wagtail admin, on a reader's request"
+    ACCOUNT = "account", _("The reader, signed in, on their account page")
+    LINK = "link", _("A guest, through a signed link sent to the address")
+    STAFF = "staff", _("Staff, in the Wagtail admin, on a reader's request")
 
 
 class PrivacyRequest(models.Model):
@@ -73,7 +79,9 @@ class PrivacyRequest(models.Model):
 
     kind = models.CharField(max_length=8, choices=PrivacyRequestKind.choices)
     source = models.CharField(max_length=8, choices=PrivacyRequestSource.choices)
-    subject = models.CharField(max_length=64, help_text="user:<id> or a keyed hash of the email.")
+    subject = models.CharField(
+        max_length=64, help_text=_("user:<id> or a keyed hash of the email.")
+    )
     counts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -108,3 +108,16 @@ class ReaderLanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def reader_language() -> str:
+    """The active language if the site offers it, else the default: what a reader's subscription or
+    gift records, so later emails speak it."""
+    active = translation.get_language() or ""
+    return best_offered([active]) or default_language()
+
+
+def email_language(recorded: str) -> str:
+    """The language to write to someone who recorded `recorded` ('' or one no longer offered: the
+    site's default)."""
+    return best_offered([recorded]) or default_language()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -11,7 +12,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(
-        max_length=150, blank=True, help_text="Who acted, kept after the user is gone."
+        max_length=150, blank=True, help_text=_("Who acted, kept after the user is gone.")
     )
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from masthead.core.errors import ApiError, ErrorCode
 
@@ -43,11 +44,14 @@ def enforce(
     scope: str,
     key: str,
     rate: Rate | str,
-    message: str = "Too many requests; please wait a moment.",
+    message: str = "",
 ) -> None:
     """Count a hit and raise a 429 ApiError (with Retry-After) when the limit is passed."""
     retry_after = hit(scope, key, rate)
     if retry_after is not None:
         raise ApiError(
-            ErrorCode.RATE_LIMITED, message, 429, headers={"Retry-After": str(retry_after)}
+            ErrorCode.RATE_LIMITED,
+            message or _("Too many requests; please wait a moment."),
+            429,
+            headers={"Retry-After": str(retry_after)},
         )

@@ -165,7 +165,7 @@ def _judge(submission: Submission, default: Verdict) -> Verdict:
         verdict = next((item for item in verdicts if item.shadow), verdict)
     if verdict.status == REJECTED:
         raise ApiError(
-            ErrorCode.REJECTED, verdict.public_message or "This comment cannot be posted.", 400
+            ErrorCode.REJECTED, verdict.public_message or _("This comment cannot be posted."), 400
         )
     return verdict
 
@@ -224,7 +224,7 @@ def thread_for_external_url(url: str, title: str = "") -> Thread:
 def set_thread_closed(actor: Actor, thread: Thread, closed: bool) -> Thread:
     """Close or reopen a thread for new comments and votes (moderators). Audited."""
     if not can_moderate(actor):
-        raise forbidden("Only moderators can close a discussion.")
+        raise forbidden(_("Only moderators can close a discussion."))
     with transaction.atomic():
         thread = Thread.objects.select_for_update().get(pk=thread.pk)
         if thread.is_closed != closed:
@@ -261,7 +261,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     """
     policy = thread_policy(thread)
     if policy.is_hidden or not _thread_is_open(thread, policy):
-        raise ApiError(ErrorCode.CLOSED, "Comments are closed on this article.", 403)
+        raise ApiError(ErrorCode.CLOSED, _("Comments are closed on this article."), 403)
     refusal = commenting_refusal(actor, policy)
     if refusal is not None:
         raise refusal
@@ -287,11 +287,11 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     parent = None
     if data.parent_id is not None:
         if not isinstance(data.parent_id, int) or isinstance(data.parent_id, bool):
-            raise invalid("Unknown comment to reply to.", parent_id="Unknown comment.")
+            raise invalid(_("Unknown comment to reply to."), parent_id="Unknown comment.")
         parent = Comment.objects.filter(pk=data.parent_id, thread=thread).first()
         if parent is None or parent.status != PUBLIC:
             raise invalid(
-                "You can only reply to a published comment of this discussion.",
+                _("You can only reply to a published comment of this discussion."),
                 parent_id="Unknown comment.",
             )
     target = complete_comment_target(thread, data.target, parent)
@@ -388,7 +388,7 @@ def _refuse_removed(comment: Comment) -> None:
     if comment.status == CommentStatus.REMOVED:
         raise ApiError(
             ErrorCode.COMMENT_REMOVED,
-            "A moderator removed this comment; it can no longer be edited.",
+            _("A moderator removed this comment; it can no longer be edited."),
             403,
         )
 
@@ -407,15 +407,15 @@ def edit_comment(actor: Actor, comment: Comment, body: str) -> Comment:
     moderator = can_moderate(actor)
     if not moderator:
         if not is_author(actor, comment):
-            raise forbidden("You can only edit your own comments.")
+            raise forbidden(_("You can only edit your own comments."))
         if comment.status == CommentStatus.DELETED:
-            raise forbidden("This comment was deleted.")
+            raise forbidden(_("This comment was deleted."))
         _refuse_removed(comment)
         if not _thread_is_open(comment.thread, policy):
-            raise ApiError(ErrorCode.CLOSED, "Comments are closed on this article.", 403)
+            raise ApiError(ErrorCode.CLOSED, _("Comments are closed on this article."), 403)
         if not within_edit_window(comment, policy):
             raise ApiError(
-                ErrorCode.EDIT_WINDOW_CLOSED, "The time to edit this comment has passed.", 403
+                ErrorCode.EDIT_WINDOW_CLOSED, _("The time to edit this comment has passed."), 403
             )
     new_body = clean_body(body, policy.max_length)
     if new_body == comment.body:
@@ -430,7 +430,7 @@ def edit_comment(actor: Actor, comment: Comment, body: str) -> Comment:
         new_status = old_status
         if verdict is not None:
             if old_status == CommentStatus.DELETED:
-                raise forbidden("This comment was deleted.")
+                raise forbidden(_("This comment was deleted."))
             _refuse_removed(comment)  # a moderator may have decided while the checks ran
             if old_status == PUBLIC:
                 # Judged on another status (a moderator approved it meanwhile): that verdict is at
@@ -477,10 +477,10 @@ def delete_comment(actor: Actor, comment: Comment) -> Comment | None:
     moderator = can_moderate(actor)
     if not moderator:
         if not is_author(actor, comment):
-            raise forbidden("You can only delete your own comments.")
+            raise forbidden(_("You can only delete your own comments."))
         if not actor.is_authenticated and not within_edit_window(comment, policy):
             raise ApiError(
-                ErrorCode.EDIT_WINDOW_CLOSED, "The time to delete this comment has passed.", 403
+                ErrorCode.EDIT_WINDOW_CLOSED, _("The time to delete this comment has passed."), 403
             )
     with transaction.atomic():
         comment = _locked(comment)
@@ -537,9 +537,9 @@ def set_comment_status(
     public, comment_approved. Replies stay attached; a comment that leaves public view hides its replies.
     """
     if not can_moderate(actor):
-        raise forbidden("Only moderators can change a comment's status.")
+        raise forbidden(_("Only moderators can change a comment's status."))
     if status not in CommentStatus.values:
-        raise invalid("Unknown status.", status="One of " + ", ".join(CommentStatus.values))
+        raise invalid(_("Unknown status."), status="One of " + ", ".join(CommentStatus.values))
     with transaction.atomic():
         comment = _locked(comment)
         old_status = comment.status
@@ -588,9 +588,9 @@ def set_comment_status(
 def set_pinned(actor: Actor, comment: Comment, pinned: bool) -> Comment:
     """Pin a top-level comment so it comes first in every sort order (moderators). Audited."""
     if not can_moderate(actor):
-        raise forbidden("Only moderators can pin comments.")
+        raise forbidden(_("Only moderators can pin comments."))
     if comment.parent_id is not None and pinned:
-        raise invalid("Only top-level comments can be pinned.")
+        raise invalid(_("Only top-level comments can be pinned."))
     with transaction.atomic():
         comment = _locked(comment)
         if comment.is_pinned != pinned:
@@ -628,21 +628,21 @@ def vote(actor: Actor, comment: Comment, value: int) -> Comment:
     when the site uses likes. Sends vote_changed. Raises 400, 403 (closed, own comment), 429.
     """
     if isinstance(value, bool) or value not in (-1, 0, 1):
-        raise invalid("A vote is -1, 0 or 1.", value="One of -1, 0, 1.")
+        raise invalid(_("A vote is -1, 0 or 1."), value="One of -1, 0, 1.")
     policy = thread_policy(comment.thread)
     if value == -1 and policy.likes_only:
-        raise invalid("This site only has likes.", value="One of 0, 1.")
+        raise invalid(_("This site only has likes."), value="One of 0, 1.")
     if comment.status != PUBLIC:
         raise not_visible()
     if not _thread_is_open(comment.thread, policy):
-        raise ApiError(ErrorCode.CLOSED, "Voting is closed on this article.", 403)
+        raise ApiError(ErrorCode.CLOSED, _("Voting is closed on this article."), 403)
     if is_author(actor, comment) or (
         not actor.is_authenticated
         and comment.user_id is None
         and actor.ip_hash
         and comment.ip_hash == actor.ip_hash
     ):
-        raise ApiError(ErrorCode.OWN_COMMENT, "You cannot vote on your own comment.", 403)
+        raise ApiError(ErrorCode.OWN_COMMENT, _("You cannot vote on your own comment."), 403)
     guard.check_vote_rate(actor)
     try:
         with transaction.atomic():
@@ -673,5 +673,5 @@ def vote(actor: Actor, comment: Comment, value: int) -> Comment:
             )
             _changed(comment.thread)
     except IntegrityError as exc:
-        raise ApiError(ErrorCode.CONFLICT, "Your vote was already counted.", 409) from exc
+        raise ApiError(ErrorCode.CONFLICT, _("Your vote was already counted."), 409) from exc
     return comment

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from masthead.accounts.guest import read_guest, write_guest
@@ -47,17 +48,17 @@ def same_origin_write(request: HttpRequest) -> bool:
     except ValueError:
         length = 0
     if length > MAX_REQUEST_BYTES:
-        raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, _("The request is too large."), 413)
     try:
         if len(request.body) > MAX_REQUEST_BYTES:
-            raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413)
+            raise ApiError(ErrorCode.TOO_LARGE, _("The request is too large."), 413)
     except RequestDataTooBig as exc:
-        raise ApiError(ErrorCode.TOO_LARGE, "The request is too large.", 413) from exc
+        raise ApiError(ErrorCode.TOO_LARGE, _("The request is too large."), 413) from exc
     refusal = CsrfViewMiddleware(_no_view).process_view(request, None, (), {})  # type: ignore[arg-type]
     if refusal is not None:
         raise ApiError(
             ErrorCode.CSRF_FAILED,
-            "Your session token is missing or stale; please reload the page and try again.",
+            _("Your session token is missing or stale; please reload the page and try again."),
             403,
         )
     return True
@@ -278,11 +279,11 @@ def list_comments(
     thread, policy = queries.readable_thread(thread_id)
     if sort not in queries.SORTS:
         raise ApiError(
-            ErrorCode.INVALID, "Sort by newest, oldest or votes.", 400, {"sort": "Invalid."}
+            ErrorCode.INVALID, _("Sort by newest, oldest or votes."), 400, {"sort": _("Invalid.")}
         )
     if kind not in ("", "all", "inline"):  # inline: only comments on a passage
         raise ApiError(
-            ErrorCode.INVALID, "Kind is all or inline.", 400, {"kind": "One of all, inline."}
+            ErrorCode.INVALID, _("Kind is all or inline."), 400, {"kind": _("One of all, inline.")}
         )
     stamp = thread_cache.read_stamp(thread.version_key)
     count = _parse_limit(limit, policy.page_size)

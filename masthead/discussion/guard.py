@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import ratelimit
 from masthead.core.actors import Actor
@@ -42,7 +43,7 @@ def identity_key(actor: Actor) -> str:
 
 def check_post_rate(actor: Actor) -> None:
     limits = rates()
-    message = "You are commenting too fast; please wait a moment."
+    message = _("You are commenting too fast; please wait a moment.")
     ratelimit.enforce("post-ip", actor.ip_hash or "none", limits["post_ip"], message)
     ratelimit.enforce("post-ip-h", actor.ip_hash or "none", limits["post_ip_hourly"], message)
     ratelimit.enforce("post-id", identity_key(actor), limits["post_identity"], message)
@@ -50,7 +51,7 @@ def check_post_rate(actor: Actor) -> None:
 
 def check_vote_rate(actor: Actor) -> None:
     limits = rates()
-    message = "You are voting too fast; please wait a moment."
+    message = _("You are voting too fast; please wait a moment.")
     ratelimit.enforce("vote-ip", actor.ip_hash or "none", limits["vote_ip"], message)
     ratelimit.enforce("vote-id", identity_key(actor), limits["vote_identity"], message)
 
@@ -62,7 +63,9 @@ def check_preview_rate(actor: Actor) -> None:
 def check_honeypot(value: str) -> None:
     """The form's hidden field is empty for people; anything in it is a bot."""
     if value:
-        raise ApiError(ErrorCode.REJECTED, "This comment looks automated and was not posted.", 400)
+        raise ApiError(
+            ErrorCode.REJECTED, _("This comment looks automated and was not posted."), 400
+        )
 
 
 def _recent_copies(by: dict[str, Any]) -> CompiledQuery:
@@ -105,4 +108,4 @@ def check_duplicate(actor: Actor, thread: Thread, body: str) -> None:
             thread=thread.pk, body=body, since=since, ip_hash=actor.ip_hash
         )
     if found:
-        raise ApiError(ErrorCode.DUPLICATE, "You already posted this comment.", 409)
+        raise ApiError(ErrorCode.DUPLICATE, _("You already posted this comment."), 409)

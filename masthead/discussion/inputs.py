@@ -37,36 +37,39 @@ class CommentInput:
 def clean_body(value: Any, max_length: int) -> str:
     """Comment source: length checked BEFORE any cleaning (never truncated), then normalised."""
     if not isinstance(value, str):
-        raise invalid("Please write a comment.", body="Required.")
+        raise invalid(_("Please write a comment."), body=_("Required."))
     if len(value) > max_length:
         raise ApiError(
             ErrorCode.TOO_LARGE,
-            f"Comments are limited to {max_length} characters.",
+            _("Comments are limited to %(count)d characters.") % {"count": max_length},
             413,
-            {"body": f"At most {max_length} characters ({len(value)} sent)."},
+            {
+                "body": _("At most %(count)d characters (%(sent)d sent).")
+                % {"count": max_length, "sent": len(value)}
+            },
         )
     try:
         body = clean_text(value)
     except UndecodableText as exc:
-        raise invalid(str(exc), body="Contains characters that cannot be encoded.") from exc
+        raise invalid(str(exc), body=_("Contains characters that cannot be encoded.")) from exc
     if not body:
-        raise invalid("Please write a comment.", body="Required.")
+        raise invalid(_("Please write a comment."), body=_("Required."))
     return body
 
 
 def clean_name(value: Any) -> str:
     if not isinstance(value, str):
-        raise invalid("Please give your name.", name="Required.")
+        raise invalid(_("Please give your name."), name=_("Required."))
     if len(value) > NAME_MAX * 4:
-        raise invalid("That name is too long.", name=f"At most {NAME_MAX} characters.")
+        raise invalid(_("That name is too long."), name=f"At most {NAME_MAX} characters.")
     try:
         name = clean_line(value)
     except UndecodableText as exc:
-        raise invalid(str(exc), name="Contains characters that cannot be encoded.") from exc
+        raise invalid(str(exc), name=_("Contains characters that cannot be encoded.")) from exc
     if not name:
-        raise invalid("Please give your name.", name="Required.")
+        raise invalid(_("Please give your name."), name=_("Required."))
     if len(name) > NAME_MAX:
-        raise invalid("That name is too long.", name=f"At most {NAME_MAX} characters.")
+        raise invalid(_("That name is too long."), name=f"At most {NAME_MAX} characters.")
     return name
 
 
@@ -83,19 +86,23 @@ def check_guest_name(name: str) -> None:
 def clean_email(value: Any, required: bool) -> str:
     if not isinstance(value, str) or not value.strip():
         if required:
-            raise invalid("Please give your email address (it is never shown).", email="Required.")
+            raise invalid(
+                _("Please give your email address (it is never shown)."), email=_("Required.")
+            )
         return ""
     try:
         email = clean_line(value)
     except UndecodableText as exc:
-        raise invalid(str(exc), email="Contains characters that cannot be encoded.") from exc
+        raise invalid(str(exc), email=_("Contains characters that cannot be encoded.")) from exc
     if len(email) > EMAIL_MAX:
-        raise invalid("That email address is too long.", email="Too long.")
+        raise invalid(_("That email address is too long."), email=_("Too long."))
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise invalid("Please give a valid email address.", email="Not a valid address.") from exc
-    local, _, domain = email.rpartition("@")
+        raise invalid(
+            _("Please give a valid email address."), email=_("Not a valid address.")
+        ) from exc
+    local, _at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
@@ -104,23 +111,23 @@ def clean_website(value: Any) -> str:
         return ""
     if len(value) > WEBSITE_MAX:
         raise invalid(
-            "That website address is too long.", website=f"At most {WEBSITE_MAX} characters."
+            _("That website address is too long."), website=f"At most {WEBSITE_MAX} characters."
         )
     try:
         website = clean_line(value)
     except UndecodableText as exc:
-        raise invalid(str(exc), website="Contains characters that cannot be encoded.") from exc
+        raise invalid(str(exc), website=_("Contains characters that cannot be encoded.")) from exc
     if "://" not in website:
         website = "https://" + website
     try:
         _url_validator(website)
     except ValidationError as exc:
         raise invalid(
-            "Please give a web address starting with http(s)://.",
-            website="Not a valid web address.",
+            _("Please give a web address starting with http(s)://."),
+            website=_("Not a valid web address."),
         ) from exc
     if any(char in website for char in "\"'<>` \\"):
-        raise invalid("Please give a plain web address.", website="Not a valid web address.")
+        raise invalid(_("Please give a plain web address."), website=_("Not a valid web address."))
     return website
 
 
@@ -128,5 +135,5 @@ def clean_notify(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if value not in NOTIFY_CHOICES:
-        raise invalid("Choose none, replies or all.", notify="One of none, replies, all.")
+        raise invalid(_("Choose none, replies or all."), notify=_("One of none, replies, all."))
     return str(value)

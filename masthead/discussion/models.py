@@ -13,21 +13,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentStatus(models.TextChoices):
-    APPROVED = "approved", "Approved: visible to everyone"
-    PENDING = "pending", "Pending: waiting for a moderator"
-    SPAM = "spam", "Spam: hidden, teaches the spam classifier"
-    REMOVED = "removed", "Removed by a moderator"
-    DELETED = "deleted", "Deleted by its author (kept as a placeholder while it has replies)"
+    APPROVED = "approved", _("Approved: visible to everyone")
+    PENDING = "pending", _("Pending: waiting for a moderator")
+    SPAM = "spam", _("Spam: hidden, teaches the spam classifier")
+    REMOVED = "removed", _("Removed by a moderator")
+    DELETED = "deleted", _("Deleted by its author (kept as a placeholder while it has replies)")
 
 
 class AnchorState(models.TextChoices):
-    NONE = "", "Not an inline comment"
-    ANCHORED = "anchored", "Anchored: the passage is where it was"
-    MOVED = "moved", "Moved: the passage was found elsewhere or slightly changed"
-    ORPHANED = "orphaned", "Orphaned: the passage no longer exists"
+    NONE = "", _("Not an inline comment")
+    ANCHORED = "anchored", _("Anchored: the passage is where it was")
+    MOVED = "moved", _("Moved: the passage was found elsewhere or slightly changed")
+    ORPHANED = "orphaned", _("Orphaned: the passage no longer exists")
 
 
 class Thread(models.Model):
@@ -48,13 +49,13 @@ class Thread(models.Model):
         max_length=255, blank=True, default="", help_text="An external page's title."
     )
     comment_count = models.PositiveIntegerField(
-        default=0, help_text="Approved comments, as readers count them."
+        default=0, help_text=_("Approved comments, as readers count them.")
     )
     is_closed = models.BooleanField(
-        default=False, help_text="Closed by staff: no new comments or votes."
+        default=False, help_text=_("Closed by staff: no new comments or votes.")
     )
     version = models.PositiveBigIntegerField(
-        default=0, help_text="Bumped on every change readers can see."
+        default=0, help_text=_("Bumped on every change readers can see.")
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -109,7 +110,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="descendants",
-        help_text="The top-level comment of this reply's tree (empty for top-level comments).",
+        help_text=_("The top-level comment of this reply's tree (empty for top-level comments)."),
     )
     depth = models.PositiveIntegerField(default=0)
     user = models.ForeignKey(
@@ -122,12 +123,12 @@ class Comment(models.Model):
     guest_key = models.CharField(max_length=64, blank=True, db_index=True)
     author_name = models.CharField(max_length=50)
     author_email = models.EmailField(
-        blank=True, help_text="Private: never shown publicly or returned by the public API."
+        blank=True, help_text=_("Private: never shown publicly or returned by the public API.")
     )
     author_website = models.URLField(max_length=200, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    body = models.TextField(help_text="Markdown source as the author wrote it.")
-    html = models.TextField(help_text="Rendered and sanitised once, at write time.")
+    body = models.TextField(help_text=_("Markdown source as the author wrote it."))
+    html = models.TextField(help_text=_("Rendered and sanitised once, at write time."))
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.APPROVED
     )
@@ -135,18 +136,18 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
-    score = models.IntegerField(default=0, help_text="upvotes minus downvotes")
+    score = models.IntegerField(default=0, help_text=_("upvotes minus downvotes"))
     is_pinned = models.BooleanField(default=False)
-    reply_count = models.PositiveIntegerField(default=0, help_text="Approved direct replies.")
+    reply_count = models.PositiveIntegerField(default=0, help_text=_("Approved direct replies."))
     moderation = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Why the comment has its status: rule, scorer name/version/score, reports.",
+        help_text=_("Why the comment has its status: rule, scorer name/version/score, reports."),
     )
     target = models.JSONField(
         null=True,
         blank=True,
-        help_text="Inline feedback: W3C Web Annotation target with its selectors.",
+        help_text=_("Inline feedback: W3C Web Annotation target with its selectors."),
     )
     anchor_state = models.CharField(
         max_length=10, choices=AnchorState.choices, blank=True, default=""
@@ -201,9 +202,9 @@ class Comment(models.Model):
 
 class Vote(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
-    voter_key = models.CharField(max_length=80, help_text="user:<id> or guest:<cookie key>")
+    voter_key = models.CharField(max_length=80, help_text=_("user:<id> or guest:<cookie key>"))
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    value = models.SmallIntegerField(help_text="+1 or -1; withdrawing a vote deletes the row.")
+    value = models.SmallIntegerField(help_text=_("+1 or -1; withdrawing a vote deletes the row."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

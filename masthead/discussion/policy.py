@@ -13,26 +13,30 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 DEFAULT_INTRO = "Would love your thoughts, please comment."
 
 
 class Premoderation(models.TextChoices):
-    NONE = "none", "None: comments appear at once"
-    FIRST_TIME = "first_time", "First-time commenters wait for approval"
-    ALL = "all", "Every comment waits for approval"
+    NONE = "none", _("None: comments appear at once")
+    FIRST_TIME = "first_time", _("First-time commenters wait for approval")
+    ALL = "all", _("Every comment waits for approval")
 
 
 class VotesMode(models.TextChoices):
-    UP_DOWN = "updown", "Up and down votes"
-    LIKES = "likes", "Likes only (up votes)"
+    UP_DOWN = "updown", _("Up and down votes")
+    LIKES = "likes", _("Likes only (up votes)")
 
 
 class WhoMayComment(models.TextChoices):
-    EVERYONE = "everyone", "Everyone, guests included"
-    SIGNED_IN = "signed_in", "Signed-in readers only"
-    SUPPORTERS = "supporters", "Supporters only: signed-in readers with an active monthly donation"
+    EVERYONE = "everyone", _("Everyone, guests included")
+    SIGNED_IN = "signed_in", _("Signed-in readers only")
+    SUPPORTERS = (
+        "supporters",
+        _("Supporters only: signed-in readers with an active monthly donation"),
+    )
 
 
 @register_setting(icon="comment")
@@ -40,38 +44,40 @@ class DiscussionSettings(BaseSiteSetting):
     """Site-wide discussion defaults; sections and articles may override open/closed, auto-close and pre-moderation."""
 
     intro_text = models.CharField(max_length=200, default=DEFAULT_INTRO)
-    comments_open = models.BooleanField(default=True, help_text="Readers may comment.")
+    comments_open = models.BooleanField(default=True, help_text=_("Readers may comment."))
     auto_close_days = models.PositiveIntegerField(
-        default=0, help_text="Close discussions this many days after publication; 0 never closes."
+        default=0,
+        help_text=_("Close discussions this many days after publication; 0 never closes."),
     )
     premoderation = models.CharField(
         max_length=12, choices=Premoderation.choices, default=Premoderation.NONE
     )
     edit_window_minutes = models.PositiveIntegerField(default=15)
-    max_length = models.PositiveIntegerField(default=5000, help_text="Characters per comment.")
+    max_length = models.PositiveIntegerField(default=5000, help_text=_("Characters per comment."))
     display_depth = models.PositiveIntegerField(
         default=4,
-        help_text="Nesting levels shown; deeper replies are shown flat at the last level.",
+        help_text=_("Nesting levels shown; deeper replies are shown flat at the last level."),
     )
-    page_size = models.PositiveIntegerField(default=20, help_text="Top-level comments per page.")
+    page_size = models.PositiveIntegerField(default=20, help_text=_("Top-level comments per page."))
     reply_window = models.PositiveIntegerField(
-        default=5, help_text="Replies shown under a comment before 'show N more replies'."
+        default=5, help_text=_("Replies shown under a comment before 'show N more replies'.")
     )
     email_required = models.BooleanField(default=True)
     require_registration = models.BooleanField(
-        default=False, help_text="Older form of 'who may comment: signed-in readers'."
+        default=False, help_text=_("Older form of 'who may comment: signed-in readers'.")
     )
     who_may_comment = models.CharField(
         max_length=12,
         choices=WhoMayComment.choices,
         default=WhoMayComment.EVERYONE,
-        help_text="Sections and articles may override this.",
+        help_text=_("Sections and articles may override this."),
     )
     votes_mode = models.CharField(
         max_length=8, choices=VotesMode.choices, default=VotesMode.UP_DOWN
     )
     gravatar = models.BooleanField(
-        default=False, help_text="Show Gravatar images (sends a hash of the email to gravatar.com)."
+        default=False,
+        help_text=_("Show Gravatar images (sends a hash of the email to gravatar.com)."),
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import cache_versions
 from masthead.core.actors import Actor
@@ -214,7 +215,7 @@ def encode_cursor(sort: str, comment: Comment) -> str:
 def decode_cursor(sort: str, cursor: str) -> dict[str, Any]:
     """The position a cursor stands for; anything malformed or from another sort order is a 400."""
     bad = invalid(
-        "That page link is not valid; please reload the discussion.", cursor="Invalid cursor."
+        _("That page link is not valid; please reload the discussion."), cursor="Invalid cursor."
     )
     if len(cursor) > 300:
         raise bad
@@ -328,7 +329,7 @@ def root_page(
 ) -> tuple[list[Comment], str | None]:
     """A page of top-level comments (pinned first) and the cursor of the next page, if any."""
     if sort not in SORTS:
-        raise invalid("Sort by newest, oldest or votes.", sort="One of newest, oldest, votes.")
+        raise invalid(_("Sort by newest, oldest or votes."), sort="One of newest, oldest, votes.")
     position = decode_cursor(sort, cursor) if cursor else None
     want = None if limit is None else limit + 1
     found: list[Comment] = []

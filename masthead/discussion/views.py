@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -59,7 +60,7 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
         raise Http404(error.message) from error
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
-            raise ApiError(ErrorCode.TOO_LARGE, "The comment form was too large.", 413)
+            raise ApiError(ErrorCode.TOO_LARGE, _("The comment form was too large."), 413)
     except ValueError:
         pass
     form = request.POST
@@ -78,7 +79,7 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     try:
         if not is_same_origin(request):
             raise ApiError(
-                ErrorCode.CSRF_FAILED, "Please post comments from the article page.", 403
+                ErrorCode.CSRF_FAILED, _("Please post comments from the article page."), 403
             )
         data.parent_id = parse_optional_int(
             form.get("parent_id"), name="parent_id", minimum=1, maximum=MAX_ID - 1

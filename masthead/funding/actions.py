@@ -17,11 +17,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import audit, cache_versions, ratelimit
 from masthead.core.actors import Actor
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.hashing import hash_email
+from masthead.core.language import reader_language
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import UndecodableText, clean_text
 from masthead.funding import queries
@@ -117,6 +119,7 @@ def create_donation(
         ip_hash=ip_hash,
         idempotency_key=idempotency_key,
         request_fingerprint=request.fingerprint(campaign),
+        language=reader_language(),  # the request's language: the receipt is written in it
     )
     audit.record(
         Actor.system(), "funding.donation_created", donation, after={"amount": request.amount}
@@ -143,7 +146,7 @@ def start_donation(
     """
     if not provider.is_configured():
         raise ApiError(
-            ErrorCode.UNAVAILABLE, "Online donations are not set up on this site yet.", 503
+            ErrorCode.UNAVAILABLE, _("Online donations are not set up on this site yet."), 503
         )
     request = donation_request(campaign, form)
     fingerprint = request.fingerprint(campaign)
@@ -152,7 +155,7 @@ def start_donation(
         if replayed is not None:
             return replayed
     if not captcha_passes():
-        raise invalid("Please complete the challenge.", captcha_token="The challenge failed.")  # noqa: S106
+        raise invalid(_("Please complete the challenge."), captcha_token=_("The challenge failed."))
     ratelimit.enforce(
         "funding-ip",
         actor.ip_hash,
@@ -176,7 +179,7 @@ def start_donation(
     except IntegrityError:
         replayed = _replay(idempotency_key, fingerprint) if idempotency_key else None
         if replayed is None:
-            raise ApiError(ErrorCode.CONFLICT, "Please try again.", 409) from None
+            raise ApiError(ErrorCode.CONFLICT, _("Please try again."), 409) from None
         return replayed
     try:
         start = provider.start_payment(donation)
@@ -192,17 +195,17 @@ def donation_request(campaign: Campaign, form: DonationForm) -> DonationRequest:
     if not campaign.is_open():
         raise ApiError(
             ErrorCode.CAMPAIGN_CLOSED,
-            "This campaign is not taking donations.",
+            _("This campaign is not taking donations."),
             400,
-            {"campaign": "This campaign is closed."},
+            {"campaign": _("This campaign is closed.")},
         )
     if not campaign.minimum_amount <= form.amount <= campaign.maximum_amount:
-        fields["amount"] = (
-            f"Give between {campaign.format(campaign.minimum_amount)} and "
-            f"{campaign.format(campaign.maximum_amount)}."
-        )
+        fields["amount"] = _("Give between %(minimum)s and %(maximum)s.") % {
+            "minimum": campaign.format(campaign.minimum_amount),
+            "maximum": campaign.format(campaign.maximum_amount),
+        }
     if form.interval == "month" and not campaign.monthly_enabled:
-        fields["interval"] = "This campaign does not offer monthly giving."
+        fields["interval"] = _("This campaign does not offer monthly giving.")
     email = name = message = ""
     try:
         email = clean_email(form.email)
@@ -215,18 +218,18 @@ def donation_request(campaign: Campaign, form: DonationForm) -> DonationRequest:
     try:
         message = clean_text(form.message)
     except (UndecodableText, ValueError):
-        fields["message"] = "The message contains characters that cannot be used."
+        fields["message"] = _("The message contains characters that cannot be used.")
     if len(message) > MAX_MESSAGE:
-        fields["message"] = f"Use at most {MAX_MESSAGE} characters."
+        fields["message"] = _("Use at most %(count)d characters.") % {"count": MAX_MESSAGE}
     source_url = ""
     if form.source_url:
         checked = safe_local_path(form.source_url)
         if checked is None:
-            fields["source_url"] = "Use a path on this site, such as /news/story/."
+            fields["source_url"] = _("Use a path on this site, such as /news/story/.")
         else:
             source_url = checked
     if fields:
-        raise ApiError(ErrorCode.INVALID, "Please correct the donation.", 400, fields)
+        raise ApiError(ErrorCode.INVALID, _("Please correct the donation."), 400, fields)
     return DonationRequest(
         amount=form.amount,
         interval=form.interval,
@@ -246,12 +249,12 @@ def _replay(key: str, fingerprint: str) -> Donation | None:
         return None
     if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
         raise ApiError(
-            ErrorCode.CONFLICT, "This Idempotency-Key was used for a different donation.", 409
+            ErrorCode.CONFLICT, _("This Idempotency-Key was used for a different donation."), 409
         )
     if not existing.client_secret:
         raise ApiError(
             ErrorCode.CONFLICT,
-            "A request with this Idempotency-Key is still in progress.",
+            _("A request with this Idempotency-Key is still in progress."),
             409,
             headers={"Retry-After": "1"},
         )

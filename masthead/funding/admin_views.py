@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from masthead.core.actors import actor_from_request
@@ -129,7 +130,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 received_at=received,
                 livemode=provider.livemode(),
             )
-            messages.success(request, "Manual donation recorded.")
+            messages.success(request, _("Manual donation recorded."))
             return redirect("funding_admin:report", campaign.pk)
     report = queries.campaign_report(campaign)
     recent = Donation.objects.filter(campaign=campaign).select_related("source_page")[:25]
@@ -245,5 +246,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     email = request.POST.get("email", "").strip()[:254]
     count = actions.erase_donor(actor_from_request(request), email)
-    messages.success(request, f"Erased the personal data of {count} donation(s).")
+    messages.success(
+        request, _("Erased the personal data of %(count)d donation(s).") % {"count": count}
+    )
     return redirect("funding_admin:donors")

@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from masthead.core.actors import actor_from_request
@@ -87,7 +88,7 @@ def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
 def _get_campaign(slug: str) -> Campaign:
     campaign = Campaign.objects.filter(slug=slug[:80]).first()
     if campaign is None:
-        raise not_found("No such campaign.")
+        raise not_found(_("No such campaign."))
     return campaign
 
 
@@ -153,7 +154,7 @@ def confirm_donation(request: HttpRequest, donation_id: PathId, data: ConfirmIn)
         or not donation.client_secret
         or not hmac.compare_digest(donation.client_secret, data.client_secret)
     ):
-        raise not_found("No such donation.")
+        raise not_found(_("No such donation."))
     if donation.status != DonationStatus.CREATED:
         return ConfirmOut(
             donation_id=donation.pk,

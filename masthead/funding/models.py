@@ -21,17 +21,17 @@ class Campaign(models.Model):
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=80, unique=True)
     pitch = models.TextField(
-        blank=True, help_text="Why readers should give, shown above the goal bar."
+        blank=True, help_text=_("Why readers should give, shown above the goal bar.")
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     goal = models.PositiveBigIntegerField(
-        help_text="In the currency's minor unit: cents for USD (500000 = $5,000), yen for JPY.",
+        help_text=_("In the currency's minor unit: cents for USD (500000 = $5,000), yen for JPY."),
         validators=[MinValueValidator(1)],
     )
     baseline = models.BigIntegerField(
         "opening baseline",
         default=0,
-        help_text="Money raised before the campaign moved here, in minor units.",
+        help_text=_("Money raised before the campaign moved here, in minor units."),
     )
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
@@ -39,20 +39,22 @@ class Campaign(models.Model):
     preset_amounts = models.CharField(
         max_length=120,
         default="10, 25, 50, 100",
-        help_text="Whole amounts in the currency's major unit, separated by commas.",
+        help_text=_("Whole amounts in the currency's major unit, separated by commas."),
     )
     minimum_amount = models.PositiveBigIntegerField(
-        default=100, help_text="Smallest gift, in minor units."
+        default=100, help_text=_("Smallest gift, in minor units.")
     )
     maximum_amount = models.PositiveBigIntegerField(
-        default=1_000_000, help_text="Largest gift, in minor units."
+        default=1_000_000, help_text=_("Largest gift, in minor units.")
     )
     monthly_enabled = models.BooleanField("offer monthly giving", default=True)
     thank_you_text = models.TextField(default="Thank you for supporting independent journalism.")
     donor_wall = models.BooleanField(
         "show a public donor wall",
         default=False,
-        help_text="Names (or 'Anonymous') and messages of donors who agreed; amounts stay hidden.",
+        help_text=_(
+            "Names (or 'Anonymous') and messages of donors who agreed; amounts stay hidden."
+        ),
     )
     other_ways_text = models.TextField(
         _("other ways to give"),
@@ -81,7 +83,7 @@ class Campaign(models.Model):
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel("active"),
             ],
-            heading="Goal and dates",
+            heading=_("Goal and dates"),
         ),
         MultiFieldPanel(
             [
@@ -89,7 +91,7 @@ class Campaign(models.Model):
                 FieldRowPanel([FieldPanel("minimum_amount"), FieldPanel("maximum_amount")]),
                 FieldPanel("monthly_enabled"),
             ],
-            heading="Amounts",
+            heading=_("Amounts"),
         ),
         MultiFieldPanel(
             [FieldPanel("other_ways_text"), FieldPanel("other_ways_url")],
@@ -141,20 +143,20 @@ class Campaign(models.Model):
 
 
 class Interval(models.TextChoices):
-    ONCE = "once", "One-time"
-    MONTH = "month", "Monthly"
+    ONCE = "once", _("One-time")
+    MONTH = "month", _("Monthly")
 
 
 class DonationStatus(models.TextChoices):
-    CREATED = "created", "Created: the donor has not paid yet"
-    PENDING = "pending", "Pending: card accepted, waiting for the provider to confirm"
-    SUCCEEDED = "succeeded", "Succeeded: money received"
-    FAILED = "failed", "Failed: the payment was declined or abandoned"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-    REFUNDED = "refunded", "Refunded in full"
-    DISPUTED = "disputed", "Disputed: the card holder opened a chargeback"
-    DISPUTE_WON = "dispute_won", "Dispute won: the money stays"
-    DISPUTE_LOST = "dispute_lost", "Dispute lost: the money went back"
+    CREATED = "created", _("Created: the donor has not paid yet")
+    PENDING = "pending", _("Pending: card accepted, waiting for the provider to confirm")
+    SUCCEEDED = "succeeded", _("Succeeded: money received")
+    FAILED = "failed", _("Failed: the payment was declined or abandoned")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded in full")
+    DISPUTED = "disputed", _("Disputed: the card holder opened a chargeback")
+    DISPUTE_WON = "dispute_won", _("Dispute won: the money stays")
+    DISPUTE_LOST = "dispute_lost", _("Dispute lost: the money went back")
 
 
 # Forward-only: a late or replayed event can never move a donation back.
@@ -173,19 +175,19 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 
 class Method(models.TextChoices):
-    STRIPE = "stripe", "Card (Stripe)"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    CHEQUE = "cheque", "Cheque"
-    CRYPTO = "crypto", "Crypto"
-    CASH = "cash", "Cash"
-    OTHER = "other", "Other"
+    STRIPE = "stripe", _("Card (Stripe)")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CHEQUE = "cheque", _("Cheque")
+    CRYPTO = "crypto", _("Crypto")
+    CASH = "cash", _("Cash")
+    OTHER = "other", _("Other")
 
 
 class Donation(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.STRIPE)
     interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.ONCE)
-    amount = models.PositiveBigIntegerField(help_text="Per payment, in minor units.")
+    amount = models.PositiveBigIntegerField(help_text=_("Per payment, in minor units."))
     currency = models.CharField(max_length=3)
     livemode = models.BooleanField(default=False)
     status = models.CharField(
@@ -209,11 +211,18 @@ class Donation(models.Model):
     client_secret = models.CharField(max_length=255, blank=True)
     subscription_active = models.BooleanField(default=False)
     canceled_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="Staff note (manual donations).")
+    note = models.TextField(blank=True, help_text=_("Staff note (manual donations)."))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Receipts and notices about this gift are written in the language the reader gave in.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("The language the reader used when giving ('' is the site's default)."),
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -233,11 +242,11 @@ class Donation(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    CHARGE = "charge", "One-time charge (by PaymentIntent)"
-    RECURRING = "recurring", "Monthly payment (by invoice)"
-    MANUAL = "manual", "Manual/offline donation recorded by staff"
-    REFUND = "refund", "Refund (by refund id)"
-    DISPUTE_LOST = "dispute_lost", "Lost dispute (by dispute id)"
+    CHARGE = "charge", _("One-time charge (by PaymentIntent)")
+    RECURRING = "recurring", _("Monthly payment (by invoice)")
+    MANUAL = "manual", _("Manual/offline donation recorded by staff")
+    REFUND = "refund", _("Refund (by refund id)")
+    DISPUTE_LOST = "dispute_lost", _("Lost dispute (by dispute id)")
 
 
 class LedgerEntry(models.Model):
@@ -249,7 +258,7 @@ class LedgerEntry(models.Model):
     provider = models.CharField(max_length=16, default="stripe")
     object_id = models.CharField(max_length=255)
     charge_id = models.CharField(max_length=255, blank=True, db_index=True)
-    amount = models.BigIntegerField(help_text="Signed, in minor units: refunds are negative.")
+    amount = models.BigIntegerField(help_text=_("Signed, in minor units: refunds are negative."))
     currency = models.CharField(max_length=3)
     livemode = models.BooleanField(default=False)
     event = models.ForeignKey(
@@ -289,12 +298,12 @@ class CampaignTotal(models.Model):
 
 
 class EventStatus(models.TextChoices):
-    RECEIVED = "received", "Received, not yet applied"
-    PROCESSING = "processing", "Being applied"
-    SUCCEEDED = "succeeded", "Applied"
-    FAILED = "failed", "Failed unexpectedly; the provider will retry"
-    IGNORED = "ignored", "Stored but not relevant (unknown type or object)"
-    REJECTED = "rejected", "Refused as inconsistent (e.g. currency mismatch); not retried"
+    RECEIVED = "received", _("Received, not yet applied")
+    PROCESSING = "processing", _("Being applied")
+    SUCCEEDED = "succeeded", _("Applied")
+    FAILED = "failed", _("Failed unexpectedly; the provider will retry")
+    IGNORED = "ignored", _("Stored but not relevant (unknown type or object)")
+    REJECTED = "rejected", _("Refused as inconsistent (e.g. currency mismatch); not retried")
 
 
 class PaymentEvent(models.Model):
@@ -321,7 +330,7 @@ class PaymentEvent(models.Model):
 class Placement(models.TextChoices):
     """Where the support block goes on articles, site-wide (sections and articles may override it)."""
 
-    NONE = "none", "No support block"
+    NONE = "none", _("No support block")
     BEFORE = "before", _("At the top: under the headline, before the article")
     AFTER = "after", _("At the end: after the article")
     BOTH = "both", _("At the top and at the end")
@@ -335,13 +344,13 @@ class FundingSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The campaign shown in the support block on articles.",
+        help_text=_("The campaign shown in the support block on articles."),
     )
     support_placement = models.CharField(
         max_length=8,
         choices=Placement.choices,
         default=Placement.AFTER,
-        help_text="Sections and articles may override this.",
+        help_text=_("Sections and articles may override this."),
     )
 
     panels = [FieldPanel("default_campaign"), FieldPanel("support_placement")]

@@ -66,7 +66,7 @@ def format_amount(minor: int, code: str, *, trim: bool = False, language: str | 
 
     `trim` drops an all-zero fraction ('$2,500' rather than '$2,500.00'), for scales and presets.
     In another language than English (the active one unless `language` is given) the amount is
-    written as that locale writes money (CLDR through Babel): '١٠٠ US$' in Arabic, '100,00 $US' in
+    written as that locale writes money (CLDR through Babel): '100 US$' in Arabic digits, '100,00 $US' in
     French. English keeps the house style above (symbol first, no space).
     """
     language = (language or translation.get_language() or "en").split("-")[0].lower()
@@ -89,7 +89,7 @@ def _localised_amount(minor: int, code: str, *, trim: bool, language: str) -> st
     text = format_currency(
         amount,
         currency.code,
-        # A whole amount on a scale or a preset reads "١٠٠ US$", not "١٠٠٫٠٠ US$".
+        # A whole amount on a scale or a preset reads "100 US$", not "100.00 US$" (in the locale's digits).
         format=pattern.replace(".00", "") if whole else None,
         locale=locale,
         currency_digits=not whole,
@@ -99,7 +99,7 @@ def _localised_amount(minor: int, code: str, *, trim: bool, language: str) -> st
 
 
 def format_percent(percent: int, language: str | None = None) -> str:
-    """'40%' in English, '%40' in Turkish, '٪؜٤٠' in Arabic: as the locale writes a percentage."""
+    """'40%' in English, '%40' in Turkish: as the locale writes a percentage."""
     language = (language or translation.get_language() or "en").split("-")[0].lower()
     try:
         locale = Locale.parse(language)
@@ -134,7 +134,7 @@ def parse_major(text: str, code: str) -> int:
     text = text.strip().replace(",", "")
     if not text or text.startswith(("-", "+")):
         raise ValueError(_("Enter a positive amount."))
-    whole, _, fraction = text.partition(".")
+    whole, _dot, fraction = text.partition(".")
     if whole and not (whole.isascii() and whole.isdigit()):
         raise ValueError(_("Enter a number."))
     if fraction and (not (fraction.isascii() and fraction.isdigit()) or len(fraction) > exponent):

@@ -7,9 +7,12 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from masthead.funding.models import LedgerEntry
+from masthead.core.language import email_language
+from masthead.funding.models import Donation, LedgerEntry
 from masthead.funding.money import format_amount
 
 MANAGE_SALT = "masthead.funding.manage"
@@ -31,6 +34,11 @@ def send_receipt(entry_id: int) -> None:
     if entry is None or not entry.donation.donor_email:
         return
     donation = entry.donation
+    with translation.override(email_language(donation.language)):
+        _send_receipt(entry, donation)
+
+
+def _send_receipt(entry: LedgerEntry, donation: Donation) -> None:
     context = {
         "site_name": settings.SITE_NAME,
         "campaign": entry.campaign,
@@ -41,7 +49,10 @@ def send_receipt(entry_id: int) -> None:
         "reference": entry.object_id,
         "date": entry.occurred_at,
     }
-    subject = f"Thank you for supporting {settings.SITE_NAME}: receipt for {context['amount']}"
+    subject = _("Thank you for supporting %(site)s: receipt for %(amount)s") % {
+        "site": settings.SITE_NAME,
+        "amount": context["amount"],
+    }
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("funding/email/receipt.txt", context),

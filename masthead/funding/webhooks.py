@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         return _refusal(error)
     stored, ok = ledger.process_event(event)
     if not ok:
-        return _refusal(ApiError(ErrorCode.PROCESSING_FAILED, "Stored; will be retried.", 500))
+        return _refusal(ApiError(ErrorCode.PROCESSING_FAILED, _("Stored; will be retried."), 500))
     return JsonResponse({"received": True, "status": stored.status})
 
 
@@ -47,17 +48,17 @@ def _verified_event(request: HttpRequest) -> dict[str, Any]:
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise ApiError(
-            ErrorCode.NOT_CONFIGURED, "STRIPE_WEBHOOK_SECRET is not set; events are refused."
+            ErrorCode.NOT_CONFIGURED, _("STRIPE_WEBHOOK_SECRET is not set; events are refused.")
         )
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_PAYLOAD_BYTES:
-        raise ApiError(ErrorCode.TOO_LARGE, "The event is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, _("The event is too large."), 413)
     payload = request.body
     if len(payload) > MAX_PAYLOAD_BYTES:
-        raise ApiError(ErrorCode.TOO_LARGE, "The event is too large.", 413)
+        raise ApiError(ErrorCode.TOO_LARGE, _("The event is too large."), 413)
     tolerance = getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", provider.DEFAULT_TOLERANCE_SECONDS)
     try:
         provider.verify_webhook(
@@ -68,7 +69,7 @@ def _verified_event(request: HttpRequest) -> dict[str, Any]:
     try:
         event: dict[str, Any] = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ApiError(ErrorCode.INVALID, "The event is not valid JSON.") from exc
+        raise ApiError(ErrorCode.INVALID, _("The event is not valid JSON.")) from exc
     if not ledger.is_event_shaped(event):
-        raise ApiError(ErrorCode.INVALID, "The event lacks an id, a type or a data object.")
+        raise ApiError(ErrorCode.INVALID, _("The event lacks an id, a type or a data object."))
     return event

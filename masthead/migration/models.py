@@ -12,21 +12,22 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportedObject(models.Model):
     source = models.CharField(
         max_length=40,
-        help_text="The importer and the site it read, e.g. 'wordpress:news.example.org'.",
+        help_text=_("The importer and the site it read, e.g. 'wordpress:news.example.org'."),
     )
-    kind = models.CharField(max_length=20, help_text="article, thread, comment, user, ...")
+    kind = models.CharField(max_length=20, help_text=_("article, thread, comment, user, ..."))
     source_id = models.CharField(max_length=200)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=40)
     fingerprint = models.CharField(
         max_length=64,
         blank=True,
-        help_text="A hash of what was imported: unchanged rows are skipped.",
+        help_text=_("A hash of what was imported: unchanged rows are skipped."),
     )
     imported_at = models.DateTimeField(default=timezone.now)
 

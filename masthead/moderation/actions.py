@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import audit, ratelimit
 from masthead.core.actors import Actor, can_moderate
@@ -48,7 +49,7 @@ ONE_CLICK_SALT = "masthead.moderation.one-click"
 
 def require_moderator(actor: Actor) -> None:
     if not can_moderate(actor):
-        raise forbidden("You need the moderator permission for this.")
+        raise forbidden(_("You need the moderator permission for this."))
 
 
 def _discussion() -> Any:
@@ -129,7 +130,9 @@ def decide(actor: Actor, comment: Comment, decision: str, reason: str = "") -> C
         return DECISIONS[decision](actor, comment, reason)
     if decision in ("pin", "unpin"):
         return set_pinned(actor, comment, decision == "pin")
-    raise invalid("Unknown decision.", decision="One of approve, remove, spam, hold, pin, unpin.")
+    raise invalid(
+        _("Unknown decision."), decision=_("One of approve, remove, spam, hold, pin, unpin.")
+    )
 
 
 def schedule_training() -> None:
@@ -151,24 +154,26 @@ def _normalise_ban_value(kind: str, value: str) -> str:
         try:
             validate_email(value)
         except ValidationError as exc:
-            raise invalid("Not an email address.", value="Enter a valid email address.") from exc
+            raise invalid(
+                _("Not an email address."), value=_("Enter a valid email address.")
+            ) from exc
         return value.lower()
     if kind == BanKind.IP:
         try:
             return str(ipaddress.ip_network(value, strict=False))
         except ValueError as exc:
             raise invalid(
-                "Not an IP address or network.", value="e.g. 203.0.113.7 or 203.0.113.0/24"
+                _("Not an IP address or network."), value="e.g. 203.0.113.7 or 203.0.113.0/24"
             ) from exc
     if kind == BanKind.USER:
         if not value.isdigit():
-            raise invalid("A user ban needs a user id.", value="A number.")
+            raise invalid(_("A user ban needs a user id."), value=_("A number."))
         return value
     if kind in (BanKind.IP_HASH, BanKind.GUEST):
         if not value or len(value) > 128 or not value.replace("-", "").replace("_", "").isalnum():
-            raise invalid("Not a valid identity.", value="Invalid value.")
+            raise invalid(_("Not a valid identity."), value=_("Invalid value."))
         return value
-    raise invalid("Unknown ban kind.", kind="One of " + ", ".join(BanKind.values))
+    raise invalid(_("Unknown ban kind."), kind="One of " + ", ".join(BanKind.values))
 
 
 def create_ban(
@@ -183,10 +188,10 @@ def create_ban(
     """Block (or shadow-ban) an email, address, network, guest or user, until `expires_at` if given. Audited."""
     require_moderator(actor)
     if mode not in BanMode.values:
-        raise invalid("Unknown ban mode.", mode="One of block, shadow.")
+        raise invalid(_("Unknown ban mode."), mode=_("One of block, shadow."))
     value = _normalise_ban_value(kind, value)
     if expires_at is not None and expires_at <= timezone.now():
-        raise invalid("The expiry is in the past.", expires_at="A future date.")
+        raise invalid(_("The expiry is in the past."), expires_at=_("A future date."))
     with transaction.atomic():
         ban = Ban.objects.create(
             kind=kind,
@@ -231,7 +236,7 @@ def ban_author(
     if comment.ip_hash:
         targets.append((BanKind.IP_HASH, comment.ip_hash))
     if not targets:
-        raise invalid("This comment carries nothing to ban.")
+        raise invalid(_("This comment carries nothing to ban."))
     with transaction.atomic():
         return [
             create_ban(actor, kind, value, mode=mode, reason=reason, expires_at=expires_at)
@@ -260,14 +265,14 @@ def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") 
     One report per reader per comment (409 on a second one); not on one's own comment (403).
     """
     if reason not in ReportReason.values:
-        raise invalid("Choose a reason.", reason="One of " + ", ".join(ReportReason.values))
+        raise invalid(_("Choose a reason."), reason="One of " + ", ".join(ReportReason.values))
     if comment.status != CommentStatus.APPROVED:
         raise not_visible()
     user = actor.user
     if (user is not None and comment.user_id == user.pk) or (
         user is None and actor.guest_key and comment.guest_key == actor.guest_key
     ):
-        raise forbidden("You cannot report your own comment.")
+        raise forbidden(_("You cannot report your own comment."))
     ip_hash = actor.ip_hash
     ratelimit.enforce(
         "report-ip", ip_hash or "none", "20/h", "You are reporting too often; please wait."
@@ -281,7 +286,7 @@ def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") 
             .exists()
         ):
             # A new guest cookie from the same address is the same reader.
-            raise ApiError(ErrorCode.CONFLICT, "You have already reported this comment.", 409)
+            raise ApiError(ErrorCode.CONFLICT, _("You have already reported this comment."), 409)
         try:
             with transaction.atomic():
                 report = Report.objects.create(
@@ -293,7 +298,7 @@ def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") 
                 )
         except IntegrityError as exc:
             raise ApiError(
-                ErrorCode.CONFLICT, "You have already reported this comment.", 409
+                ErrorCode.CONFLICT, _("You have already reported this comment."), 409
             ) from exc
         reporters = len(
             {
@@ -365,26 +370,26 @@ def read_one_click(token: str) -> OneClickToken:
             token, salt=ONE_CLICK_SALT, max_age=int(setting("ONE_CLICK_HOURS")) * 3600
         )
     except signing.SignatureExpired as exc:
-        raise ApiError(ErrorCode.EXPIRED, "This link has expired.", 410) from exc
+        raise ApiError(ErrorCode.EXPIRED, _("This link has expired."), 410) from exc
     except signing.BadSignature as exc:
-        raise not_found("This link is not valid.") from exc
+        raise not_found(_("This link is not valid.")) from exc
     if (
         not isinstance(payload, dict)
         or not isinstance(payload.get("n"), str)
         or not isinstance(payload.get("c"), int)
     ):
-        raise not_found("This link is not valid.")
+        raise not_found(_("This link is not valid."))
     row = (
         OneClickToken.objects.select_related("comment", "comment__thread", "moderator")
         .filter(nonce=payload["n"], comment_id=payload["c"], action=str(payload.get("a")))
         .first()
     )
     if row is None:
-        raise not_found("This link is not valid.")
+        raise not_found(_("This link is not valid."))
     if row.used_at is not None:
-        raise ApiError(ErrorCode.USED, "This link has already been used.", 410)
+        raise ApiError(ErrorCode.USED, _("This link has already been used."), 410)
     if row.expires_at <= timezone.now():
-        raise ApiError(ErrorCode.EXPIRED, "This link has expired.", 410)
+        raise ApiError(ErrorCode.EXPIRED, _("This link has expired."), 410)
     return row
 
 
@@ -394,7 +399,7 @@ def use_one_click(token: str) -> Comment:
         row = read_one_click(token)
         row = OneClickToken.objects.select_for_update().get(pk=row.pk)
         if row.used_at is not None:
-            raise ApiError(ErrorCode.USED, "This link has already been used.", 410)
+            raise ApiError(ErrorCode.USED, _("This link has already been used."), 410)
         row.used_at = timezone.now()
         row.save(update_fields=["used_at"])
         # Both links of one email die together: the decision is made.

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -69,18 +70,18 @@ def _moderator(request: HttpRequest, write: bool = False) -> Actor:
     if isinstance(token, ApiToken):
         actor = replace(actor, user=token.user)
     if not can_moderate(actor):
-        raise forbidden("You need the moderator permission for this.")
+        raise forbidden(_("You need the moderator permission for this."))
     if write and not isinstance(token, ApiToken):
         error = check_csrf(request)
         if error is not None:
-            raise forbidden("CSRF check failed; reload the page and try again.")
+            raise forbidden(_("CSRF check failed; reload the page and try again."))
     return actor
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     comment = queries.comment_for_moderator(request, comment_id)
     if comment is None:
-        raise not_found("No such comment.")
+        raise not_found(_("No such comment."))
     return comment
 
 
@@ -306,9 +307,9 @@ def moderation_ban(request: HttpRequest, data: BanIn) -> tuple[int, list[Ban]]:
     else:
         raise ApiError(
             ErrorCode.INVALID,
-            "Give a comment_id, or a kind and a value.",
+            _("Give a comment_id, or a kind and a value."),
             400,
-            {"comment_id": "Required."},
+            {"comment_id": _("Required.")},
         )
     return 201, bans
 
@@ -323,7 +324,7 @@ def moderation_unban(request: HttpRequest, ban_id: PathId) -> tuple[int, None]:
     actor = _moderator(request, write=True)
     ban = Ban.objects.filter(pk=ban_id).first()
     if ban is None:
-        raise not_found("No such ban.")
+        raise not_found(_("No such ban."))
     actions.lift_ban(actor, ban)
     return 204, None
 
@@ -347,7 +348,7 @@ class ReportOut(Schema):
 def report(request: HttpRequest, comment_id: PathId, data: ReportIn) -> tuple[int, dict[str, Any]]:
     error = check_csrf(request)
     if error is not None:
-        raise forbidden("CSRF check failed; reload the page and try again.")
+        raise forbidden(_("CSRF check failed; reload the page and try again."))
     guest = read_guest(request)
     actor = actor_from_request(request, guest_key=guest.key, confirmed_email=guest.confirmed_email)
     comment = visible_comment(comment_id)

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class WordRuleKind(models.TextChoices):
-    BANNED = "banned", "Banned: the comment is refused with a clear message"
-    SUSPECT = "suspect", "Suspect: the comment waits for a moderator"
+    BANNED = "banned", _("Banned: the comment is refused with a clear message")
+    SUSPECT = "suspect", _("Suspect: the comment waits for a moderator")
 
 
 class WordRule(models.Model):
@@ -25,13 +26,15 @@ class WordRule(models.Model):
     )
     pattern = models.CharField(
         max_length=200,
-        help_text="A word or phrase (matched as whole words, look-alike letters folded), or a regular expression.",
+        help_text=_(
+            "A word or phrase (matched as whole words, look-alike letters folded), or a regular expression."
+        ),
     )
     is_regex = models.BooleanField(
-        default=False, help_text="Treat the pattern as a regular expression."
+        default=False, help_text=_("Treat the pattern as a regular expression.")
     )
     note = models.CharField(
-        max_length=200, blank=True, help_text="Why this rule exists (for moderators)."
+        max_length=200, blank=True, help_text=_("Why this rule exists (for moderators).")
     )
     is_enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -53,9 +56,9 @@ class WordRule(models.Model):
 
 
 class DomainRuleKind(models.TextChoices):
-    ALLOW = "allow", "Allow: links to this domain never hold a comment back"
-    BLOCK = "block", "Block: comments linking to this domain are refused"
-    SUSPECT = "suspect", "Suspect: comments linking to this domain wait for a moderator"
+    ALLOW = "allow", _("Allow: links to this domain never hold a comment back")
+    BLOCK = "block", _("Block: comments linking to this domain are refused")
+    SUSPECT = "suspect", _("Suspect: comments linking to this domain wait for a moderator")
 
 
 class DomainRule(models.Model):
@@ -65,7 +68,7 @@ class DomainRule(models.Model):
         max_length=10, choices=DomainRuleKind.choices, default=DomainRuleKind.BLOCK
     )
     domain = models.CharField(
-        max_length=253, help_text="example.com matches example.com and *.example.com."
+        max_length=253, help_text=_("example.com matches example.com and *.example.com.")
     )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -79,16 +82,16 @@ class DomainRule(models.Model):
 
 
 class BanKind(models.TextChoices):
-    USER = "user", "A registered user (by id)"
-    EMAIL = "email", "An email address"
-    IP = "ip", "An IP address or a CIDR network"
-    IP_HASH = "ip_hash", "The hashed address a comment came from"
-    GUEST = "guest", "A guest browser identity"
+    USER = "user", _("A registered user (by id)")
+    EMAIL = "email", _("An email address")
+    IP = "ip", _("An IP address or a CIDR network")
+    IP_HASH = "ip_hash", _("The hashed address a comment came from")
+    GUEST = "guest", _("A guest browser identity")
 
 
 class BanMode(models.TextChoices):
-    BLOCK = "block", "Block: new comments are refused"
-    SHADOW = "shadow", "Shadow: the author sees their comments, nobody else does"
+    BLOCK = "block", _("Block: new comments are refused")
+    SHADOW = "shadow", _("Shadow: the author sees their comments, nobody else does")
 
 
 class Ban(models.Model):
@@ -97,15 +100,15 @@ class Ban(models.Model):
     kind = models.CharField(max_length=10, choices=BanKind.choices)
     value = models.CharField(
         max_length=255,
-        help_text="The user id, email, IP address or CIDR network (e.g. 203.0.113.0/24).",
+        help_text=_("The user id, email, IP address or CIDR network (e.g. 203.0.113.0/24)."),
     )
     mode = models.CharField(max_length=10, choices=BanMode.choices, default=BanMode.BLOCK)
     reason = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Shown to moderators; the author sees a generic message.",
+        help_text=_("Shown to moderators; the author sees a generic message."),
     )
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until lifted.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until lifted."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -133,10 +136,10 @@ class Ban(models.Model):
 
 
 class ReportReason(models.TextChoices):
-    SPAM = "spam", "Spam or advertising"
-    ABUSE = "abuse", "Abusive or hateful"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    OTHER = "other", "Something else"
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abusive or hateful")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Something else")
 
 
 class Report(models.Model):
@@ -145,7 +148,9 @@ class Report(models.Model):
     comment = models.ForeignKey(
         "discussion.Comment", on_delete=models.CASCADE, related_name="reports"
     )
-    reporter_key = models.CharField(max_length=80, help_text="user:<id>, guest:<key> or ip:<hash>.")
+    reporter_key = models.CharField(
+        max_length=80, help_text=_("user:<id>, guest:<key> or ip:<hash>.")
+    )
     reporter_ip_hash = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=12, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
@@ -169,11 +174,11 @@ class AuthorRecord(models.Model):
     """An author's history with the moderators: trust grows with approvals and shrinks with rejections."""
 
     key = models.CharField(
-        max_length=120, unique=True, help_text="user:<id>, email:<address> or guest:<key>."
+        max_length=120, unique=True, help_text=_("user:<id>, email:<address> or guest:<key>.")
     )
     approved_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(
-        default=0, help_text="Removed or marked spam by a moderator."
+        default=0, help_text=_("Removed or marked spam by a moderator.")
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -194,7 +199,9 @@ class SubmissionLog(models.Model):
     comment_id = models.BigIntegerField(null=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     network_hash = models.CharField(
-        max_length=64, blank=True, help_text="Salted hash of the /24 (IPv4) or /56 (IPv6) network."
+        max_length=64,
+        blank=True,
+        help_text=_("Salted hash of the /24 (IPv4) or /56 (IPv6) network."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -225,8 +232,8 @@ class ClassifierModel(models.Model):
 
 
 class OneClickAction(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    REMOVE = "remove", "Reject (remove)"
+    APPROVE = "approve", _("Approve")
+    REMOVE = "remove", _("Reject (remove)")
 
 
 class OneClickToken(models.Model):
@@ -257,12 +264,12 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What uses it, e.g. “desk inbox script”.")
+    name = models.CharField(max_length=100, help_text=_("What uses it, e.g. “desk inbox script”."))
     public_id = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the whole token, hex.")
+    secret_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the whole token, hex."))
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until revoked.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until revoked."))
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -287,10 +294,10 @@ class ApiToken(models.Model):
 
 
 class ProviderResult(models.TextChoices):
-    SPAM = "spam", "Spam"
-    HAM = "ham", "Not spam"
-    DISCARD = "discard", "Blatant spam (the provider says discard)"
-    UNAVAILABLE = "unavailable", "The provider did not answer; local scorers decided alone"
+    SPAM = "spam", _("Spam")
+    HAM = "ham", _("Not spam")
+    DISCARD = "discard", _("Blatant spam (the provider says discard)")
+    UNAVAILABLE = "unavailable", _("The provider did not answer; local scorers decided alone")
 
 
 class ProviderCheck(models.Model):
@@ -305,11 +312,13 @@ class ProviderCheck(models.Model):
     )
     provider = models.CharField(max_length=20, default="akismet")
     result = models.CharField(max_length=12, choices=ProviderResult.choices)
-    detail = models.CharField(max_length=200, blank=True, help_text="Pro-tip, or why it failed.")
+    detail = models.CharField(max_length=200, blank=True, help_text=_("Pro-tip, or why it failed."))
     params = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField(default=timezone.now, db_index=True)
     feedback = models.CharField(
-        max_length=4, blank=True, help_text="spam or ham: the last correction sent to the provider."
+        max_length=4,
+        blank=True,
+        help_text=_("spam or ham: the last correction sent to the provider."),
     )
     feedback_at = models.DateTimeField(null=True, blank=True)
 

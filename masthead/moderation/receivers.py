@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import ratelimit
 from masthead.core.actors import Actor
@@ -145,7 +146,7 @@ def on_vote_changed(
         )
     )
     if same_person:
-        raise ApiError(ErrorCode.OWN_COMMENT, "You cannot vote on your own comment.", 403)
+        raise ApiError(ErrorCode.OWN_COMMENT, _("You cannot vote on your own comment."), 403)
     if actor.ip:
         ratelimit.enforce(
             "vote-network",

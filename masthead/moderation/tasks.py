@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from masthead.moderation import classifier
@@ -95,13 +96,13 @@ def send_statement_of_reasons(comment_id: int, reason: str) -> bool:
             if comment.thread.page is None
             else settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (comment.thread.page.url or "/")
         ),
-        "reason": reason or "It breaks the site's community guidelines.",
+        "reason": reason or _("It breaks the site's community guidelines."),
         "automated": False,
         "contact": settings.DEFAULT_FROM_EMAIL,
     }
     text = render_to_string("moderation/email/statement_of_reasons.txt", context)
     html = render_to_string("moderation/email/statement_of_reasons.html", context)
-    subject = f"Your comment on {settings.SITE_NAME} was removed"
+    subject = _("Your comment on %(site)s was removed") % {"site": settings.SITE_NAME}
     message = EmailMultiAlternatives(subject, text, to=[comment.author_email])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.core import audit
 from masthead.core.actors import Actor, can_moderate
@@ -48,14 +49,14 @@ def create_api_token(
     Audited as `moderation.token_create`.
     """
     if not actor.is_system and (actor.user is None or actor.user.pk != owner.pk):
-        raise forbidden("You can only create API tokens for yourself.")
+        raise forbidden(_("You can only create API tokens for yourself."))
     if not can_moderate(Actor.for_user(owner)):
-        raise forbidden("API tokens are for active users with the moderator permission.")
+        raise forbidden(_("API tokens are for active users with the moderator permission."))
     name = " ".join(name.split())[:100]
     if not name:
-        raise invalid("Give the token a name.", name="Required, e.g. “desk inbox script”.")
+        raise invalid(_("Give the token a name."), name="Required, e.g. “desk inbox script”.")
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise invalid("Choose an expiry between 1 and 3650 days.", days="1 to 3650, or empty.")
+        raise invalid(_("Choose an expiry between 1 and 3650 days."), days="1 to 3650, or empty.")
     public_id = secrets.token_hex(PUBLIC_ID_LENGTH // 2)
     raw = f"{PREFIX}{public_id}_{secrets.token_urlsafe(32)}"
     expires_at = timezone.now() + timedelta(days=days) if days else None
@@ -95,7 +96,7 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token at once (it answers 401 from then on). Idempotent. Audited as
     `moderation.token_revoke` the first time."""
     if not can_manage(actor, token):
-        raise forbidden("You can only revoke your own API tokens.")
+        raise forbidden(_("You can only revoke your own API tokens."))
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:

@@ -19,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.core.actors import actor_from_request, can_moderate
@@ -48,6 +50,20 @@ RULE_LABELS = {
     "reports": "Reader reports",
     "default": "No rule matched",
     "staff": "Staff comment",
+}
+
+
+# What a decision did, as the moderator reads it in the confirmation message.
+DECISION_LABELS = {
+    "approve": pgettext_lazy("moderation decision done", "Approved"),
+    "remove": pgettext_lazy("moderation decision done", "Removed"),
+    "spam": pgettext_lazy("moderation decision done", "Marked as spam"),
+    "hold": pgettext_lazy("moderation decision done", "Held"),
+    "pin": pgettext_lazy("moderation decision done", "Pinned"),
+    "unpin": pgettext_lazy("moderation decision done", "Unpinned"),
+    "ban": pgettext_lazy("moderation decision done", "Banned"),
+    "open": pgettext_lazy("moderation decision done", "Reopened"),
+    "close": pgettext_lazy("moderation decision done", "Closed"),
 }
 
 
@@ -150,7 +166,11 @@ def act_view(request: HttpRequest) -> HttpResponse:
     if wants_json:
         return JsonResponse({"done": done, "errors": errors}, status=200 if not errors else 400)
     if done:
-        messages.success(request, f"{decision.capitalize()}: {done} comment(s).")
+        messages.success(
+            request,
+            _("%(decision)s: %(count)d comment(s).")
+            % {"decision": str(DECISION_LABELS.get(decision, decision)), "count": done},
+        )
     for problem in errors:
         messages.error(request, problem)
     next_url = request.POST.get("next", "")
@@ -228,7 +248,10 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404("No such token.")
     tokens.revoke_api_token(actor, token)
-    messages.success(request, f"Revoked “{token.name}” ({token.prefix}…).")
+    messages.success(
+        request,
+        _("Revoked “%(name)s” (%(prefix)s…).") % {"name": token.name, "prefix": token.prefix},
+    )
     return redirect("moderation_admin:tokens")
 
 

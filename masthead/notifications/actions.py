@@ -16,11 +16,13 @@ from django.core.validators import EmailValidator
 from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
+from masthead.core.language import reader_language
 from masthead.core.on_commit import enqueue_on_commit
 from masthead.core.text import ensure_encodable
 from masthead.notifications.conf import seconds, setting
@@ -46,14 +48,16 @@ _validate_email = EmailValidator(message="Enter a valid email address.")
 def normalise_email(raw: object) -> str:
     """The address as stored (trimmed, lower-cased) or a 400 `invalid` ApiError."""
     if not isinstance(raw, str):
-        raise invalid("Enter a valid email address.", email="Enter a valid email address.")
+        raise invalid(_("Enter a valid email address."), email=_("Enter a valid email address."))
     try:
         email = ensure_encodable(raw).strip().lower()
         if len(email) > 254:
             raise ValidationError("too long")
         _validate_email(email)
     except (ValidationError, ValueError) as exc:
-        raise invalid("Enter a valid email address.", email="Enter a valid email address.") from exc
+        raise invalid(
+            _("Enter a valid email address."), email=_("Enter a valid email address.")
+        ) from exc
     return email
 
 
@@ -97,9 +101,9 @@ def subscribe(
     now = now or timezone.now()
     email = normalise_email(email)
     if kind not in SubscriptionKind.values:
-        raise invalid("Choose replies or all.", kind="Choose replies or all.")
+        raise invalid(_("Choose replies or all."), kind=_("Choose replies or all."))
     if comment is not None and comment.thread_id != thread.pk:
-        raise not_found("No such comment in this thread.")
+        raise not_found(_("No such comment in this thread."))
     # A reader who comments again is usually subscribed already: one read, and nothing to write.
     unchanged = _unchanged_subscription(actor, thread, email, kind, comment, now)
     if unchanged is not None:
@@ -191,8 +195,14 @@ def _confirmation_due(address: EmailAddress, now: datetime) -> bool:
 def _subscribe(
     actor: Actor, thread: Thread, email: str, kind: str, comment: Comment | None, now: datetime
 ) -> Subscription:
-    address, _ = EmailAddress.objects.get_or_create(email=email, defaults={"created_at": now})
+    language = reader_language()  # the request's language: later emails are written in it
+    address, _ = EmailAddress.objects.get_or_create(
+        email=email, defaults={"created_at": now, "language": language}
+    )
     address = EmailAddress.objects.select_for_update().get(pk=address.pk)
+    if address.language != language:
+        address.language = language
+        address.save(update_fields=["language"])
     trusted = _trusted_user(actor, email)
     if trusted is not None:
         changed = []
@@ -293,14 +303,14 @@ def delete_subscription(actor: Actor, subscription_id: int) -> None:
     """A signed-in reader removes one of their own subscriptions (404 for anyone else's)."""
     user = actor.user
     if user is None:
-        raise not_found("No such subscription.")
+        raise not_found(_("No such subscription."))
     subscription = (
         Subscription.objects.filter(pk=subscription_id)
         .filter(addresses_of_user_q(user, "address__"))
         .first()
     )
     if subscription is None:
-        raise not_found("No such subscription.")
+        raise not_found(_("No such subscription."))
     Notification.objects.filter(
         address_id=subscription.address_id,
         thread_id=subscription.thread_id,

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
@@ -91,11 +92,13 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
     if not email and actor.user is not None:
         email = verified_email(actor.user)
     if not email:
-        raise ApiError(ErrorCode.INVALID, "Enter your email address.", 400, {"email": "Required."})
+        raise ApiError(
+            ErrorCode.INVALID, _("Enter your email address."), 400, {"email": _("Required.")}
+        )
     actions.subscribe(actor, thread, email=email, kind=data.kind, comment=comment)
     return 202, AcceptedOut(
         status="accepted",
-        message="Thanks. If this address still needs confirming, we have sent it a link.",
+        message=_("Thanks. If this address still needs confirming, we have sent it a link."),
     )
 
 
@@ -106,7 +109,7 @@ def create_subscription(request: HttpRequest, data: SubscribeIn) -> tuple[int, A
 )
 def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
     if not request.user.is_authenticated:
-        raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, _("Please sign in first."), 401)
     return [
         SubscriptionOut(
             id=s.pk,
@@ -129,8 +132,8 @@ def list_subscriptions(request: HttpRequest) -> list[SubscriptionOut]:
 )
 def delete_subscription(request: HttpRequest, subscription_id: PathId) -> tuple[int, None]:
     if not request.user.is_authenticated:
-        raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Please sign in first.", 401)
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, _("Please sign in first."), 401)
     if check_csrf(request) is not None:
-        raise ApiError(ErrorCode.FORBIDDEN, "The CSRF check failed; reload the page.", 403)
+        raise ApiError(ErrorCode.FORBIDDEN, _("The CSRF check failed; reload the page."), 403)
     actions.delete_subscription(actor_from_request(request), subscription_id)
     return 204, None

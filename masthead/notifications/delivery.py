@@ -27,8 +27,9 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from masthead.core.language import email_language
 from masthead.discussion.models import Comment
 from masthead.notifications import emails, hooks
 from masthead.notifications.conf import seconds, setting
@@ -156,7 +157,12 @@ class _Cache:
     def prepared_for(
         self, rows: list[Notification], lock: threading.Lock
     ) -> emails.PreparedMessage | None:
-        key = (rows[0].thread_id, *((row.comment_id, row.reason) for row in rows))
+        # Rendered in the active language (the recipient's): one copy per language.
+        key = (
+            translation.get_language(),
+            rows[0].thread_id,
+            *((row.comment_id, row.reason) for row in rows),
+        )
         with lock:
             if key in self.prepared:
                 return self.prepared[key]
@@ -363,6 +369,22 @@ class _Run:
             sender.close()
             connection.close()  # this thread's own database connection
 
+    def _send(
+        self, sender: _Sender, address: EmailAddress, live: list[Notification], msgid: str
+    ) -> None:
+        prepared = (
+            self.cache.prepared_for(live, self.lock)
+            if self.raw_smtp
+            and live[0].reason != NotificationReason.MODERATION
+            and PLAIN_ADDRESS.fullmatch(address.email)
+            else None
+        )
+        if prepared is not None:
+            raw = prepared.for_address(address, msgid)
+            sender.send_raw(prepared.from_email, address.email, raw)
+        else:
+            sender.send(_build(address, live, self.cache, msgid))
+
     def _deliver(self, sender: _Sender, address: EmailAddress, live: list[Notification]) -> None:
         now = self.now
         msgid = emails.message_id()
@@ -371,18 +393,8 @@ class _Run:
         if not live:
             return
         try:
-            prepared = (
-                self.cache.prepared_for(live, self.lock)
-                if self.raw_smtp
-                and live[0].reason != NotificationReason.MODERATION
-                and PLAIN_ADDRESS.fullmatch(address.email)
-                else None
-            )
-            if prepared is not None:
-                raw = prepared.for_address(address, msgid)
-                sender.send_raw(prepared.from_email, address.email, raw)
-            else:
-                sender.send(_build(address, live, self.cache, msgid))
+            with translation.override(email_language(address.language)):
+                self._send(sender, address, live, msgid)
         except PermanentFailure as error:
             Notification.objects.filter(message_id=msgid, status=S.SENDING).update(
                 status=S.FAILED, last_error=str(error)

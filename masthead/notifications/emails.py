@@ -19,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from masthead.notifications.conf import base_url, setting
 from masthead.notifications.models import EmailAddress
@@ -124,13 +126,17 @@ def comments_email(
 def _comments_message(
     to: str, page: Any, items: list[Item], msgid: str, links: dict[str, str]
 ) -> EmailMultiAlternatives:
-    title = page.title if page is not None else "a discussion"
+    title = page.title if page is not None else _("a discussion")
     if len(items) > 1:
-        subject = f"{len(items)} new comments on “{title}”"
+        subject = ngettext(
+            "%(count)d new comment on “%(title)s”",
+            "%(count)d new comments on “%(title)s”",
+            len(items),
+        ) % {"count": len(items), "title": title}
     elif items[0].is_reply:
-        subject = f"New reply to your comment on “{title}”"
+        subject = _("New reply to your comment on “%(title)s”") % {"title": title}
     else:
-        subject = f"New comment on “{title}”"
+        subject = _("New comment on “%(title)s”") % {"title": title}
     context = {
         "title": title,
         "article_url": page_url(page),
@@ -187,7 +193,11 @@ def moderation_email(
     address: EmailAddress, items: list[Item], msgid: str, queue_url: str = ""
 ) -> EmailMultiAlternatives:
     count = len(items)
-    subject = f"{count} comment{'s' if count != 1 else ''} waiting for moderation"
+    subject = ngettext(
+        "%(count)d comment waiting for moderation",
+        "%(count)d comments waiting for moderation",
+        count,
+    ) % {"count": count}
     links = unsubscribe_links(address, None)
     queue_url = queue_url or absolute("/admin/")
     context = {"items": items, "queue_url": queue_url, **links}
@@ -204,7 +214,7 @@ def confirmation_email(address: EmailAddress, titles: list[str]) -> EmailMultiAl
     }
     return _message(
         address.email,
-        f"Confirm your email for {settings.SITE_NAME} notifications",
+        _("Confirm your email for %(site)s notifications") % {"site": settings.SITE_NAME},
         "confirm",
         context,
         {"Message-ID": message_id()},

@@ -13,15 +13,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SubscriptionKind(models.TextChoices):
-    REPLIES = "replies", "Replies to my comments (or to the chosen comment)"
-    ALL = "all", "Every new comment in the thread"
+    REPLIES = "replies", _("Replies to my comments (or to the chosen comment)")
+    ALL = "all", _("Every new comment in the thread")
 
 
 class EmailAddress(models.Model):
-    email = models.EmailField(max_length=254, unique=True, help_text="Stored lower-cased.")
+    email = models.EmailField(max_length=254, unique=True, help_text=_("Stored lower-cased."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -31,17 +32,26 @@ class EmailAddress(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="At most one confirmation email per hour."
+        null=True, blank=True, help_text=_("At most one confirmation email per hour.")
     )
     failed_at = models.DateTimeField(
-        null=True, blank=True, help_text="The mail server refused the address permanently (5xx)."
+        null=True, blank=True, help_text=_("The mail server refused the address permanently (5xx).")
     )
     failure = models.CharField(max_length=300, blank=True)
     opted_out_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Unsubscribed from everything: no mail (moderator alerts included) until "
-        "the reader subscribes and confirms again.",
+        help_text=_(
+            "Unsubscribed from everything: no mail (moderator alerts included) until "
+            "the reader subscribes and confirms again."
+        ),
+    )
+    # The language of the reader's last subscription; their emails are written in it.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("The language the reader used when subscribing ('' is the site's default)."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -71,13 +81,13 @@ class Subscription(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="subscriptions",
-        help_text="Set for a subscription to one comment's replies.",
+        help_text=_("Set for a subscription to one comment's replies."),
     )
     kind = models.CharField(
         max_length=10, choices=SubscriptionKind.choices, default=SubscriptionKind.REPLIES
     )
     confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Active once its address is confirmed."
+        null=True, blank=True, help_text=_("Active once its address is confirmed.")
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -104,18 +114,18 @@ class Subscription(models.Model):
 
 
 class NotificationReason(models.TextChoices):
-    REPLY = "reply", "A reply to the subscriber's comment, or to the comment they follow"
-    COMMENT = "comment", "A new comment in a thread the subscriber follows"
-    MODERATION = "moderation", "A comment waits in the moderation queue"
+    REPLY = "reply", _("A reply to the subscriber's comment, or to the comment they follow")
+    COMMENT = "comment", _("A new comment in a thread the subscriber follows")
+    MODERATION = "moderation", _("A comment waits in the moderation queue")
 
 
 class NotificationStatus(models.TextChoices):
-    PENDING = "pending", "Pending: waits for its send time"
-    SENDING = "sending", "Sending: claimed by a worker"
-    SENT = "sent", "Sent: the mail server accepted it"
-    FAILED = "failed", "Failed: refused permanently, or gave up after retries"
-    SKIPPED = "skipped", "Skipped: the comment or the subscription went away first"
-    UNCERTAIN = "uncertain", "A worker stopped while sending; not retried, so never sent twice"
+    PENDING = "pending", _("Pending: waits for its send time")
+    SENDING = "sending", _("Sending: claimed by a worker")
+    SENT = "sent", _("Sent: the mail server accepted it")
+    FAILED = "failed", _("Failed: refused permanently, or gave up after retries")
+    SKIPPED = "skipped", _("Skipped: the comment or the subscription went away first")
+    UNCERTAIN = "uncertain", _("A worker stopped while sending; not retried, so never sent twice")
 
 
 class Notification(models.Model):
@@ -133,7 +143,7 @@ class Notification(models.Model):
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     send_after = models.DateTimeField(
-        default=timezone.now, help_text="Later than created_at when batched into a digest."
+        default=timezone.now, help_text=_("Later than created_at when batched into a digest.")
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.mail import get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import default_task_backend, task
 from wagtail import hooks
 
 from masthead.core.hooks import EVERY_MINUTE
+from masthead.core.language import email_language
 from masthead.notifications import emails
 from masthead.notifications.conf import setting
 from masthead.notifications.delivery import deliver_due
@@ -45,7 +46,8 @@ def send_confirmation(address_id: int) -> bool:
     ]
     if address.confirmed_at is not None and not titles:
         return False  # confirmed, and nothing waits for a click
-    message = emails.confirmation_email(address, titles)
+    with translation.override(email_language(address.language)):
+        message = emails.confirmation_email(address, titles)
     try:
         message.connection = get_connection(fail_silently=False)
         message.send()

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -79,10 +80,10 @@ class SafeEmbedBlock(EmbedBlock):
 class VideoBlock(blocks.StructBlock):
     """An uploaded video file (HTML5 <video>, poster, captions) or a provider URL (oEmbed, link card offline)."""
 
-    video_file = DocumentChooserBlock(required=False, help_text="An uploaded MP4 or WebM file.")
-    url = blocks.URLBlock(required=False, help_text="Or a YouTube, Vimeo or other provider URL.")
+    video_file = DocumentChooserBlock(required=False, help_text=_("An uploaded MP4 or WebM file."))
+    url = blocks.URLBlock(required=False, help_text=_("Or a YouTube, Vimeo or other provider URL."))
     poster = ImageChooserBlock(required=False)
-    captions = DocumentChooserBlock(required=False, help_text="A WebVTT (.vtt) captions file.")
+    captions = DocumentChooserBlock(required=False, help_text=_("A WebVTT (.vtt) captions file."))
     captions_language = blocks.CharBlock(required=False, default="en", max_length=12)
     caption = blocks.CharBlock(required=False, max_length=400)
     credit = blocks.CharBlock(required=False, max_length=200)

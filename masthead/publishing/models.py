@@ -44,41 +44,44 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = ARTICLES_PER_P
 class Inherit(models.TextChoices):
     """Reader-policy choices on sections and articles; 'inherit' takes the section's or site's value."""
 
-    INHERIT = "", "Inherit (section or site default)"
+    INHERIT = "", _("Inherit (section or site default)")
 
 
 class CommentsMode(models.TextChoices):
-    INHERIT = "", "Inherit (section or site default)"
-    OPEN = "open", "Open: readers may comment"
-    CLOSED = "closed", "Closed: comments shown, no new ones"
-    HIDDEN = "hidden", "Off: no discussion on this page"
+    INHERIT = "", _("Inherit (section or site default)")
+    OPEN = "open", _("Open: readers may comment")
+    CLOSED = "closed", _("Closed: comments shown, no new ones")
+    HIDDEN = "hidden", _("Off: no discussion on this page")
 
 
 class PremoderationMode(models.TextChoices):
-    INHERIT = "", "Inherit (section or site default)"
-    NONE = "none", "None: comments appear at once"
-    FIRST_TIME = "first_time", "First-time commenters wait for approval"
-    ALL = "all", "Every comment waits for approval"
+    INHERIT = "", _("Inherit (section or site default)")
+    NONE = "none", _("None: comments appear at once")
+    FIRST_TIME = "first_time", _("First-time commenters wait for approval")
+    ALL = "all", _("Every comment waits for approval")
 
 
 class WhoMayCommentMode(models.TextChoices):
-    INHERIT = "", "Inherit (section or site default)"
-    EVERYONE = "everyone", "Everyone, guests included"
-    SIGNED_IN = "signed_in", "Signed-in readers only"
-    SUPPORTERS = "supporters", "Supporters only: signed-in readers with an active monthly donation"
+    INHERIT = "", _("Inherit (section or site default)")
+    EVERYONE = "everyone", _("Everyone, guests included")
+    SIGNED_IN = "signed_in", _("Signed-in readers only")
+    SUPPORTERS = (
+        "supporters",
+        _("Supporters only: signed-in readers with an active monthly donation"),
+    )
 
 
 class Toggle(models.TextChoices):
-    INHERIT = "", "Inherit (section or site default)"
-    ON = "on", "On"
-    OFF = "off", "Off"
+    INHERIT = "", _("Inherit (section or site default)")
+    ON = "on", _("On")
+    OFF = "off", _("Off")
 
 
 class SupportPlacement(models.TextChoices):
     """Where the support block goes on an article; the site's choice is funding's `Placement`."""
 
-    INHERIT = "", "Inherit (section or site default)"
-    NONE = "none", "No support block"
+    INHERIT = "", _("Inherit (section or site default)")
+    NONE = "none", _("No support block")
     BEFORE = "before", _("At the top: under the headline, before the article")
     AFTER = "after", _("At the end: after the article")
     BOTH = "both", _("At the top and at the end")
@@ -97,7 +100,7 @@ class ReaderPolicyFields(models.Model):
         "close comments after (days)",
         null=True,
         blank=True,
-        help_text="Empty: inherit. 0: never close.",
+        help_text=_("Empty: inherit. 0: never close."),
     )
     comments_who = models.CharField(
         "who may comment",
@@ -131,7 +134,7 @@ class ReaderPolicyFields(models.Model):
                 FieldPanel("inline_highlights"),
                 FieldPanel("support_placement"),
             ],
-            heading="Reader discussion and support",
+            heading=_("Reader discussion and support"),
         )
     ]
 
@@ -144,7 +147,7 @@ class Author(index.Indexed, models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     role = models.CharField(
-        max_length=120, blank=True, help_text="E.g. 'Middle East correspondent'."
+        max_length=120, blank=True, help_text=_("E.g. 'Middle East correspondent'.")
     )
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
@@ -185,14 +188,14 @@ class TranslatedSitemapMixin:
 class HomePage(TranslatedSitemapMixin, CachedPageMixin, Page):
     """The front page: the lead story, the latest articles, and each section's newest."""
 
-    intro = models.TextField(blank=True, help_text="A line under the site name.")
+    intro = models.TextField(blank=True, help_text=_("A line under the site name."))
     lead_article = models.ForeignKey(
         "publishing.ArticlePage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty: the newest article leads.",
+        help_text=_("Empty: the newest article leads."),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), PageChooserPanel("lead_article")]
@@ -263,9 +266,9 @@ class ArticleAuthor(Orderable):
 
 
 class ArticlePage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
-    standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
+    standfirst = models.TextField(blank=True, help_text=_("The summary under the headline."))
     dateline = models.CharField(
-        max_length=120, blank=True, help_text="Where the story was filed, e.g. 'Beirut'."
+        max_length=120, blank=True, help_text=_("Where the story was filed, e.g. 'Beirut'.")
     )
     featured_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -276,7 +279,7 @@ class ArticlePage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, P
         "updated at",
         null=True,
         blank=True,
-        help_text="Shown as 'Updated' when the story changed materially.",
+        help_text=_("Shown as 'Updated' when the story changed materially."),
     )
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
@@ -284,7 +287,7 @@ class ArticlePage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, P
     content_panels = [
         *Page.content_panels,
         FieldPanel("standfirst"),
-        InlinePanel("article_authors", label="Byline", heading="Byline"),
+        InlinePanel("article_authors", label="Byline", heading=_("Byline")),
         FieldPanel("dateline"),
         MultiFieldPanel(
             [
@@ -292,7 +295,7 @@ class ArticlePage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, P
                 FieldPanel("featured_image_caption"),
                 FieldPanel("featured_image_credit"),
             ],
-            heading="Featured image",
+            heading=_("Featured image"),
         ),
         FieldPanel("body"),
         FieldPanel("tags"),

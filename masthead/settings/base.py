@@ -283,11 +283,11 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
 # them); unset means every language above. Unknown codes are dropped; the default is always offered.
 _narrowed = {code.lower() for code in env_list("MASTHEAD_LANGUAGES")}
 MASTHEAD_LANGUAGES = [
-    code
-    for code, _name in LANGUAGES
-    if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
+    code for code, _name in LANGUAGES if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# English date formats of the house; other languages use their locale's (masthead/formats/).
+FORMAT_MODULE_PATH = ["masthead.formats"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
@@ -20,7 +22,14 @@ def js_catalog_url() -> str:
 
 
 @register.filter
-def names_list(people: Iterable[object]) -> str:
-    """ "A", "A and B", "A, B and C" in the active language (each person's `name`)."""
+def names_list(people: Iterable[object], css_class: str = "") -> str:
+    """ "A", "A and B", "A, B and C" in the active language (each person's `name`); with a class,
+    each name is escaped into its own <span class="...">."""
     names = [str(getattr(person, "name", person)) for person in people]
-    return str(get_text_list(names, gettext("and")))
+    if not css_class:
+        return str(get_text_list(names, gettext("and")))
+    spans: list[str] = [
+        format_html('<span class="{}">{}</span>', css_class, name) for name in names
+    ]
+    # get_text_list only joins; every part is already escaped.
+    return mark_safe(str(get_text_list(spans, gettext("and"))))

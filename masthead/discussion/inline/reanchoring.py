@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from masthead.core import cache_versions
@@ -137,13 +138,18 @@ def complete_comment_target(thread: Any, target: Any, parent: Any = None) -> dic
     body = getattr(page, "body", None)
     if page is None or body is None:
         raise ApiError(
-            ErrorCode.INVALID, "This page has no text to comment on.", 400, {"target": "No text."}
+            ErrorCode.INVALID,
+            _("This page has no text to comment on."),
+            400,
+            {"target": _("No text.")},
         )
     prompts = prompt_passages(body)
     asks_prompt = isinstance(target, dict) and bool(target.get("prompt"))
     if not asks_prompt and not effective_policy(page).inline_highlights:
         raise ApiError(
-            ErrorCode.INLINE_DISABLED, "Comments on passages are not enabled for this article.", 403
+            ErrorCode.INLINE_DISABLED,
+            _("Comments on passages are not enabled for this article."),
+            403,
         )
     return complete_target(
         article_text(body),

@@ -8,6 +8,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext_lazy
 
 from masthead.discussion.rendering import sanitise
 
@@ -37,3 +38,21 @@ def moderation_safe_html(html: str) -> SafeString:
     stored HTML is already clean, but moderation screens are where staff read hostile text."""
     cleaned = sanitise(html or "")
     return mark_safe(cleaned)
+
+
+# The queue's tabs and comment statuses are identifiers in the code and the URL; readers of the
+# queue see them in their own language.
+STATUS_LABELS = {
+    "pending": pgettext_lazy("comment status", "pending"),
+    "reported": pgettext_lazy("comment status", "reported"),
+    "spam": pgettext_lazy("comment status", "spam"),
+    "approved": pgettext_lazy("comment status", "approved"),
+    "removed": pgettext_lazy("comment status", "removed"),
+    "deleted": pgettext_lazy("comment status", "deleted"),
+    "hidden": pgettext_lazy("comment status", "hidden"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(str(status), status))

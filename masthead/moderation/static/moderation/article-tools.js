@@ -7,6 +7,10 @@
   var threadId = script.getAttribute("data-moderation-thread");
   if (!/^\d+$/.test(threadId || "")) return;
 
+  // Words from Django's JavaScript catalog (the page loads it first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var pgettext = window.pgettext || function (context, text) { return text; };
+
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -15,7 +19,7 @@
   function act(commentId, decision, button) {
     var reason = "";
     if (decision === "remove") {
-      reason = window.prompt("Reason for removal (sent to the author):", "") ;
+      reason = window.prompt(gettext("Reason for removal (sent to the author):"), "") ;
       if (reason === null) return;
     }
     button.disabled = true;
@@ -29,8 +33,8 @@
     }).then(function (result) {
       button.disabled = false;
       var status = button.parentNode.querySelector(".mod-tools__status");
-      if (!result.ok) { status.textContent = result.body.message || "Not allowed."; return; }
-      status.textContent = decision === "pin" ? "pinned" : decision === "unpin" ? "unpinned" : result.body.status;
+      if (!result.ok) { status.textContent = result.body.message || gettext("Not allowed."); return; }
+      status.textContent = decision === "pin" ? pgettext("comment status", "pinned") : decision === "unpin" ? pgettext("comment status", "unpinned") : pgettext("comment status", result.body.status);
       var comment = document.getElementById("comment-" + commentId);
       if (comment && (decision === "remove" || decision === "spam")) comment.classList.add("mod-tools--hidden");
     }).catch(function () { button.disabled = false; });
@@ -41,7 +45,7 @@
     if (!match || comment.querySelector(":scope > .mod-tools")) return;
     var bar = document.createElement("div");
     bar.className = "mod-tools";
-    [["remove", "Remove"], ["spam", "Spam"], ["pin", "Pin"], ["unpin", "Unpin"]].forEach(function (pair) {
+    [["remove", gettext("Remove")], ["spam", gettext("Spam")], ["pin", gettext("Pin")], ["unpin", gettext("Unpin")]].forEach(function (pair) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "mod-tools__button mod-tools__button--" + pair[0];

@@ -18,6 +18,12 @@
     rows[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
+  // Words from Django's JavaScript catalog (loaded before this script); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var pgettext = window.pgettext || function (context, text) { return text; };
+  var interpolate = window.interpolate || function (format, values) { return format.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); }); };
+
   function nextOpenRow(from) {
     for (var i = from + 1; i < rows.length; i++) if (!rows[i].classList.contains("is-done")) return i;
     return from;
@@ -26,7 +32,7 @@
   function updateSelected() {
     var count = root.querySelectorAll('input[name="comment"][form="mq-bulk"]:checked').length;
     var label = root.querySelector("[data-mq-selected]");
-    if (label) label.textContent = count + " selected";
+    if (label) label.textContent = interpolate(ngettext("%(count)s selected", "%(count)s selected", count), { count: count }, true);
   }
 
   function flash(text, isError) {
@@ -41,12 +47,25 @@
       .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
       .then(function (result) {
         row.removeAttribute("aria-busy");
-        if (!result.ok) { flash((result.body.errors || ["Could not save the decision."]).join(" "), true); return; }
+        if (!result.ok) { flash((result.body.errors || [gettext("Could not save the decision.")]).join(" "), true); return; }
         var status = row.querySelector(".mq-status");
-        var labels = { approve: "approved", remove: "removed", spam: "spam", pin: "pinned", unpin: "unpinned" };
+        var labels = {
+          approve: pgettext("comment status", "approved"),
+          remove: pgettext("comment status", "removed"),
+          spam: pgettext("comment status", "spam"),
+          pin: pgettext("comment status", "pinned"),
+          unpin: pgettext("comment status", "unpinned")
+        };
+        var done = {
+          approve: gettext("Comment approved."),
+          remove: gettext("Comment removed."),
+          spam: gettext("Comment marked as spam."),
+          pin: gettext("Comment pinned."),
+          unpin: gettext("Comment unpinned.")
+        };
         if (status) status.textContent = labels[decision] || decision;
         if (decision !== "pin" && decision !== "unpin") row.classList.add("is-done");
-        flash("Comment " + (labels[decision] || decision) + ".", false);
+        flash(done[decision] || decision, false);
         var index = rows.indexOf(row);
         if (index === current && decision !== "pin" && decision !== "unpin") focusRow(nextOpenRow(index));
       })
