@@ -19,9 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from masthead.core.cache_versions import page_cache_key_for, page_dependencies
+from masthead.core.language import request_language
 from masthead.publishing.editions import prefers_other_edition
 
 # How long a CDN or browser may keep a page; the app's own copy is invalidated by version bumps.
@@ -65,8 +67,9 @@ def page_variant(page: Any) -> str:
 
 
 def cache_variant(request: HttpRequest, page_part: str) -> str:
-    # The scheme and host cover absolute URLs built from the request.
-    return f"{request.scheme}://{request.get_host()}|{page_part}"
+    # The scheme and host cover absolute URLs built from the request; the language is the one the
+    # request is answered in (the full stack and the fast path decide it alike, core/language.py).
+    return f"{request.scheme}://{request.get_host()}|{request_language(request)}|{page_part}"
 
 
 def _public(response: HttpResponse, request: HttpRequest) -> HttpResponse:
@@ -183,6 +186,8 @@ class CachedPageMixin:
         if (
             request.method == "GET"
             and is_storable_response(request, response)
+            # Stored only under the language it was rendered in, so no key names another's copy.
+            and translation.get_language() == request_language(request)
             and not self.get_view_restrictions().exists()  # type: ignore[attr-defined]
         ):
             cache.set_many(

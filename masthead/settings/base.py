@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
+    # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).
+    "masthead.core.language.ReaderLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
