@@ -23,10 +23,11 @@ from django.utils.cache import patch_vary_headers
 def is_edition_path(path_info: str, urlconf: str | None = None) -> bool:
     """Whether an unprefixed path is answered by the edition URLs (i18n_patterns) in the default
     language, rather than by one of the unprefixed apps listed before them."""
+    relative = path_info[1:] if path_info.startswith("/") else path_info  # as the root resolver does
     with translation.override(settings.LANGUAGE_CODE):
         for pattern in get_resolver(urlconf).url_patterns:
             try:
-                matched = pattern.resolve(path_info)
+                matched = pattern.resolve(relative)
             except Resolver404:
                 continue
             if matched:

@@ -4,7 +4,9 @@ from django.apps import AppConfig
 
 
 def _thread_dependency(page: Any) -> list[tuple[str, str]]:
-    return [("thread", str(page.pk))]
+    from masthead.discussion.translations import thread_dependencies
+
+    return thread_dependencies(page)
 
 
 def _create_thread_on_publish(sender: Any, instance: Any, **kwargs: Any) -> None:

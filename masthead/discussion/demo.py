@@ -110,3 +110,27 @@ def load_demo_inline_comment(article: Any, name: str, quote: str, text: str) -> 
             target={"selector": [{"type": "TextQuoteSelector", "exact": quote}]},
         ),
     )
+
+
+def load_demo_comments(article: Any, entries: list[tuple[str, str, int | None]]) -> list[Any]:
+    """Post (name, text, index of the parent in `entries` or None) under `article`, in order."""
+    thread = thread_for_page(article)
+    posted: list[Any] = []
+    for name, text, parent_index in entries:
+        actor, email = _reader(name, number_of(name))
+        parent = posted[parent_index] if parent_index is not None else None
+        posted.append(
+            post_comment(
+                actor,
+                thread,
+                CommentInput(
+                    body=text,
+                    parent_id=parent.pk if parent is not None else None,
+                    name=name,
+                    email=email,
+                    notify="none",
+                    seconds_to_submit=45.0,
+                ),
+            )
+        )
+    return posted

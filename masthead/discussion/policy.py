@@ -39,6 +39,11 @@ class WhoMayComment(models.TextChoices):
     )
 
 
+class TranslationThreads(models.TextChoices):
+    OWN = "own", "Each translation has its own discussion, with a link to the original's"
+    SHARED = "shared", "Translations show and add to the original's discussion"
+
+
 @register_setting(icon="comment")
 class DiscussionSettings(BaseSiteSetting):
     """Site-wide discussion defaults; sections and articles may override open/closed, auto-close and pre-moderation."""
@@ -78,6 +83,13 @@ class DiscussionSettings(BaseSiteSetting):
     gravatar = models.BooleanField(
         default=False,
         help_text=_("Show Gravatar images (sends a hash of the email to gravatar.com)."),
+    )
+    translation_threads = models.CharField(
+        "discussion of translations",
+        max_length=8,
+        choices=TranslationThreads.choices,
+        default=TranslationThreads.OWN,
+        help_text="Whether a translated article (e.g. /ar/...) has its own comments or shows its original's.",
     )
 
     class Meta:

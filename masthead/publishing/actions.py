@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
@@ -16,7 +16,7 @@ from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomeP
 @transaction.atomic
 def ensure_home_page() -> HomePage:
     """The site's HomePage, replacing Wagtail's placeholder 'Welcome' page on a new install."""
-    existing = HomePage.objects.first()
+    existing = HomePage.objects.filter(locale=Locale.get_default()).first() or HomePage.objects.first()
     if existing is not None:
         return existing
     root = Page.get_first_root_node()
@@ -124,3 +124,30 @@ def unpublish_article(article: ArticlePage) -> ArticlePage:
     article.unpublish()
     article.refresh_from_db()
     return article
+
+
+@transaction.atomic
+def translate_page(
+    page: Page, language: str, *, publish: bool = True, first_published_at: datetime | None = None, **fields: Any
+) -> Page:
+    """The translation of `page` into `language` with `fields` (title, body...), made or updated.
+
+    The page's parent must already have a translation in that language (translate the home, then
+    sections, then articles). A new translation starts as Wagtail's copy of the page (same slug,
+    same translation_key), the way wagtail-localize's "Translate" does; editors then keep it in
+    step in wagtail-localize's editor. Published unless `publish=False`.
+    """
+    locale = Locale.objects.get(language_code=language)
+    translated = page.specific.get_translation_or_none(locale)
+    if translated is None:
+        translated = page.specific.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    revision = translated.save_revision()
+    if publish:
+        revision.publish()
+        translated.refresh_from_db()
+    if first_published_at is not None and translated.live:
+        Page.objects.filter(pk=translated.pk).update(first_published_at=first_published_at)
+        translated.first_published_at = first_published_at
+    return translated

@@ -23,6 +23,7 @@ from wagtail.images.models import Image
 
 from masthead.publishing import demo_art
 from masthead.publishing.actions import create_article, create_section, ensure_home_page
+from masthead.publishing.demo_arabic import load_arabic_edition
 from masthead.publishing.demo_content import ARTICLES, AUTHORS, SECTIONS
 from masthead.publishing.models import ArticlePage, Author, SectionPage
 
@@ -148,6 +149,8 @@ def load_demo_content() -> bool:
         if "inline_comment" in data:
             inline_comments.append((article, data["inline_comment"]))
     _load_other_demos(video_article, inline_comments)
+    # The Arabic edition (/ar/): a first run shows right-to-left pages at once.
+    load_arabic_edition()
     return True
 
 

@@ -15,6 +15,14 @@ from masthead.publishing.models import ArticlePage, SectionPage
 FEED_LENGTH = 30
 
 
+def edition_prefix() -> str:
+    """Feeds are per edition (/ar/feeds/rss.xml lists the Arabic articles): their own links too."""
+    from masthead.publishing.editions import active_language
+
+    language = active_language()
+    return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
 class _ArticleFeed(Feed):
     feed_type: Any = Rss201rev2Feed
 
@@ -58,13 +66,13 @@ class SiteRssFeed(_ArticleFeed):
         return settings.SITE_NAME
 
     def link(self) -> str:
-        return "/"
+        return f"{edition_prefix()}/"
 
     def description(self) -> str:
         return f"The latest articles from {settings.SITE_NAME}."
 
     def feed_url(self) -> str:
-        return "/feeds/rss.xml"
+        return f"{edition_prefix()}/feeds/rss.xml"
 
 
 class SiteAtomFeed(SiteRssFeed):
@@ -72,7 +80,7 @@ class SiteAtomFeed(SiteRssFeed):
     subtitle = SiteRssFeed.description
 
     def feed_url(self) -> str:
-        return "/feeds/atom.xml"
+        return f"{edition_prefix()}/feeds/atom.xml"
 
 
 class SectionRssFeed(_ArticleFeed):
@@ -92,7 +100,7 @@ class SectionRssFeed(_ArticleFeed):
         return obj.intro or f"The latest {obj.title} articles from {settings.SITE_NAME}."
 
     def feed_url(self, obj: SectionPage) -> str:
-        return f"/feeds/{obj.slug}/rss.xml"
+        return f"{edition_prefix()}/feeds/{obj.slug}/rss.xml"
 
 
 class SectionAtomFeed(SectionRssFeed):
@@ -102,4 +110,4 @@ class SectionAtomFeed(SectionRssFeed):
         return self.description(obj)
 
     def feed_url(self, obj: SectionPage) -> str:
-        return f"/feeds/{obj.slug}/atom.xml"
+        return f"{edition_prefix()}/feeds/{obj.slug}/atom.xml"

@@ -37,9 +37,13 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
     from masthead.discussion import queries
     from masthead.discussion.actions import thread_for_page
     from masthead.discussion.policy import cached_policy
+    from masthead.discussion.translations import discussion_page
 
     if page is None or getattr(page, "pk", None) is None:
         return ""
+    translated_page = page
+    # A translation may show its original's thread (docs/languages-multilingual.md).
+    page = discussion_page(page)
     policy = cached_policy(page)
     if policy.is_hidden:
         return ""
@@ -76,8 +80,28 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             "pending_notice": params.get("posted") == "pending",
             "likes_only": policy.likes_only,
             "window": policy.reply_window,
+            "original": original_discussion(translated_page, page),
         },
     )
+
+
+def original_discussion(page: Any, shown: Any) -> dict[str, Any] | None:
+    """On a translation with its own thread: the original's URL, language and comment count."""
+    from wagtail.models import Page
+
+    from masthead.discussion.models import Thread
+    from masthead.discussion.translations import original_page_id
+
+    if shown.pk != page.pk:
+        return None  # the thread shown is the original's already
+    original_id = original_page_id(page)
+    if original_id is None:
+        return None
+    count = Thread.objects.filter(page_id=original_id).values_list("comment_count", flat=True).first()
+    if not count:
+        return None
+    original = Page.objects.select_related("locale").get(pk=original_id)
+    return {"url": original.url, "language": original.locale.language_code, "count": count}
 
 
 @register.simple_tag

@@ -47,7 +47,7 @@
     if (orphaned) note.textContent = gettext("The passage was changed.");
     else note.append(el("a", { href: location.pathname + textFragment(quote.exact), "data-share-passage": "", text: gettext("Show passage") }));
     return el("figure", { class: `inline-quote${orphaned ? " inline-quote--orphaned" : ""}`, "data-inline-quote": "" },
-      el("blockquote", { class: "inline-quote__text", text: quote.exact }), note);
+      el("blockquote", { class: "inline-quote__text", dir: "auto", text: quote.exact }), note);
   };
   const svgIcon = (path) => {
     const ns = "http://www.w3.org/2000/svg";
@@ -258,7 +258,7 @@
         card.append(el("p", { class: "comment__placeholder", text: gettext("[deleted]") }));
       } else {
         const link = safeHref(item.author.website);
-        const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer", text: item.author.name }) : document.createTextNode(item.author.name));
+        const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer" }, el("bdi", { text: item.author.name })) : el("bdi", { text: item.author.name }));
         const who = el("span", { class: "comment__who" }, author);
         if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: gettext("Staff") }));
         if (item.author.is_supporter) who.append(el("span", { class: "comment__badge comment__badge--supporter", text: gettext("Supporter"), title: gettext("Supports this site with a monthly donation") }));
@@ -270,11 +270,11 @@
         const avatar = el("img", { class: "comment__avatar", src: item.author.avatar_url || "", alt: "", width: "40", height: "40", loading: "lazy" });
         card.append(el("header", { class: "comment__meta" }, avatar, who));
         if (item.replying_to) {
-          card.append(el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.replying_to.id}`, text: item.replying_to.name })));
+          card.append(el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.replying_to.id}` }, el("bdi", { text: item.replying_to.name }))));
         }
         const quote = inlineQuote(item);
         if (quote) card.append(quote);
-        const body = el("div", { class: "comment__body", "data-body": "" });
+        const body = el("div", { class: "comment__body", "data-body": "", dir: "auto" }); // a reader's own direction
         body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
         card.append(body);
         const votes = el("span", { class: "comment__votes", "data-votes": "" });
@@ -406,7 +406,7 @@
           // Below the display depth: flat in the parent's list, naming whom it answers.
           list = parent.parentElement;
           const name = parent.querySelector(".comment__author");
-          const note = el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.parent_id}`, text: name ? name.textContent : pgettext("the comment being answered", "comment") }));
+          const note = el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.parent_id}` }, el("bdi", { text: name ? name.textContent : pgettext("the comment being answered", "comment") })));
           node.querySelector(".comment__card .comment__body").before(note);
           node.dataset.level = String(level);
         } else {
@@ -504,7 +504,7 @@
       const replying = this.form.querySelector("[data-replying]");
       const link = this.form.querySelector("[data-replying-link]");
       const name = card.querySelector(".comment__author");
-      link.textContent = name ? name.textContent : pgettext("the comment being answered", "comment");
+      link.replaceChildren(el("bdi", { text: name ? name.textContent : pgettext("the comment being answered", "comment") }));
       link.href = `#comment-${id}`;
       replying.hidden = false;
       this.form.classList.add("comment-form--reply");

@@ -154,8 +154,9 @@
     const id = (item.id || "").split("#comment-")[1];
     const quote = (selectorOf(item.target, "TextQuoteSelector") || {}).exact || "";
     const card = el("li", { class: "inline-panel__comment" },
-      el("p", { class: "inline-panel__author", text: (item.creator && item.creator.name) || "" }),
-      el("p", { class: "inline-panel__body", text: plainText(item.body && item.body.value) }));
+      // Readers' names and words keep their own direction inside a panel of either direction.
+      el("p", { class: "inline-panel__author" }, el("bdi", { text: (item.creator && item.creator.name) || "" })),
+      el("p", { class: "inline-panel__body", dir: "auto", text: plainText(item.body && item.body.value) }));
     const links = el("p", { class: "inline-panel__links" });
     if (id) links.append(el("a", { href: `#comment-${id}`, text: item.replyCount ? interpolate(gettext("Replies (%(count)s)"), { count: item.replyCount }, true) : gettext("Reply in the discussion") }));
     const share = el("a", { href: fragmentLink(quote), class: "inline-panel__share", text: gettext("Share passage") });
@@ -175,7 +176,7 @@
     const close = el("button", { type: "button", class: "inline-panel__close", "aria-label": gettext("Close"), text: "×" });
     close.addEventListener("click", () => closePanel());
     panel.append(close, el("h3", { class: "inline-panel__heading", text: heading }));
-    if (quote) panel.append(el("blockquote", { class: "inline-panel__quote", text: quote }));
+    if (quote) panel.append(el("blockquote", { class: "inline-panel__quote", dir: "auto", text: quote }));
     if (items && items.length) {
       const list = el("ul", { class: "inline-panel__list" });
       for (const item of items) list.append(commentCard(item));
@@ -193,10 +194,10 @@
 
   function commentForm(target, placeholder, opener) {
     const form = el("form", { class: "inline-form", novalidate: true });
-    const textarea = el("textarea", { name: "body", rows: "3", required: true, "aria-label": placeholder, placeholder, maxlength: "5000" });
+    const textarea = el("textarea", { name: "body", dir: "auto", rows: "3", required: true, "aria-label": placeholder, placeholder, maxlength: "5000" });
     form.append(textarea);
     const needsIdentity = !(me && me.authenticated);
-    const name = el("input", { name: "name", type: "text", maxlength: "50", autocomplete: "name", value: (me && me.name) || "", "aria-label": gettext("Your name"), placeholder: gettext("Name") });
+    const name = el("input", { name: "name", type: "text", dir: "auto", maxlength: "50", autocomplete: "name", value: (me && me.name) || "", "aria-label": gettext("Your name"), placeholder: gettext("Name") });
     const email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email", value: (me && me.email) || "", "aria-label": gettext("Email (never shown)"), placeholder: gettext("Email (never shown)") });
     if (needsIdentity) form.append(el("div", { class: "inline-form__identity" }, name, email));
     const status = el("p", { class: "inline-form__status", role: "status", "aria-live": "polite" });
@@ -365,7 +366,10 @@
     if (!pending) { action.hidden = true; return; }
     const host = body.getBoundingClientRect();
     action.style.top = `${pending.rect.bottom - host.top + 6}px`;
-    action.style.left = `${Math.max(0, Math.min(pending.rect.left - host.left, host.width - 160))}px`;
+    // The button starts where the selection starts: its right edge in right-to-left text.
+    const rtl = getComputedStyle(body).direction === "rtl";
+    const start = rtl ? pending.rect.right - host.left - 160 : pending.rect.left - host.left;
+    action.style.left = `${Math.max(0, Math.min(start, host.width - 160))}px`;
     action.hidden = false;
   }
 
