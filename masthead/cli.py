@@ -1,4 +1,5 @@
-"""The `masthead` command: `masthead run`, `masthead manage ...`, `masthead demo`."""
+"""The `masthead` command: `masthead run`, `masthead manage ...`, `masthead demo`,
+`masthead import SOURCE ...`, `masthead export ...`."""
 
 from __future__ import annotations
 
@@ -139,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "manage":
         return manage(argv[1:])
+    if argv and argv[0] in ("import", "export"):
+        # Routed to the management commands masthead_import / masthead_export, whose parsers
+        # know each source's options (`masthead import isso --help`).
+        return manage([f"masthead_{argv[0]}", *argv[1:]])
     parser = argparse.ArgumentParser(prog="masthead", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser(
@@ -164,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "manage", help="Django management commands, e.g. `masthead manage createsuperuser`"
     )
     commands.add_parser("demo", help="load demo content into an empty site")
+    commands.add_parser(
+        "import", help="import from wordpress, disqus, isso, remark42 or masthead (docs/migration.md)"
+    )
+    commands.add_parser("export", help="export discussions and funding to JSON (docs/export.md)")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.host, args.port, not args.no_demo, args.workers, not args.no_worker)

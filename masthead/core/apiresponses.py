@@ -17,9 +17,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from masthead.core.errors import ApiError, ErrorCode
+from masthead.core.language import request_language
 
 API_PREFIX = "/api/v1/"
 # Operations whose answer is the same for every reader (served to anyone, also from the fast path).
@@ -88,6 +91,13 @@ class ApiResponsesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
+        # The refusals made here speak the reader's language too (core/language.py).
+        with translation.override(request_language(request)):
+            response = self._answer(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -16,8 +16,11 @@ import re
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from masthead.core import cache_versions
+from masthead.core.language import request_language
 from masthead.discussion import queries
 from masthead.discussion.models import Thread
 from masthead.discussion.policy import Policy
@@ -42,7 +45,7 @@ def thread_page_json(
     cursor_digest = hashlib.blake2b((cursor or "").encode(), digest_size=12).hexdigest()
     key = (
         f"disc:page:{thread.pk}:{thread.version}:{sort}:{count}:{cursor_digest}:"
-        f"{policy.display_depth}:{int(policy.gravatar)}:{kind}"
+        f"{policy.display_depth}:{int(policy.gravatar)}:{kind}:{translation.get_language()}"
     )
     body = cache.get(key)
     if body is None:
@@ -52,16 +55,19 @@ def thread_page_json(
     return str(body)
 
 
-def _fast_key(thread_id: int, query: str) -> str:
+def _fast_key(thread_id: int, query: str, language: str) -> str:
+    # Per language: the page's words (and an error's message) are in the reader's Accept-Language.
     digest = hashlib.blake2b(query.encode(), digest_size=12).hexdigest()
-    return f"disc:fast:{thread_id}:{digest}"
+    return f"disc:fast:{thread_id}:{digest}:{language}"
 
 
 def keep_for_fast_path(thread: Thread, query: str, stamp: tuple[int, ...], body: str) -> None:
     """Keep `body` as the answer to exactly `query` while `stamp` (from `read_stamp`) is current."""
     if len(query) <= MAX_FAST_QUERY:
         cache.set(
-            _fast_key(thread.pk, query), (thread.version_key, stamp, body), PAGE_CACHE_SECONDS
+            _fast_key(thread.pk, query, translation.get_language()),
+            (thread.version_key, stamp, body),
+            PAGE_CACHE_SECONDS,
         )
 
 
@@ -73,7 +79,8 @@ def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
     query = request.META.get("QUERY_STRING", "")
     if len(query) > MAX_FAST_QUERY:
         return None
-    entry = cache.get(_fast_key(int(match.group(1)), query))
+    language = request_language(request)
+    entry = cache.get(_fast_key(int(match.group(1)), query, language))
     if entry is None:
         return None
     version_key, stamp, body = entry
@@ -81,4 +88,6 @@ def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
         return None
     response = HttpResponse(body, content_type="application/json")
     response["X-Cache"] = "hit"
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language",))
     return response

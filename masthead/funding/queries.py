@@ -23,7 +23,7 @@ from masthead.funding.models import (
     LedgerEntry,
     Method,
 )
-from masthead.funding.money import format_amount
+from masthead.funding.money import format_amount, format_percent
 from masthead.funding.providers import stripe as provider
 
 PROGRESS_TTL = 60 * 60
@@ -55,6 +55,10 @@ class Progress:
     @property
     def zero_text(self) -> str:
         return format_amount(0, self.currency, trim=True)
+
+    @property
+    def percent_text(self) -> str:
+        return format_percent(self.percent)
 
     @property
     def value_now(self) -> int:

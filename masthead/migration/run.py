@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any, TextIO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .models import ImportRun, ImportRunStatus
@@ -87,7 +87,15 @@ def run_import(
         return int(exit_.code or 0)
     dry_run = bool(options.get("dry_run"))
     report = ImportReport(stream=stderr, progress=False if options["no_progress"] else progress)
-    run = None if dry_run else ImportRun.objects.create(source=name, arguments=_json_safe(options))
+    try:
+        run = (
+            None
+            if dry_run
+            else ImportRun.objects.create(source=name, arguments=_json_safe(options))
+        )
+    except DatabaseError as exc:
+        stderr.write(f"masthead import {name}: the site's database is not ready ({exc}).\n")
+        return 1
     error = ""
     failed_threads = 0
     source: Source | None = None

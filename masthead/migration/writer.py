@@ -13,35 +13,28 @@ alone, so nothing is written twice.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import re
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.text import slugify
 
 from masthead.core import cache_versions
 from masthead.core.canonical_url import canonical_url_or_none
 from masthead.core.clientip import hash_ip
 from masthead.core.hashing import salted_hash
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
-from masthead.discussion.rendering import render_markdown, sanitise
 
+from .cleaning import as_utc, clean_email, clean_text, clean_website, fingerprint, fit_id, html_of
 from .models import ImportedObject
-from .records import ImportedStatus, Skip, SourceComment, SourceThread, SourceUser
+from .records import ImportedStatus, Skip, SourceComment, SourceThread
 from .sources import ImportNotes
+from .writer_people import WriterRows
 
 NO_ARTICLE = "no article at URL (--create-stubs keeps it as an external-URL thread)"
 PARENT_MISSING = "parent missing: kept as top-level, flagged"
@@ -77,53 +70,7 @@ COMMENT_FIELDS = [
 ]
 
 
-def fingerprint(value: Any) -> str:
-    """A stable hash of what was read: equal records give equal fingerprints across runs."""
-    data = asdict(value) if not isinstance(value, dict) else value
-    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Dates as given; one without a zone is taken as UTC (what exports write)."""
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
-def html_of(record: SourceComment) -> str:
-    """The comment's HTML, sanitised to the comment allow-list like a comment posted here."""
-    body = record.body or ""
-    if not record.body_is_html:
-        return render_markdown(body)
-    if not re.search(r"<(p|div|br|ul|ol|blockquote|pre)\b", body, re.IGNORECASE):
-        # Plain text with HTML inline (WordPress, Disqus): blank lines are paragraphs.
-        parts = [part.strip() for part in re.split(r"\n\s*\n", body) if part.strip()]
-        body = "".join(f"<p>{part.replace(chr(10), '<br>')}</p>" for part in parts)
-    return sanitise(body)
-
-
-def clean_email(email: str) -> str:
-    email = (email or "").strip()
-    if not email or len(email) > 254:
-        return ""
-    try:
-        validate_email(email)
-    except ValidationError:
-        return ""
-    return email
-
-
-def clean_website(url: str) -> str:
-    url = (url or "").strip()
-    if not url or len(url) > 200 or urlsplit(url).scheme not in ("http", "https"):
-        return ""
-    return url
-
-
-class ImportWriter:
+class ImportWriter(WriterRows):
     """Writes one `SourceThread` at a time (`write`); keeps the report's counts as it goes.
 
     `create_stubs`: a thread whose URL names no article becomes an external-URL thread instead of a
@@ -148,6 +95,7 @@ class ImportWriter:
         self.extra_hosts = {host.lower().strip() for host in site_hosts if host.strip()}
         self._articles: tuple[dict[str, int], dict[str, int], set[str]] | None = None
         self._types: dict[type[models.Model], ContentType] = {}
+        self._users_seen: set[str] = set()  # each account counted once per run, not per thread
 
     # --- threads -----------------------------------------------------------------------------
 
@@ -155,11 +103,6 @@ class ImportWriter:
         """Write one thread with its comments, votes and subscriptions, in one transaction."""
         with transaction.atomic():
             return self._write(record)
-
-    def _content_type(self, model: type[models.Model]) -> ContentType:
-        if model not in self._types:
-            self._types[model] = ContentType.objects.get_for_model(model)
-        return self._types[model]
 
     def _article_index(self) -> tuple[dict[str, int], dict[str, int], set[str]]:
         """Live articles by canonical full URL and by path, and this site's host names."""
@@ -209,16 +152,6 @@ class ImportWriter:
             return int(redirect)
         return None
 
-    def _imported(self, kind: str, source_ids: Iterable[str]) -> dict[str, ImportedObject]:
-        ids = list(dict.fromkeys(source_ids))
-        found: dict[str, ImportedObject] = {}
-        for start in range(0, len(ids), BATCH):
-            for row in ImportedObject.objects.filter(
-                source=self.source, kind=kind, source_id__in=ids[start : start + BATCH]
-            ):
-                found[row.source_id] = row
-        return found
-
     def _resolve_thread(self, record: SourceThread) -> tuple[Thread | None, bool]:
         """The thread `record` goes into (None: reported skip), and whether it was created."""
         known = self._imported("thread", [record.source_id]).get(record.source_id)
@@ -243,7 +176,7 @@ class ImportWriter:
         if not self.create_stubs:
             self.notes.skip(Skip("thread", canonical, NO_ARTICLE))
             return None, False
-        title = (record.title or "").strip()[:255]
+        title = clean_text(record.title).strip()[:255]
         return Thread.objects.create(url=canonical, title=title), True
 
     def _write(self, record: SourceThread) -> Thread | None:
@@ -266,7 +199,7 @@ class ImportWriter:
             "is_closed": record.closed,
         }
         if record.title and thread.page_id is None and not thread.title:
-            updates["title"] = record.title.strip()[:255]
+            updates["title"] = clean_text(record.title).strip()[:255]
         if created and record.created_at is not None:
             updates["created_at"] = as_utc(record.created_at)
         if changed or thread_changed or created:
@@ -292,73 +225,6 @@ class ImportWriter:
         else:
             self.notes.count("thread", "unchanged")
         return thread
-
-    # --- users -------------------------------------------------------------------------------
-
-    def _users(self, record: SourceThread, comments: list[SourceComment]) -> dict[str, int]:
-        """User pks of the accounts the comments name, created on first sight (one per source id)."""
-        wanted = {c.user_id for c in comments if c.user_id}
-        if not wanted:
-            return {}
-        given = {user.source_id: user for user in record.users}
-        for comment in comments:  # an account the source names only on its comments
-            if comment.user_id and comment.user_id not in given:
-                given[comment.user_id] = SourceUser(
-                    source_id=comment.user_id,
-                    name=comment.author_name,
-                    email=comment.author_email,
-                    website=comment.author_website,
-                )
-        known = self._imported("user", wanted)
-        User = get_user_model()
-        result: dict[str, int] = {}
-        for source_id in sorted(wanted):
-            user = given[source_id]
-            print_ = fingerprint(user)
-            row = known.get(source_id)
-            name = (user.name or "reader").strip()[:50]
-            if row is not None and User.objects.filter(pk=row.object_id).exists():
-                result[source_id] = int(row.object_id)
-                if row.fingerprint != print_:
-                    User.objects.filter(pk=row.object_id).update(display_name=name)
-                    ImportedObject.objects.filter(pk=row.pk).update(fingerprint=print_)
-                    self.notes.count("user", "updated")
-                else:
-                    self.notes.count("user", "unchanged")
-                continue
-            digest = salted_hash(f"{self.source}:{source_id}")[:10]
-            username = f"{slugify(name)[:40] or 'reader'}-{digest}"
-            email = clean_email(user.email)
-            if email and User.objects.filter(email__iexact=email).exists():
-                email = ""  # never two accounts on one address; the older one keeps it
-                self.notes.skip(
-                    Skip("user", source_id, "email already belongs to an account: left empty")
-                )
-            account = User.objects.create(username=username, display_name=name, email=email)
-            account.set_unusable_password()
-            account.save(update_fields=["password"])
-            if email and user.verified:
-                from allauth.account.models import EmailAddress
-
-                EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
-            if row is not None:
-                ImportedObject.objects.filter(pk=row.pk).update(
-                    object_id=str(account.pk), fingerprint=print_
-                )
-            else:
-                ImportedObject.objects.create(
-                    source=self.source,
-                    kind="user",
-                    source_id=source_id,
-                    content_type=self._content_type(User),
-                    object_id=str(account.pk),
-                    fingerprint=print_,
-                )
-            self.notes.count("user", "imported")
-            result[source_id] = account.pk
-        return result
-
-    # --- comments ----------------------------------------------------------------------------
 
     def _kept(self, record: SourceThread) -> list[SourceComment]:
         seen: set[str] = set()
@@ -491,7 +357,9 @@ class ImportWriter:
                 parent = outside[comment.source_id]
                 root_pk = parent.root_id or parent.pk
             root_of[comment.source_id] = root_pk
-            print_ = fingerprint(comment) + (flags.get(comment.source_id, "")[:1])
+            print_ = fingerprint(comment)
+            if comment.source_id in flags:  # a flag given is part of what was written
+                print_ = hashlib.sha256((print_ + flags[comment.source_id]).encode()).hexdigest()
             prints[comment.source_id] = print_
             row_ref = known.get(comment.source_id)
             existing = rows.get(int(row_ref.object_id)) if row_ref is not None else None
@@ -535,17 +403,18 @@ class ImportWriter:
 
     def _fill(self, row: Comment, comment: SourceComment, users: dict[str, int], flag: str) -> None:
         row.user_id = users.get(comment.user_id) if comment.user_id else None
-        row.author_name = (comment.author_name or "Anonymous").strip()[:50] or "Anonymous"
+        row.author_name = clean_text(comment.author_name).strip()[:50] or "Anonymous"
         row.author_email = clean_email(comment.author_email)
         row.author_website = clean_website(comment.author_website)
         row.ip_hash = hash_ip(comment.author_ip.strip()) if comment.author_ip.strip() else ""
-        row.body = comment.body or ""
-        row.html = html_of(comment)
+        row.body = clean_text(comment.body)
+        row.html = clean_text(html_of(comment))
         row.status = STATUSES.get(ImportedStatus(comment.status), CommentStatus.PENDING)
         row.created_at = as_utc(comment.created_at) or timezone.now()
         row.edited_at = as_utc(comment.edited_at)
-        ups = sum(1 for _, value in comment.votes if value > 0)
-        downs = sum(1 for _, value in comment.votes if value < 0)
+        per_voter = dict(comment.votes)  # one vote per reader: the last one read counts
+        ups = sum(1 for value in per_voter.values() if value > 0)
+        downs = sum(1 for value in per_voter.values() if value < 0)
         row.upvotes = max(comment.upvotes, ups, 0)
         row.downvotes = max(comment.downvotes, downs, 0)
         row.score = row.upvotes - row.downvotes
@@ -627,7 +496,7 @@ class ImportWriter:
                     value=1 if value > 0 else -1,
                     created_at=as_utc(comment.created_at) or timezone.now(),
                 )
-                source_ids[key] = f"{comment.source_id}/{voter}"
+                source_ids[key] = fit_id(f"{comment.source_id}/{voter}")
         if not votes:
             return
         ids = self._imported("vote", source_ids.values())
@@ -660,72 +529,3 @@ class ImportWriter:
         ImportedObject.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
         self.notes.count("vote", "imported", len(fresh))
         self.notes.count("vote", "updated", len(source_ids) - len(fresh))
-
-    # --- subscriptions -----------------------------------------------------------------------
-
-    def _write_subscriptions(self, thread: Thread, record: SourceThread) -> None:
-        if not record.subscriptions:
-            return
-        from masthead.core.hashing import hash_email
-        from masthead.notifications.models import EmailAddress, Subscription
-
-        comment_ids = self._imported(
-            "comment", [s.comment_id for s in record.subscriptions if s.comment_id]
-        )
-        for item in record.subscriptions:
-            email = clean_email(item.email).lower()
-            key = f"{record.source_id}:{hash_email(email)}:{item.comment_id or ''}"
-            if not email:
-                self.notes.skip(Skip("subscription", key, "not an email address"))
-                self.notes.count("subscription", "skipped")
-                continue
-            comment_pk = None
-            if item.comment_id:
-                row = comment_ids.get(item.comment_id)
-                if row is None:
-                    self.notes.skip(Skip("subscription", key, "its comment was not imported"))
-                    self.notes.count("subscription", "skipped")
-                    continue
-                comment_pk = int(row.object_id)
-            confirmed_at = (as_utc(item.created_at) or timezone.now()) if item.confirmed else None
-            address, _ = EmailAddress.objects.get_or_create(email=email)
-            if confirmed_at is not None and address.confirmed_at is None:
-                EmailAddress.objects.filter(pk=address.pk).update(confirmed_at=confirmed_at)
-            kind = "all" if item.kind == "all" else "replies"
-            existing = (
-                Subscription.objects.filter(address=address, thread=thread)
-                .filter(models.Q(comment_id=comment_pk) if comment_pk else models.Q(comment=None))
-                .first()
-            )
-            print_ = fingerprint(item)
-            known = self._imported("subscription", [key]).get(key)
-            if existing is None:
-                existing = Subscription.objects.create(
-                    address=address,
-                    thread=thread,
-                    comment_id=comment_pk,
-                    kind=kind,
-                    confirmed_at=confirmed_at,
-                    created_at=as_utc(item.created_at) or timezone.now(),
-                )
-                outcome = "imported"
-            elif known is not None and known.fingerprint == print_:
-                self.notes.count("subscription", "unchanged")
-                continue
-            else:
-                # A confirmation given here is never taken back by an import.
-                Subscription.objects.filter(pk=existing.pk).update(
-                    kind=kind, confirmed_at=existing.confirmed_at or confirmed_at
-                )
-                outcome = "updated"
-            ImportedObject.objects.update_or_create(
-                source=self.source,
-                kind="subscription",
-                source_id=key,
-                defaults={
-                    "content_type": self._content_type(Subscription),
-                    "object_id": str(existing.pk),
-                    "fingerprint": print_,
-                },
-            )
-            self.notes.count("subscription", outcome)

@@ -167,7 +167,22 @@ class Author(index.Indexed, models.Model):
         return self.name
 
 
-class HomePage(CachedPageMixin, Page):
+class TranslatedSitemapMixin:
+    """Sitemap entries that name the page's translations (xhtml:link hreflang), as the page does."""
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        from masthead.publishing.editions import page_translations
+
+        urls: list[dict[str, Any]] = super().get_sitemap_urls(request)  # type: ignore[misc]
+        versions = page_translations(self, request)
+        if len(versions) > 1:
+            alternates = [{"lang_code": item.language, "location": item.full_url} for item in versions]
+            for url in urls:
+                url["alternates"] = alternates
+        return urls
+
+
+class HomePage(TranslatedSitemapMixin, CachedPageMixin, Page):
     """The front page: the lead story, the latest articles, and each section's newest."""
 
     intro = models.TextField(blank=True, help_text="A line under the site name.")
@@ -182,7 +197,16 @@ class HomePage(CachedPageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), PageChooserPanel("lead_article")]
     subpage_types = ["publishing.SectionPage"]
-    max_count = 1
+    # One home per edition: the default language's is the site root, each translation (made with
+    # wagtail-localize's "Translate") is the home of its language's edition at /<code>/.
+
+    @classmethod
+    def can_create_at(cls, parent: Page) -> bool:
+        # Pages made in the admin take their parent's locale: a second home in it would be a rival
+        # front page, not an edition.
+        return super().can_create_at(parent) and not cls.objects.filter(
+            locale_id=parent.locale_id
+        ).exists()
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from masthead.publishing import queries
@@ -202,7 +226,7 @@ class HomePage(CachedPageMixin, Page):
         return context
 
 
-class SectionPage(CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
+class SectionPage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
     """A section such as 'Middle East' or 'Analysis': a paginated list of its articles, with its own feeds."""
 
     intro = models.TextField(blank=True)
@@ -238,7 +262,7 @@ class ArticleAuthor(Orderable):
         unique_together = [("article", "author")]
 
 
-class ArticlePage(CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
+class ArticlePage(TranslatedSitemapMixin, CachedPageMixin, ReaderPolicyFields, Page):  # noqa: DJ008 (Page has __str__)
     standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
     dateline = models.CharField(
         max_length=120, blank=True, help_text="Where the story was filed, e.g. 'Beirut'."

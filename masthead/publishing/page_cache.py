@@ -19,9 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from masthead.core.cache_versions import page_cache_key_for, page_dependencies
+from masthead.core.language import request_language
+from masthead.publishing.editions import prefers_other_edition
 
 # How long a CDN or browser may keep a page; the app's own copy is invalidated by version bumps.
 PUBLIC_MAX_AGE = 60
@@ -64,12 +67,16 @@ def page_variant(page: Any) -> str:
 
 
 def cache_variant(request: HttpRequest, page_part: str) -> str:
-    # The scheme and host cover absolute URLs built from the request.
-    return f"{request.scheme}://{request.get_host()}|{page_part}"
+    # The scheme and host cover absolute URLs built from the request; the language is the one the
+    # request is answered in (the full stack and the fast path decide it alike, core/language.py).
+    return f"{request.scheme}://{request.get_host()}|{request_language(request)}|{page_part}"
 
 
-def _public(response: HttpResponse) -> HttpResponse:
+def _public(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    if request.path == "/":
+        # `/` sends readers who prefer another edition there (publishing/editions.py).
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
@@ -130,6 +137,8 @@ def cached_response_for_path(request: HttpRequest) -> HttpResponse | None:
     tree, sessions, auth or CSRF; None when the page is not cached for this reader."""
     if not PAGE_PATH.match(request.path):
         return None
+    if request.path == "/" and prefers_other_edition(request):
+        return None  # the full stack decides whether an edition in their language exists
     if cache_seconds() <= 0 or not is_cacheable_request(request):
         return None
     route = cache.get(_route_key(request.path))
@@ -148,7 +157,7 @@ def cached_response_for_path(request: HttpRequest) -> HttpResponse | None:
         recent_pages.put(key, cached)
     response = HttpResponse(cached["content"], content_type=cached["content_type"])
     response["X-Page-Cache"] = "hit"
-    return _public(response)
+    return _public(response, request)
 
 
 class CachedPageMixin:
@@ -157,7 +166,10 @@ class CachedPageMixin:
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         seconds = cache_seconds()
         if seconds <= 0 or not is_cacheable_request(request):
-            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+            fresh = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+            if request.path == "/":
+                patch_vary_headers(fresh, ("Accept-Language", "Cookie"))
+            return fresh
         dependencies = page_dependencies(self)
         variant = page_variant(self)
         key = page_cache_key_for(request.path, dependencies, cache_variant(request, variant))
@@ -167,13 +179,15 @@ class CachedPageMixin:
             cache.add(_route_key(request.path), route, seconds)  # the route may have expired first
             response = HttpResponse(cached["content"], content_type=cached["content_type"])
             response["X-Page-Cache"] = "hit"
-            return _public(response)
+            return _public(response, request)
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
         if (
             request.method == "GET"
             and is_storable_response(request, response)
+            # Stored only under the language it was rendered in, so no key names another's copy.
+            and translation.get_language() == request_language(request)
             and not self.get_view_restrictions().exists()  # type: ignore[attr-defined]
         ):
             cache.set_many(
@@ -184,5 +198,7 @@ class CachedPageMixin:
                 seconds,
             )
             response["X-Page-Cache"] = "miss"
-            return _public(response)
+            return _public(response, request)
+        if request.path == "/":
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

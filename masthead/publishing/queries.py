@@ -11,11 +11,28 @@ from wagtail.query import PageQuerySet
 from masthead.publishing.models import ArticleAuthor, ArticlePage, SectionPage
 
 
+def in_edition(queryset: Any, language: str | None = None) -> Any:
+    """Only the pages of one edition: `language`, or the active language (the page being served
+    speaks its own locale, so an Arabic home lists Arabic articles)."""
+    from wagtail.models import Locale
+
+    from masthead.publishing.editions import active_language
+
+    # By id rather than through a join: search backends filter on the page's own fields only.
+    locale_id = (
+        Locale.objects.filter(language_code=language or active_language())
+        .values_list("id", flat=True)
+        .first()
+    )
+    return queryset.filter(locale_id=locale_id)
+
+
 def _listing(queryset: Any) -> QuerySet[ArticlePage]:
     """Live public articles, newest first, with pictures and bylines loaded (three queries in all)."""
     pages: PageQuerySet = queryset
     return (
-        pages.live()
+        in_edition(pages)
+        .live()
         .public()
         .select_related("featured_image")
         .prefetch_related(
@@ -38,7 +55,7 @@ def tagged_articles(tag_slug: str) -> QuerySet[ArticlePage]:
 
 
 def sections() -> QuerySet[SectionPage]:
-    return SectionPage.objects.live().public().order_by("path")
+    return in_edition(SectionPage.objects.live().public()).order_by("path")
 
 
 def sections_with_latest(per_section: int = 4) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -19,9 +20,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 from taggit.models import Tag
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.views import serve as wagtail_serve
 
-from masthead.publishing import page_cache, queries
+from masthead.publishing import editions, page_cache, queries
 from masthead.publishing.models import ArticlePage, paginate
 
 MAX_QUERY_LENGTH = 200
@@ -47,7 +50,9 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     terms = search_terms(query)
     if terms:
-        found = ArticlePage.objects.live().public().search(terms, operator="and")
+        found = queries.in_edition(ArticlePage.objects.live().public()).search(
+            terms, operator="and"
+        )
         results = paginate(request, found, per_page=10)
         results.object_list = queries.with_sections(results.object_list)
     return render(request, "publishing/search.html", {"query": query, "results": results})
@@ -76,11 +81,42 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /funding/stripe/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {base}/sitemap.xml",
-        f"Sitemap: {base}/news-sitemap.xml",
-        "",
     ]
+    # Each edition has its own sitemaps (docs/languages-multilingual.md).
+    for prefix in edition_prefixes():
+        lines.append(f"Sitemap: {base}{prefix}/sitemap.xml")
+        lines.append(f"Sitemap: {base}{prefix}/news-sitemap.xml")
+    lines.append("")
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def edition_prefixes() -> list[str]:
+    """URL prefixes of the live editions: "" for the default language, "/ar" for Arabic..."""
+    return sorted(
+        "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        for language in editions.live_editions()
+    ) or [""]
+
+
+class EditionSitemap(Sitemap):
+    """Wagtail's sitemap, of the active language's edition only: /sitemap.xml lists the default
+    language's pages, /ar/sitemap.xml the Arabic ones (each URL with its translations)."""
+
+    def items(self) -> Any:
+        root = self.get_wagtail_site().root_page.localized
+        return (
+            root.get_descendants(inclusive=True)
+            .filter(locale_id=root.locale_id)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )
+
+
+def edition_sitemap(request: HttpRequest) -> HttpResponse:
+    return sitemap_view(request, sitemaps={"pages": EditionSitemap(request)})
 
 
 @require_safe
@@ -88,8 +124,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     """Google News sitemap: articles first published in the last two days."""
     since = timezone.now() - timedelta(days=2)
     articles = (
-        ArticlePage.objects.live()
-        .public()
+        queries.in_edition(ArticlePage.objects.live().public())
         .filter(first_published_at__gte=since)
         .order_by("-first_published_at")[:1000]
     )

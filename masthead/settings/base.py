@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core.csp_policy import reader_policy
 from masthead.settings.env import (
@@ -27,6 +28,9 @@ DEBUG = env_bool("MASTHEAD_DEBUG", False)
 ALLOWED_HOSTS = env_list("MASTHEAD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
+# Query parameters that are part of a page's identity in a thread URL (core/canonical_url.py),
+# e.g. "p,page_id" for WordPress's /?p=42; every other parameter is dropped.
+MASTHEAD_THREAD_URL_QUERY = os.environ.get("MASTHEAD_THREAD_URL_QUERY", "")
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = base_url()
 
@@ -43,6 +47,9 @@ INSTALLED_APPS = [
     "masthead.funding",
     "masthead.moderation",
     "masthead.migration",
+    "wagtail_localize",
+    # Replaces wagtail.locales: the admin's Locales, with sync from another locale.
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -88,6 +95,9 @@ MIDDLEWARE = [
     # /api/v1: the JSON error shape for refusals no view gave (413, 404, 405, 500), and no-store.
     "masthead.core.apiresponses.ApiResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, with reader pages' language taken from their URL (/ar/...) and every
+    # other unprefixed path from the reader's choice (core/page_language.py).
+    "masthead.core.page_language.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +105,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
+    # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).
+    "masthead.core.language.ReaderLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -117,6 +129,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "masthead.core.context_processors.site",
                 "masthead.publishing.context_processors.navigation",
+                "masthead.publishing.context_processors.language",
             ],
         },
     },
@@ -249,7 +262,30 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 
-LANGUAGE_CODE = "en"
+# Languages with a complete catalog (masthead/locale/; docs/languages.md). LANGUAGES is the same list in
+# every branch of the settings: pages, the API and emails choose among it.
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+]
+LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "").strip().lower() or "en"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"MASTHEAD_LANGUAGE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}."
+    )
+# The languages the API, the embed and emails may answer in (a reader's Accept-Language chooses among
+# them); unset means every language above. Unknown codes are dropped; the default is always offered.
+_narrowed = {code.lower() for code in env_list("MASTHEAD_LANGUAGES")}
+MASTHEAD_LANGUAGES = [
+    code
+    for code, _name in LANGUAGES
+    if not _narrowed or code in _narrowed or code == LANGUAGE_CODE
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -291,7 +327,14 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
-WAGTAIL_I18N_ENABLED = False
+# Multilingual content (docs/languages-multilingual.md): every interface language can be an edition;
+# translations live under /<code>/ (i18n_patterns in urls.py), the default language unprefixed.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A language chosen in the switcher overrides Accept-Language at / for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "vtt", "srt", "mp4", "webm", "csv", "txt"]
 
 LOGGING = {

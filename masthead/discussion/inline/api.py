@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Router
 
 from masthead.core import cache_versions
@@ -114,12 +115,13 @@ def annotation_collection(request: HttpRequest, thread: Any) -> dict[str, Any]:
 def thread_annotations(request: HttpRequest, thread_id: PathId) -> HttpResponse:
     """The thread's public inline comments as a W3C Web Annotation `AnnotationCollection`."""
     thread = _thread(thread_id)
-    key = "inline:annotations:{}:{}:{}:{}:{}".format(
+    key = "inline:annotations:{}:{}:{}:{}:{}:{}".format(
         thread.pk,
         thread.version,
         cache_versions.versions([("thread", thread.version_key)])[0],
         getattr(thread.page, "live_revision_id", ""),
         request.get_host(),
+        translation.get_language(),
     )
     body = cache.get(key)
     if body is None:

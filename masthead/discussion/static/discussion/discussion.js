@@ -5,6 +5,13 @@
 (() => {
   "use strict";
   const API = "/api/v1";
+  // Words come from Django's JavaScript catalog (loaded before this script, in the page's language);
+  // without it, the English source text is shown.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
+  const pgettext = window.pgettext || ((context, text) => text);
+  const interpolate = window.interpolate || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
+  const LANG = document.documentElement.lang || "en";
   const SORT_KEY = "masthead.discussion.sort";
 
   const el = (tag, attrs = {}, ...children) => {
@@ -37,8 +44,8 @@
     if (!quote || typeof quote.exact !== "string" || !quote.exact) return null;
     const orphaned = item.anchor_state === "orphaned";
     const note = el("figcaption", { class: "inline-quote__note" });
-    if (orphaned) note.textContent = "The passage was changed.";
-    else note.append(el("a", { href: location.pathname + textFragment(quote.exact), "data-share-passage": "", text: "Show passage" }));
+    if (orphaned) note.textContent = gettext("The passage was changed.");
+    else note.append(el("a", { href: location.pathname + textFragment(quote.exact), "data-share-passage": "", text: gettext("Show passage") }));
     return el("figure", { class: `inline-quote${orphaned ? " inline-quote--orphaned" : ""}`, "data-inline-quote": "" },
       el("blockquote", { class: "inline-quote__text", text: quote.exact }), note);
   };
@@ -58,17 +65,20 @@
   };
   const safeHref = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
 
+  // "3 minutes ago" in the page's language, with its plural rules and digits (Intl.RelativeTimeFormat).
+  let relativeFormat = null;
+  try { relativeFormat = new Intl.RelativeTimeFormat(LANG, { numeric: "always" }); } catch (error) { relativeFormat = null; }
   const relative = (iso) => {
     const then = new Date(iso);
     const seconds = Math.round((Date.now() - then.getTime()) / 1000);
     if (Number.isNaN(seconds)) return "";
-    if (seconds < 45) return "just now";
+    if (seconds < 45 || !relativeFormat) return gettext("just now");
     const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
     for (const [unit, size] of units) {
       const count = Math.floor(seconds / size);
-      if (count >= 1) return `${count} ${unit}${count > 1 ? "s" : ""} ago`;
+      if (count >= 1) return relativeFormat.format(-count, unit);
     }
-    return "just now";
+    return gettext("just now");
   };
   const refreshTimes = (root) => {
     for (const time of root.querySelectorAll(".comment__time time")) {
@@ -131,7 +141,7 @@
         try { data = await response.json(); } catch (error) { data = null; }
       }
       if (!response.ok) {
-        const error = new Error((data && data.message) || "Something went wrong; please try again.");
+        const error = new Error((data && data.message) || gettext("Something went wrong; please try again."));
         error.code = data && data.error;
         error.fields = (data && data.fields) || {};
         error.status = response.status;
@@ -162,8 +172,8 @@
         guestFields.hidden = true;
         for (const input of guestFields.querySelectorAll("input")) input.required = false;
         signedIn.hidden = false;
-        signedIn.textContent = `Commenting as ${this.me.name} · `;
-        signedIn.append(el("a", { href: "/account/", text: "Your account" }));
+        signedIn.textContent = interpolate(gettext("Commenting as %(name)s"), { name: this.me.name }, true) + " · ";
+        signedIn.append(el("a", { href: "/account/", text: gettext("Your account") }));
       } else {
         for (const name of ["name", "email", "website"]) {
           const input = this.form.elements[name];
@@ -250,22 +260,22 @@
       const card = el("article", { class: "comment__card" });
       li.append(card);
       if (deleted) {
-        card.append(el("p", { class: "comment__placeholder", text: "[deleted]" }));
+        card.append(el("p", { class: "comment__placeholder", text: gettext("[deleted]") }));
       } else {
         const link = safeHref(item.author.website);
         const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer", text: item.author.name }) : document.createTextNode(item.author.name));
         const who = el("span", { class: "comment__who" }, author);
-        if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: "Staff" }));
-        if (item.author.is_supporter) who.append(el("span", { class: "comment__badge comment__badge--supporter", text: "Supporter", title: "Supports this site with a monthly donation" }));
-        if (item.is_pinned) who.append(el("span", { class: "comment__badge comment__badge--pinned", text: "Pinned" }));
+        if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: gettext("Staff") }));
+        if (item.author.is_supporter) who.append(el("span", { class: "comment__badge comment__badge--supporter", text: gettext("Supporter"), title: gettext("Supports this site with a monthly donation") }));
+        if (item.is_pinned) who.append(el("span", { class: "comment__badge comment__badge--pinned", text: gettext("Pinned") }));
         const created = new Date(item.created_at);
-        who.append(el("a", { class: "comment__time", href: `#comment-${item.id}` }, el("time", { datetime: item.created_at, title: created.toLocaleString(), text: relative(item.created_at) })));
-        if (item.edited_at) who.append(el("span", { class: "comment__edited", title: item.edited_at, text: "edited" }));
-        if (opts.pending) who.append(el("span", { class: "comment__badge comment__badge--pending", text: "Awaiting moderation" }));
+        who.append(el("a", { class: "comment__time", href: `#comment-${item.id}` }, el("time", { datetime: item.created_at, title: created.toLocaleString(LANG), text: relative(item.created_at) })));
+        if (item.edited_at) who.append(el("span", { class: "comment__edited", title: item.edited_at, text: gettext("edited") }));
+        if (opts.pending) who.append(el("span", { class: "comment__badge comment__badge--pending", text: gettext("Awaiting moderation") }));
         const avatar = el("img", { class: "comment__avatar", src: item.author.avatar_url || "", alt: "", width: "40", height: "40", loading: "lazy" });
         card.append(el("header", { class: "comment__meta" }, avatar, who));
         if (item.replying_to) {
-          card.append(el("p", { class: "comment__replying-to" }, document.createTextNode("replying to "), el("a", { href: `#comment-${item.replying_to.id}`, text: item.replying_to.name })));
+          card.append(el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.replying_to.id}`, text: item.replying_to.name })));
         }
         const quote = inlineQuote(item);
         if (quote) card.append(quote);
@@ -273,15 +283,15 @@
         body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
         card.append(body);
         const votes = el("span", { class: "comment__votes", "data-votes": "" });
-        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-label": "Upvote", "aria-pressed": "false" }, svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
+        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-label": gettext("Upvote"), "aria-pressed": "false" }, svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
         votes.append(up);
         if (!this.likesOnly) {
-          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-label": "Downvote", "aria-pressed": "false" }, svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
+          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-label": gettext("Downvote"), "aria-pressed": "false" }, svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
         }
         const actions = el("footer", { class: "comment__actions" }, votes);
-        if (this.open) actions.append(el("a", { class: "comment__reply", href: `?reply=${item.id}#respond`, "data-reply": "", text: "Reply" }));
-        actions.append(el("button", { type: "button", class: "link-button", "data-edit": "", hidden: true, text: "Edit" }));
-        actions.append(el("button", { type: "button", class: "link-button", "data-delete": "", hidden: true, text: "Delete" }));
+        if (this.open) actions.append(el("a", { class: "comment__reply", href: `?reply=${item.id}#respond`, "data-reply": "", text: gettext("Reply") }));
+        actions.append(el("button", { type: "button", class: "link-button", "data-edit": "", hidden: true, text: gettext("Edit") }));
+        actions.append(el("button", { type: "button", class: "link-button", "data-delete": "", hidden: true, text: gettext("Delete") }));
         card.append(actions);
       }
       const replies = item.replies || [];
@@ -293,7 +303,7 @@
         if (rest.length) {
           const inner = el("ol", { class: "comment-list comment-list--replies comment-list--window" });
           for (const reply of rest) inner.append(this.renderItem(reply, level + 1));
-          const label = `Show ${rest.length} more repl${rest.length === 1 ? "y" : "ies"}`;
+          const label = interpolate(ngettext("Show %(count)s more reply", "Show %(count)s more replies", rest.length), { count: rest.length }, true);
           ol.append(el("li", { class: "comment-more" }, el("details", { "data-more-replies": "" }, el("summary", { text: label }), inner)));
         }
         li.append(ol);
@@ -314,8 +324,11 @@
 
     setCount(count) {
       const counter = this.region.querySelector("[data-count]");
+      // The catalog's sentence, with the number kept in its own element wherever the language puts it.
+      const title = counter.parentNode;
+      const [before, after = ""] = ngettext("%(count)s Comment", "%(count)s Comments", count).split("%(count)s");
       counter.textContent = String(count);
-      counter.nextSibling.textContent = count === 1 ? " Comment" : " Comments";
+      title.replaceChildren(document.createTextNode(before), counter, document.createTextNode(after));
     }
 
     async fetchPage(params) {
@@ -379,7 +392,7 @@
           // Below the display depth: flat in the parent's list, naming whom it answers.
           list = parent.parentElement;
           const name = parent.querySelector(".comment__author");
-          const note = el("p", { class: "comment__replying-to" }, document.createTextNode("replying to "), el("a", { href: `#comment-${item.parent_id}`, text: name ? name.textContent : "comment" }));
+          const note = el("p", { class: "comment__replying-to" }, document.createTextNode(pgettext("before the name of a comment's author", "replying to") + " "), el("a", { href: `#comment-${item.parent_id}`, text: name ? name.textContent : pgettext("the comment being answered", "comment") }));
           node.querySelector(".comment__card .comment__body").before(note);
           node.dataset.level = String(level);
         } else {
@@ -429,7 +442,7 @@
         data.website = form.elements.website.value;
       }
       if (!data.body.trim()) {
-        this.showError("Please write a comment.", { body: "Required." });
+        this.showError(gettext("Please write a comment."), { body: gettext("Required.") });
         form.elements.body.focus();
         return;
       }
@@ -477,7 +490,7 @@
       const replying = this.form.querySelector("[data-replying]");
       const link = this.form.querySelector("[data-replying-link]");
       const name = card.querySelector(".comment__author");
-      link.textContent = name ? name.textContent : "comment";
+      link.textContent = name ? name.textContent : pgettext("the comment being answered", "comment");
       link.href = `#comment-${id}`;
       replying.hidden = false;
       this.form.classList.add("comment-form--reply");
@@ -531,10 +544,10 @@
       if (own.querySelector(".comment__editor")) return;
       const body = own.querySelector("[data-body]");
       const editor = el("form", { class: "comment__editor" });
-      const textarea = el("textarea", { rows: 4, "aria-label": "Edit your comment" });
+      const textarea = el("textarea", { rows: 4, "aria-label": gettext("Edit your comment") });
       textarea.value = body.textContent.trim();
-      const save = el("button", { type: "submit", text: "Save" });
-      const cancel = el("button", { type: "button", class: "secondary", text: "Cancel" });
+      const save = el("button", { type: "submit", text: gettext("Save") });
+      const cancel = el("button", { type: "button", class: "secondary", text: gettext("Cancel") });
       editor.append(textarea, el("div", { class: "comment__editor-buttons" }, save, cancel));
       body.hidden = true;
       body.after(editor);
@@ -546,7 +559,7 @@
         try {
           const item = await this.call("PATCH", `/comments/${card.dataset.commentId}`, { body: textarea.value });
           body.innerHTML = item.html; // sanitised by the server
-          if (!own.querySelector(".comment__edited")) own.querySelector(".comment__who").append(el("span", { class: "comment__edited", text: "edited" }));
+          if (!own.querySelector(".comment__edited")) own.querySelector(".comment__who").append(el("span", { class: "comment__edited", text: gettext("edited") }));
           editor.remove();
           body.hidden = false;
         } catch (error) {
@@ -557,14 +570,14 @@
     }
 
     async remove(card) {
-      if (!window.confirm("Delete this comment?")) return;
+      if (!window.confirm(gettext("Delete this comment?"))) return;
       try {
         const result = await this.call("DELETE", `/comments/${card.dataset.commentId}`);
         const counter = this.region.querySelector("[data-count]");
         if (!card.classList.contains("comment--pending")) this.setCount(Math.max(0, Number(counter.textContent) - 1));
         if (result) {
           const own = card.querySelector(":scope > .comment__card");
-          own.replaceChildren(el("p", { class: "comment__placeholder", text: "[deleted]" }));
+          own.replaceChildren(el("p", { class: "comment__placeholder", text: gettext("[deleted]") }));
           card.classList.add("comment--deleted");
         } else {
           card.remove();

@@ -13,6 +13,10 @@
   if (!configNode || !body) return;
   const config = JSON.parse(configNode.textContent);
   const API = config.api || "/api/v1";
+  // Words from Django's JavaScript catalog (loaded before this script); English without it.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
+  const interpolate = window.interpolate || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
   const TEXT_BLOCKS = ".block--paragraph, .block--heading, .block--pull_quote, .block--feedback_prompt";
   let annotations = [];
   let me = null;
@@ -45,7 +49,7 @@
     let data = null;
     try { data = await response.json(); } catch (error) { data = null; }
     if (!response.ok) {
-      const failure = new Error((data && data.message) || "Something went wrong. Please try again.");
+      const failure = new Error((data && data.message) || gettext("Something went wrong; please try again."));
       failure.data = data;
       throw failure;
     }
@@ -153,12 +157,12 @@
       el("p", { class: "inline-panel__author", text: (item.creator && item.creator.name) || "" }),
       el("p", { class: "inline-panel__body", text: plainText(item.body && item.body.value) }));
     const links = el("p", { class: "inline-panel__links" });
-    if (id) links.append(el("a", { href: `#comment-${id}`, text: item.replyCount ? `Replies (${item.replyCount})` : "Reply in the discussion" }));
-    const share = el("a", { href: fragmentLink(quote), class: "inline-panel__share", text: "Share passage" });
+    if (id) links.append(el("a", { href: `#comment-${id}`, text: item.replyCount ? interpolate(gettext("Replies (%(count)s)"), { count: item.replyCount }, true) : gettext("Reply in the discussion") }));
+    const share = el("a", { href: fragmentLink(quote), class: "inline-panel__share", text: gettext("Share passage") });
     share.addEventListener("click", (event) => {
       event.preventDefault();
       if (navigator.clipboard) navigator.clipboard.writeText(share.href).catch(() => {});
-      share.textContent = "Link copied";
+      share.textContent = gettext("Link copied");
     });
     links.append(share);
     card.append(links);
@@ -168,7 +172,7 @@
   function showPanel(anchorNode, opener, { heading, quote, items, target, placeholder }) {
     closePanel(false);
     const panel = el("section", { class: "inline-panel", "data-inline-ui": true, role: "dialog", "aria-label": heading });
-    const close = el("button", { type: "button", class: "inline-panel__close", "aria-label": "Close", text: "×" });
+    const close = el("button", { type: "button", class: "inline-panel__close", "aria-label": gettext("Close"), text: "×" });
     close.addEventListener("click", () => closePanel());
     panel.append(close, el("h3", { class: "inline-panel__heading", text: heading }));
     if (quote) panel.append(el("blockquote", { class: "inline-panel__quote", text: quote }));
@@ -178,7 +182,7 @@
       panel.append(list);
     }
     if (config.open && target) panel.append(commentForm(target, placeholder, opener));
-    else if (!config.open) panel.append(el("p", { class: "inline-panel__note", text: "Comments are closed for this article." }));
+    else if (!config.open) panel.append(el("p", { class: "inline-panel__note", text: gettext("Comments are closed for this article.") }));
     const block = anchorNode.closest(".block") || anchorNode;
     block.after(panel);
     if (opener) opener.setAttribute("aria-expanded", "true");
@@ -192,22 +196,22 @@
     const textarea = el("textarea", { name: "body", rows: "3", required: true, "aria-label": placeholder, placeholder, maxlength: "5000" });
     form.append(textarea);
     const needsIdentity = !(me && me.authenticated);
-    const name = el("input", { name: "name", type: "text", maxlength: "50", autocomplete: "name", value: (me && me.name) || "", "aria-label": "Your name", placeholder: "Name" });
-    const email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email", value: (me && me.email) || "", "aria-label": "Email (never shown)", placeholder: "Email (never shown)" });
+    const name = el("input", { name: "name", type: "text", maxlength: "50", autocomplete: "name", value: (me && me.name) || "", "aria-label": gettext("Your name"), placeholder: gettext("Name") });
+    const email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email", value: (me && me.email) || "", "aria-label": gettext("Email (never shown)"), placeholder: gettext("Email (never shown)") });
     if (needsIdentity) form.append(el("div", { class: "inline-form__identity" }, name, email));
     const status = el("p", { class: "inline-form__status", role: "status", "aria-live": "polite" });
-    const submit = el("button", { type: "submit", class: "button", text: "Post comment" });
+    const submit = el("button", { type: "submit", class: "button", text: gettext("Post comment") });
     form.append(el("div", { class: "inline-form__actions" }, submit), status);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       submit.disabled = true;
-      status.textContent = "Posting…";
+      status.textContent = gettext("Posting…");
       const payload = { body: textarea.value, target };
       if (needsIdentity) { payload.name = name.value; payload.email = email.value; }
       try {
         const comment = await call("POST", `/threads/${config.threadId}/comments`, payload);
         textarea.value = "";
-        status.textContent = comment.status === "approved" ? "Thank you! Your comment was posted." : "Thank you! Your comment is awaiting moderation.";
+        status.textContent = comment.status === "approved" ? gettext("Thank you! Your comment was posted.") : gettext("Thank you! Your comment is awaiting moderation.");
         if (comment.status === "approved") {
           annotations.push(asAnnotation(comment, payload));
           render();
@@ -264,14 +268,14 @@
       const marks = wrapRange(range, "inline-mark");
       if (!marks.length) continue;
       const count = group.items.length;
-      const label = `${count} comment${count === 1 ? "" : "s"} on this passage`;
+      const label = interpolate(ngettext("%(count)s comment on this passage", "%(count)s comments on this passage", count), { count }, true);
       const marker = el("button", { type: "button", class: "inline-marker", "data-inline-ui": true, "aria-expanded": "false", "aria-label": label, title: label, "data-count": String(count) });
       const open = () => showPanel(marker, marker, {
         heading: label,
         quote: group.quote.exact,
         items: group.items,
         target: highlightTarget(group.quote.exact, group.quote.prefix, group.quote.suffix, group.blockId),
-        placeholder: "Add your comment on this passage",
+        placeholder: gettext("Add your comment on this passage"),
       });
       marker.addEventListener("click", () => (openPanel && openPanel.opener === marker ? closePanel() : open()));
       for (const mark of marks) mark.addEventListener("click", open);
@@ -309,7 +313,7 @@
             quote: passage,
             items: current,
             target: { prompt: blockId },
-            placeholder: "Your answer",
+            placeholder: gettext("Your answer"),
           });
         });
         const paragraph = (mark && mark.closest("p, li")) || prompt.firstElementChild || prompt;
@@ -317,7 +321,7 @@
       }
       bubble.replaceChildren(
         el("span", { class: "inline-bubble__question", text: question }),
-        el("span", { class: "inline-bubble__count", text: `${answers.length} answer${answers.length === 1 ? "" : "s"}` }),
+        el("span", { class: "inline-bubble__count", text: interpolate(ngettext("%(count)s answer", "%(count)s answers", answers.length), { count: answers.length }, true) }),
       );
     }
   }
@@ -330,7 +334,7 @@
     return { selector };
   }
 
-  const action = el("button", { type: "button", class: "inline-action", "data-inline-ui": true, hidden: true, text: "Comment on this" });
+  const action = el("button", { type: "button", class: "inline-action", "data-inline-ui": true, hidden: true, text: gettext("Comment on this") });
   let pending = null;
 
   function selectionTarget() {
@@ -379,11 +383,11 @@
       if (!chosen) return;
       action.hidden = true;
       showPanel(chosen.block, null, {
-        heading: "Comment on this passage",
+        heading: gettext("Comment on this passage"),
         quote: chosen.exact,
         items: [],
         target: chosen.target,
-        placeholder: "Your comment on this passage",
+        placeholder: gettext("Your comment on this passage"),
       });
     });
     // Keyboard: with a selection, Alt+Shift+C (or Tab to the button) starts a comment.

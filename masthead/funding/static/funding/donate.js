@@ -3,12 +3,15 @@
 // with stripe.confirmCardSetup, then ask the server to charge it; money counts once Stripe's webhook says so.
 (function () {
   "use strict";
+  // Words from Django's JavaScript catalog (loaded before this script); English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var form = document.getElementById("donate-form");
   if (!form || typeof window.Stripe !== "function") { return; }
   var errorBox = form.querySelector(".donate__error");
   var submit = form.querySelector(".donate__submit");
+  var submitLabel = submit.textContent;
   var stripe = window.Stripe(form.dataset.publishableKey);
-  var card = stripe.elements().create("card", { hidePostalCode: false });
+  var card = stripe.elements({ locale: document.documentElement.lang || "auto" }).create("card", { hidePostalCode: false });
   card.mount("#card-element");
 
   function showError(text) {
@@ -52,7 +55,7 @@
       var keys = Object.keys(data.fields);
       if (keys.length) { return data.fields[keys[0]]; }
     }
-    return (data && data.message) || "Something went wrong; please try again.";
+    return (data && data.message) || gettext("Something went wrong; please try again.");
   }
 
   var idempotencyKey = null;
@@ -61,9 +64,9 @@
     event.preventDefault();
     showError("");
     var value = amount();
-    if (!value) { showError("Choose or enter an amount."); return; }
+    if (!value) { showError(gettext("Choose or enter an amount.")); return; }
     submit.disabled = true;
-    submit.textContent = "Processing…";
+    submit.textContent = gettext("Processing…");
     idempotencyKey = idempotencyKey || (Date.now().toString(36) + Math.random().toString(36).slice(2));
     try {
       var created = await postJson(form.dataset.api, {
@@ -81,7 +84,7 @@
       });
       if (setup.error) {
         idempotencyKey = null;
-        throw new Error(setup.error.message || "Your card was declined.");
+        throw new Error(setup.error.message || gettext("Your card was declined."));
       }
       var confirmed = await postJson(form.dataset.confirm + created.data.donation_id + "/confirm", {
         client_secret: created.data.client_secret
@@ -89,7 +92,7 @@
       if (!confirmed.ok) { idempotencyKey = null; throw new Error(firstMessage(confirmed.data)); }
       if (confirmed.data.requires_action && confirmed.data.action_client_secret) {
         var action = await stripe.confirmCardPayment(confirmed.data.action_client_secret);
-        if (action.error) { throw new Error(action.error.message || "Authentication failed."); }
+        if (action.error) { throw new Error(action.error.message || gettext("Authentication failed.")); }
       }
       form.hidden = true;
       var thanks = document.getElementById("donate-thanks");
@@ -99,7 +102,7 @@
       showError(error.message);
     } finally {
       submit.disabled = false;
-      submit.textContent = "Donate";
+      submit.textContent = submitLabel;
     }
   });
 })();

@@ -2,6 +2,7 @@
 // Without JavaScript the form posts to /notifications/subscribe/ and shows a page instead.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (text) { return text; };
   function cookie(name) {
     var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
     return match ? decodeURIComponent(match[1]) : "";
@@ -30,10 +31,10 @@
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (result) {
         status.textContent = result.ok
-          ? "Thanks. If this address needs confirming, we have sent it a link."
-          : (result.body && result.body.message) || "Something went wrong; please try again.";
+          ? gettext("Thanks. If this address needs confirming, we have sent it a link.")
+          : (result.body && result.body.message) || gettext("Something went wrong; please try again.");
       }).catch(function () {
-        status.textContent = "Something went wrong; please try again.";
+        status.textContent = gettext("Something went wrong; please try again.");
       }).then(function () { button.disabled = false; });
     });
   });
