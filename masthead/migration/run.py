@@ -106,7 +106,10 @@ def run_import(
             writer: ImportWriter | None = None
             for record in source.threads(report):
                 if writer is None:
-                    writer = ImportWriter(
+                    # A source may bring its own writer (masthead_json restores what only a
+                    # Masthead export carries); every other source uses the shared one.
+                    writer_class = getattr(source_class, "writer_class", ImportWriter)
+                    writer = writer_class(
                         source.source_key(),
                         report,
                         create_stubs=bool(options.get("create_stubs")),
