@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussion', '0004_who_may_comment'),
+        ('discussion', '0005_external_url_threads'),
     ]
 
     operations = [
