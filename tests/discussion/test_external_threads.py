@@ -12,7 +12,7 @@ from django.urls import reverse
 from masthead.core.canonical_url import NotAUrl, canonical_url
 from masthead.discussion import actions
 from masthead.discussion.models import Comment, CommentStatus, Thread
-from tests.discussion.helpers import Reader, assert_error
+from tests.helpers import Reader, assert_error
 
 pytestmark = pytest.mark.django_db
 

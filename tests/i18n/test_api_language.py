@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.conftest import hostile_strings
+from tests.helpers import hostile_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_a_string_missing_from_a_catalog_falls_back_to_english() -> None:
 
 
 def test_field_messages_are_translated_with_their_field_names_kept(a_thread: Any) -> None:
-    from tests.discussion.helpers import Reader
+    from tests.helpers import Reader
 
     reader = Reader(HTTP_ACCEPT_LANGUAGE="ru")
     reader.me(a_thread.pk)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.discussion.helpers import Reader
+from tests.helpers import Reader
 
 pytestmark = pytest.mark.django_db
 

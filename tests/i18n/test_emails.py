@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,27 +11,20 @@ from django.utils import translation
 from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.models import EmailAddress
-from tests.notifications.conftest import SmtpSink, bodies, post, run_on_commit, running_smtp_sink
+from tests.helpers import run_on_commit_callbacks
+from tests.notifications.conftest import bodies, post
+from tests.notifications.smtp_support import SmtpSink
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    yield from running_smtp_sink()
-
-
 def subscribe(thread: Any, email: str, accept_language: str) -> Any:
-    from django.db import connection
-
-    start = len(connection.run_on_commit)
-    response = Client(HTTP_ACCEPT_LANGUAGE=accept_language).post(
-        "/api/v1/subscriptions",
-        {"thread_id": thread.pk, "email": email, "kind": "all"},
-        content_type="application/json",
-    )
-    run_on_commit(start)
-    return response
+    with run_on_commit_callbacks():
+        return Client(HTTP_ACCEPT_LANGUAGE=accept_language).post(
+            "/api/v1/subscriptions",
+            {"thread_id": thread.pk, "email": email, "kind": "all"},
+            content_type="application/json",
+        )
 
 
 def test_the_confirmation_email_speaks_the_language_of_the_subscription(

@@ -11,7 +11,7 @@ from masthead.core.actors import Actor
 from masthead.discussion import actions
 from masthead.discussion.models import Comment
 from masthead.migration.models import ImportedObject
-from tests.discussion.conftest import comment_input, guest_actor
+from tests.helpers import comment_input, guest_actor
 
 SOURCE = "wordpress:news.example.org"
 

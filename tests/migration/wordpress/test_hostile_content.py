@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 from masthead.migration.models import ImportedObject
 from masthead.migration.wordpress.content import PARAGRAPH_TAGS, convert_body
 from masthead.publishing.models import ArticlePage
-from tests.conftest import hostile_strings
+from tests.helpers import hostile_strings
 
 from .conftest import MASTHEAD_EXPORT, run_import
 
