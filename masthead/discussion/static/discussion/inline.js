@@ -56,6 +56,8 @@
     return data;
   }
 
+  // Readers who ask for less motion get jumps, not smooth scrolling.
+  const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const plainText = (html) => new DOMParser().parseFromString(html || "", "text/html").body.textContent || "";
   const squash = (text) => text.replace(/\s+/g, "");
   const selectorOf = (target, type) => ((target && target.selector) || []).find((item) => item.type === type) || null;
@@ -415,7 +417,7 @@
     if (!range) return;
     event.preventDefault();
     const node = range.startContainer.parentElement;
-    node.scrollIntoView({ behavior: "smooth", block: "center" });
+    node.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "center" });
     const marks = wrapRange(range, "inline-flash");
     setTimeout(() => { for (const mark of marks) { const parent = mark.parentNode; while (mark.firstChild) parent.insertBefore(mark.firstChild, mark); mark.remove(); parent.normalize(); } }, 2500);
   });
