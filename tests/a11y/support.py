@@ -93,3 +93,46 @@ def passage_of(article: Any, words: slice = slice(2, 6)) -> str:
             text = strip_tags(str(getattr(block.value, "source", block.value)))
             return " ".join(text.split()[words])
     raise AssertionError(f"{article} has no paragraph")
+
+
+def tab_to(page: Any, selector: str, *, limit: int = 120, backwards: bool = False) -> None:
+    """Press Tab (Shift+Tab) until the focused element matches `selector`, as a keyboard user would;
+    fail when it is never reached (a control the keyboard cannot get to)."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(
+            "(s) => !!document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"{selector} was never reached with {key} ({limit} presses)")
+
+
+def focus_indicator(page: Any) -> dict[str, Any]:
+    """How the focused element shows its focus: whether :focus-visible applies, its outline and
+    box-shadow (the browser draws whichever the theme sets)."""
+    return dict(
+        page.evaluate(
+            """() => {
+                const node = document.activeElement;
+                const style = getComputedStyle(node);
+                return {
+                    tag: node.tagName.toLowerCase() + (node.className ? '.' + node.className : ''),
+                    focusVisible: node.matches(':focus-visible'),
+                    outline: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0,
+                    shadow: style.boxShadow,
+                };
+            }"""
+        )
+    )
+
+
+def assert_visible_focus(page: Any) -> None:
+    found = focus_indicator(page)
+    shown = found["outline"] >= 2 or found["shadow"] not in ("", "none")
+    assert found["focusVisible"] and shown, f"no visible focus indicator: {found}"
+
+
+def focused(page: Any, script: str = "(node) => node.outerHTML.slice(0, 120)") -> Any:
+    """`script` applied to the focused element."""
+    return page.evaluate(f"({script})(document.activeElement)")

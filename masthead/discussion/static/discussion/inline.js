@@ -145,11 +145,18 @@
   let openPanel = null;
   function closePanel(restoreFocus = true) {
     if (!openPanel) return;
-    const { panel, opener } = openPanel;
+    const { panel, opener, block } = openPanel;
     panel.remove();
     if (opener) opener.setAttribute("aria-expanded", "false");
     openPanel = null;
-    if (restoreFocus && opener && document.contains(opener)) opener.focus();
+    if (!restoreFocus) return;
+    // Back to the button that opened the panel; for a selection (whose button is gone), to the
+    // paragraph the passage is in, so the keyboard continues where the reader was.
+    if (opener && document.contains(opener) && !opener.hidden) opener.focus();
+    else if (block && document.contains(block)) {
+      block.setAttribute("tabindex", "-1");
+      block.focus();
+    }
   }
 
   function commentCard(item) {
@@ -189,7 +196,7 @@
     const block = anchorNode.closest(".block") || anchorNode;
     block.after(panel);
     if (opener) opener.setAttribute("aria-expanded", "true");
-    openPanel = { panel, opener };
+    openPanel = { panel, opener, block };
     (panel.querySelector("textarea") || close).focus();
     return panel;
   }
@@ -398,7 +405,7 @@
     });
     // Keyboard: with a selection, Alt+Shift+C (or Tab to the button) starts a comment.
     document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { action.hidden = true; closePanel(); }
+      if (event.key === "Escape") action.hidden = true;
       if (event.altKey && event.shiftKey && (event.key === "C" || event.key === "c") && selectionTarget()) {
         event.preventDefault();
         updateAction();
@@ -406,6 +413,11 @@
       }
     });
   }
+
+  // Escape closes an open panel (a prompt's or a passage's) and returns the focus to its opener.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && openPanel) closePanel();
+  });
 
   // Show-passage links in the discussion scroll to the marked passage when it is on the page.
   document.addEventListener("click", (event) => {
