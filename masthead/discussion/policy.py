@@ -14,9 +14,11 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-DEFAULT_INTRO = "Would love your thoughts, please comment."
+# gettext_noop: stored untranslated (a model default); shown in the page's language (discussion_tags).
+DEFAULT_INTRO = gettext_noop("Would love your thoughts, please comment.")
 
 
 class Premoderation(models.TextChoices):

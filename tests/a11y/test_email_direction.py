@@ -17,15 +17,6 @@ from tests.notifications.smtp_support import SmtpSink, bodies
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def an_arabic_article(an_article: Any) -> Any:
-    from masthead.publishing.actions import translate_page
-
-    translate_page(an_article.get_parent().get_parent().specific, "ar", title="ماستهيد", intro="")
-    translate_page(an_article.get_parent().specific, "ar", title="الشرق الأوسط", intro="")
-    return translate_page(an_article, "ar", title="شحّ المياه على طول النهر")
-
-
 def remove(comment: Any, moderator_actor: Any, capture: Any) -> None:
     with capture(execute=True):
         remove_comment(moderator_actor, comment, "Personal attack.")

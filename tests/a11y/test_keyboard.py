@@ -155,3 +155,56 @@ def test_discussion_and_inline_feedback_by_keyboard_alone(
     assert RIVER in focused(page, "(node) => node.textContent")
     saved = Comment.objects.get(body="Since when?")
     assert saved.target["selector"][0]["exact"] == passage
+
+
+def test_giving_by_keyboard_alone(
+    live_server: Any, page: Any, an_article: Any, stripe_live: str, settings: Any
+) -> None:
+    from masthead.funding.models import Donation
+    from tests.helpers import make_campaign
+
+    campaign = make_campaign()
+    page.goto(f"{live_server.url}/funding/{campaign.slug}/")
+    page.locator("#card-element input").first.wait_for()
+
+    # The amounts are radio buttons: Tab reaches the chosen one, arrows move between them, and the
+    # focus ring is drawn on the visible box of the hidden input.
+    tab_to(page, "input[name=preset]:checked")
+    page.keyboard.press("ArrowRight")
+    ring = page.evaluate(
+        "() => { const box = document.activeElement.nextElementSibling; const s = getComputedStyle(box);"
+        " return document.activeElement.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+    )
+    assert ring, "the focused amount shows no focus ring"
+    chosen = page.evaluate("() => document.querySelector('input[name=preset]:checked').value")
+    type_into(page, "input[name=name]", "Key Board")
+    type_into(page, "input[name=email]", "not an address")
+    tab_to(page, ".donate__submit")
+    press(page, "Enter")
+
+    # The refused field is marked, says why through aria-describedby, and takes the focus.
+    email = page.locator("input[name=email]")
+    page.wait_for_function("() => document.activeElement.name === 'email'")
+    assert email.get_attribute("aria-invalid") == "true"
+    described = (email.get_attribute("aria-describedby") or "").split()
+    messages = [page.locator(f"#{ident}").inner_text() for ident in described]
+    assert any("email" in text.lower() for text in messages), messages
+    page.keyboard.press("Control+A")
+    page.keyboard.type("keys@example.com")
+
+    for placeholder, value in [
+        ("number", "4242424242424242"),
+        ("exp_month", "12"),
+        ("exp_year", "34"),
+        ("cvc", "123"),
+        ("postal_code", "10115"),
+    ]:
+        type_into(page, f"#card-element input[placeholder={placeholder}]", value)
+    tab_to(page, ".donate__submit")
+    press(page, "Enter")
+    thanks = page.locator("#donate-thanks")
+    thanks.wait_for(state="visible")
+    assert focused(page, "(node) => node.id") == "donate-thanks"
+    assert email.get_attribute("aria-invalid") is None
+    donation = Donation.objects.get(donor_email="keys@example.com")
+    assert str(donation.amount) == chosen
