@@ -50,3 +50,21 @@ def test_the_server_error_page_speaks_the_edition_language(an_arabic_edition: An
     with translation.override("en"):
         english = server_error(RequestFactory().get("/x/")).content.decode()
     assert '<a href="/">return to the front page</a>' in english
+
+
+def test_a_refused_sign_up_field_points_at_its_message(client: Any, a_home: Any) -> None:
+    """The sign-up form (allauth's, in the site's templates): the refused field is invalid and
+    described by the message that says why."""
+    import re
+
+    response = client.post("/accounts/signup/", {"email": "not an address", "password1": "x"})
+    html = response.content.decode()
+    field = re.search(r'<input[^>]*name="email"[^>]*>', html)
+    assert field is not None
+    assert 'aria-invalid="true"' in field.group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', field.group(0))
+    assert described is not None
+    for ident in described.group(1).split():
+        assert f'id="{ident}"' in html
+    error_id = next(ident for ident in described.group(1).split() if ident.endswith("error"))
+    assert re.search(rf'id="{error_id}"[^>]*>\s*<li>Enter a valid email address.</li>', html)
