@@ -44,6 +44,16 @@ def test_the_discussion_and_goal_bar_speak_to_screen_readers(
         headings = comments.get_by_role("heading", level=3)
         assert headings.all_inner_texts() == ["Omar", "Sam"]
         assert region.get_by_role("button", name="Upvote").count() == 2
+        # The name carries the count, which a label alone would hide.
+        names = region.locator(".vote--up").evaluate_all(
+            "(buttons) => buttons.map((b) => b.textContent)"
+        )
+        assert [re.sub(r"\s+", " ", name).strip() for name in names] in (
+            ["Upvote 0", "Upvote 0"],
+            ["Upvote 1", "Upvote 0"],
+            ["Upvote 0", "Upvote 1"],
+        )
+        assert region.get_by_role("button", name=re.compile(r"^Upvote [01]$")).count() == 2
         assert region.get_by_role("button", name="Downvote", pressed=False).count() == 2
 
     check_comments()

@@ -306,10 +306,11 @@
         body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
         card.append(body);
         const votes = el("span", { class: "comment__votes", "data-votes": "" });
-        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-label": gettext("Upvote"), "aria-pressed": "false" }, svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
+        // The name is the word and the count ("Upvote 3"): the word hidden on screen, the count shown.
+        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-pressed": "false" }, el("span", { class: "visually-hidden", text: gettext("Upvote") + " " }), svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
         votes.append(up);
         if (!this.likesOnly) {
-          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-label": gettext("Downvote"), "aria-pressed": "false" }, svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
+          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-pressed": "false" }, el("span", { class: "visually-hidden", text: gettext("Downvote") + " " }), svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
         }
         const actions = el("footer", { class: "comment__actions" }, votes);
         if (this.open) actions.append(el("a", { class: "comment__reply", href: `?reply=${item.id}#respond`, "data-reply": "", text: gettext("Reply") }));
