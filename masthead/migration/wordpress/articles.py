@@ -4,8 +4,8 @@ Each post is written in its own transaction through publishing's actions, and re
 `ImportedObject` (kind "article", source id = the WordPress post id): a re-run updates the article
 it made (a new revision) instead of making another, and skips it when nothing changed.
 
-- categories -> sections: the post's first category is its section (made when missing); any further
-  categories become tags, beside the post's own tags.
+- categories -> sections: the post's first category is its section (made when missing, the
+  category's description its intro); any further categories become tags, beside the post's own tags.
 - the author (`dc:creator`, and Co-Authors Plus bylines) -> Author snippets, in order.
 - status: publish -> live with WordPress's publish date; future -> scheduled (`go_live_at`);
   draft/pending -> a draft; private -> live behind a view restriction to editors and moderators;
@@ -73,6 +73,8 @@ class ArticleImporter:
     authors: dict[str, WxrAuthor] = field(default_factory=dict)  # by login
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by post id
     category_slugs: dict[str, str] = field(default_factory=dict)  # by term id
+    # A category's description (WordPress shows it atop its archive) is its section's intro.
+    category_descriptions: dict[str, str] = field(default_factory=dict)  # by slug
     _home: HomePage | None = None
     _sections: dict[str, SectionPage] = field(default_factory=dict)
     _images: dict[str, Any] = field(default_factory=dict)
@@ -220,7 +222,8 @@ class ArticleImporter:
             existing = SectionPage.objects.child_of(home).filter(slug=slug).first()
             if existing is None:
                 title = html.unescape(name).strip() or slug
-                existing = publishing.create_section(home, title, slug)
+                intro = _plain(self.category_descriptions.get(wordpress_slug, ""))
+                existing = publishing.create_section(home, title, slug, intro)
                 self.notes.count("section", "imported")
             self.remember("section", wordpress_slug, existing, "")
             redirects.redirect_section(wordpress_slug, existing, self.base_url)

@@ -95,7 +95,7 @@ class WordPressSource:
         if self.uploads is not None and not self.uploads.is_dir():
             raise SourceError(f"--uploads {self.uploads}: is not a folder")
         channel = self.channel()
-        authors, attachments, category_slugs = self.read_people_and_media()
+        authors, attachments, categories = self.read_people_and_media()
         authors_by_id = {author.author_id: author for author in authors.values()}
         importer = ArticleImporter(
             source=self.source_key(),
@@ -104,7 +104,10 @@ class WordPressSource:
             uploads=self.uploads,
             authors=authors,
             attachments=attachments,
-            category_slugs=category_slugs,
+            category_slugs={term_id: term.slug for term_id, term in categories.items()},
+            category_descriptions={
+                term.slug: term.description for term in categories.values() if term.description
+            },
             dry_run=self.dry_run,
         )
         for record in read_wxr(self.path):
@@ -121,16 +124,16 @@ class WordPressSource:
 
     def read_people_and_media(
         self,
-    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, str]]:
-        """Authors by login, media by post id, category slugs by term id: all small, kept."""
+    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, WxrTerm]]:
+        """Authors by login, media by post id, categories by term id: all small, kept."""
         authors: dict[str, WxrAuthor] = {}
         attachments: dict[str, Attachment] = {}
-        category_slugs: dict[str, str] = {}
+        categories: dict[str, WxrTerm] = {}
         for record in read_wxr(self.path):
             if isinstance(record, WxrAuthor):
                 authors[record.login] = record
             elif isinstance(record, WxrTerm) and record.taxonomy == "category" and record.term_id:
-                category_slugs[record.term_id] = record.slug
+                categories[record.term_id] = record
             elif isinstance(record, WxrItem) and record.post_type == "attachment":
                 attachments[record.post_id] = Attachment(
                     url=record.attachment_url or record.link,
@@ -139,7 +142,7 @@ class WordPressSource:
                     alt=record.meta.get("_wp_attachment_image_alt", ""),
                     file=record.meta.get("_wp_attached_file", ""),
                 )
-        return authors, attachments, category_slugs
+        return authors, attachments, categories
 
     def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
         kind = item.post_type or "item"
