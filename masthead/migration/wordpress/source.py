@@ -41,6 +41,7 @@ STATUSES = {
 PINGBACK_TYPES = {"pingback", "trackback"}
 STICKY_TYPE = "wpdiscuz_sticky"
 SOURCE_MAX_LENGTH = 40  # ImportedObject.source
+POST_BATCH = 50  # posts whose articles are written together
 
 
 class WordPressSource:
@@ -110,17 +111,35 @@ class WordPressSource:
             },
             dry_run=self.dry_run,
         )
+        batch: list[WxrItem] = []
         for record in read_wxr(self.path):
             if not isinstance(record, WxrItem) or record.post_type == "attachment":
                 continue
             if record.post_type != "post" or record.status == "auto-draft":
                 self.skip_item(record, notes)
                 continue
-            article = importer.import_post(record)
-            if article is not None:
-                yield self.thread(record, article.pk, authors_by_id, notes)
+            batch.append(record)
+            # Articles are written a batch at a time (few statements for many pages); the batch
+            # holds its posts' comments until their threads are written, so memory stays flat.
+            if len(batch) == POST_BATCH:
+                yield from self.batch_threads(importer, batch, authors_by_id, notes)
+                batch = []
+        yield from self.batch_threads(importer, batch, authors_by_id, notes)
         importer.finish()
         redirects.redirect_site_feeds(channel.base_blog_url)
+
+    def batch_threads(
+        self,
+        importer: ArticleImporter,
+        items: list[WxrItem],
+        authors_by_id: dict[str, WxrAuthor],
+        notes: ImportNotes,
+    ) -> Iterator[SourceThread]:
+        if not items:
+            return
+        for item, article in zip(items, importer.import_posts(items), strict=True):
+            if article is not None:
+                yield self.thread(item, article.pk, authors_by_id, notes)
 
     def read_people_and_media(
         self,
