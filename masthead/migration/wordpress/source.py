@@ -41,6 +41,7 @@ STATUSES = {
 PINGBACK_TYPES = {"pingback", "trackback"}
 STICKY_TYPE = "wpdiscuz_sticky"
 SOURCE_MAX_LENGTH = 40  # ImportedObject.source
+POST_BATCH = 50  # posts whose articles are written together
 
 
 class WordPressSource:
@@ -95,7 +96,7 @@ class WordPressSource:
         if self.uploads is not None and not self.uploads.is_dir():
             raise SourceError(f"--uploads {self.uploads}: is not a folder")
         channel = self.channel()
-        authors, attachments, category_slugs = self.read_people_and_media()
+        authors, attachments, categories = self.read_people_and_media()
         authors_by_id = {author.author_id: author for author in authors.values()}
         importer = ArticleImporter(
             source=self.source_key(),
@@ -104,33 +105,54 @@ class WordPressSource:
             uploads=self.uploads,
             authors=authors,
             attachments=attachments,
-            category_slugs=category_slugs,
+            category_slugs={term_id: term.slug for term_id, term in categories.items()},
+            category_descriptions={
+                term.slug: term.description for term in categories.values() if term.description
+            },
             dry_run=self.dry_run,
         )
+        batch: list[WxrItem] = []
         for record in read_wxr(self.path):
             if not isinstance(record, WxrItem) or record.post_type == "attachment":
                 continue
             if record.post_type != "post" or record.status == "auto-draft":
                 self.skip_item(record, notes)
                 continue
-            article = importer.import_post(record)
-            if article is not None:
-                yield self.thread(record, article.pk, authors_by_id, notes)
+            batch.append(record)
+            # Articles are written a batch at a time (few statements for many pages); the batch
+            # holds its posts' comments until their threads are written, so memory stays flat.
+            if len(batch) == POST_BATCH:
+                yield from self.batch_threads(importer, batch, authors_by_id, notes)
+                batch = []
+        yield from self.batch_threads(importer, batch, authors_by_id, notes)
         importer.finish()
         redirects.redirect_site_feeds(channel.base_blog_url)
 
+    def batch_threads(
+        self,
+        importer: ArticleImporter,
+        items: list[WxrItem],
+        authors_by_id: dict[str, WxrAuthor],
+        notes: ImportNotes,
+    ) -> Iterator[SourceThread]:
+        if not items:
+            return
+        for item, article in zip(items, importer.import_posts(items), strict=True):
+            if article is not None:
+                yield self.thread(item, article.pk, authors_by_id, notes)
+
     def read_people_and_media(
         self,
-    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, str]]:
-        """Authors by login, media by post id, category slugs by term id: all small, kept."""
+    ) -> tuple[dict[str, WxrAuthor], dict[str, Attachment], dict[str, WxrTerm]]:
+        """Authors by login, media by post id, categories by term id: all small, kept."""
         authors: dict[str, WxrAuthor] = {}
         attachments: dict[str, Attachment] = {}
-        category_slugs: dict[str, str] = {}
+        categories: dict[str, WxrTerm] = {}
         for record in read_wxr(self.path):
             if isinstance(record, WxrAuthor):
                 authors[record.login] = record
             elif isinstance(record, WxrTerm) and record.taxonomy == "category" and record.term_id:
-                category_slugs[record.term_id] = record.slug
+                categories[record.term_id] = record
             elif isinstance(record, WxrItem) and record.post_type == "attachment":
                 attachments[record.post_id] = Attachment(
                     url=record.attachment_url or record.link,
@@ -139,7 +161,7 @@ class WordPressSource:
                     alt=record.meta.get("_wp_attachment_image_alt", ""),
                     file=record.meta.get("_wp_attached_file", ""),
                 )
-        return authors, attachments, category_slugs
+        return authors, attachments, categories
 
     def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
         kind = item.post_type or "item"
