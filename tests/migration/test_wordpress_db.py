@@ -39,9 +39,7 @@ def comments_by_wordpress_id() -> dict[str, dict[str, Any]]:
     """Every imported comment as a reader and a moderator see it, by WordPress comment id."""
     from masthead.discussion.models import Comment
 
-    rows = {
-        row.object_id: row.source_id for row in ImportedObject.objects.filter(kind="comment")
-    }
+    rows = {row.object_id: row.source_id for row in ImportedObject.objects.filter(kind="comment")}
     result = {}
     for comment in Comment.objects.all():
         result[rows[str(comment.pk)]] = {

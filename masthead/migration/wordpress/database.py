@@ -403,9 +403,9 @@ class WordPressDatabase:
             f"FROM {self.table('commentmeta')} m JOIN {self.table('comments')} c "
             f"ON c.comment_ID = m.comment_id WHERE c.comment_post_ID IN ({ids}) ORDER BY m.meta_id"
         ):
-            comment = by_id.get(str(comment_id))
-            if comment is not None:
-                comment.meta[_text(key)] = _text(value)
+            owner = by_id.get(str(comment_id))
+            if owner is not None:
+                owner.meta[_text(key)] = _text(value)
 
     def read_wpdiscuz(
         self, items: dict[str, WxrItem], notes: ImportNotes
@@ -513,7 +513,7 @@ def permalink(item: WxrItem, structure: str, home: str, users: dict[str, WxrAuth
 
 def _reason(error: Exception) -> str:
     """The server's or driver's reason, in one line, without the driver's tuple."""
-    args = getattr(error, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(error, "args", ()))
     code = args[0] if args and isinstance(args[0], int) else None
     message = str(args[1]) if len(args) > 1 else str(error)
     message = message.splitlines()[0] if message else type(error).__name__
