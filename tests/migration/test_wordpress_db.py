@@ -8,6 +8,7 @@ compared; the database adds spam and wpDiscuz's own tables.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -256,3 +257,31 @@ def test_an_export_and_a_database_together_are_refused(a_home: Any, wordpress_db
     outcome = run("wordpress", str(WORDPRESS_DB_EXPORT), "--db", wordpress_db)
     assert outcome.status == 1
     assert "either an export file or --db" in outcome.err
+
+
+def test_a_site_without_wpdiscuz_imports_and_says_so(a_home: Any, wordpress_db: str) -> None:
+    """Another prefix in the same database: WordPress's tables only, as on a site without wpDiscuz."""
+    import pymysql
+
+    from masthead.discussion.models import Comment, Vote
+
+    parsed = urlparse(wordpress_db)
+    connection = pymysql.connect(
+        host=parsed.hostname, port=parsed.port or 3306, user=parsed.username or "root",
+        password=parsed.password or "", database=parsed.path.lstrip("/"),
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in ("users", "posts", "postmeta", "comments", "commentmeta", "options", "terms",
+                      "term_taxonomy", "term_relationships"):  # fmt: skip
+            cursor.execute(f"DROP TABLE IF EXISTS plain_{table}")
+            cursor.execute(f"CREATE TABLE plain_{table} LIKE wp_{table}")
+            cursor.execute(f"INSERT INTO plain_{table} SELECT * FROM wp_{table}")  # noqa: S608
+    connection.commit()
+    connection.close()
+
+    outcome = run("wordpress", "--db", wordpress_db, "--prefix", "plain_")
+    assert outcome.status == 0, outcome.err
+    assert "no wpDiscuz table plain_wc_users_voted" in outcome.out
+    assert Comment.objects.filter(status="spam").count() == 2
+    assert not Vote.objects.exists()
+    assert imported("comment", MARTA_TOP).upvotes == 7  # the meta's counts still come across

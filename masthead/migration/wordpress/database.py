@@ -302,6 +302,12 @@ class WordPressDatabase:
         last = 0
         if "wc_follow_users" in self.wpdiscuz:
             self.report_follows(notes)
+        absent = [self.prefix + name for name in WPDISCUZ_TABLES if name not in self.wpdiscuz]
+        if absent:
+            notes.note(
+                f"no wpDiscuz table {', '.join(absent)}: what it holds is not imported "
+                "(a site without wpDiscuz has none)"
+            )
         while True:
             batch: list[WxrItem] = []
             for row in self.rows(
