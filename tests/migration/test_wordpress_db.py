@@ -285,3 +285,33 @@ def test_a_site_without_wpdiscuz_imports_and_says_so(a_home: Any, wordpress_db: 
     assert Comment.objects.filter(status="spam").count() == 2
     assert not Vote.objects.exists()
     assert imported("comment", MARTA_TOP).upvotes == 7  # the meta's counts still come across
+
+
+def test_without_the_driver_the_error_says_which_extra_to_install(
+    a_home: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver is imported only for --db; without it, one line saying what to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # as if PyMySQL were not installed
+    outcome = run("wordpress", "--db", "mysql://root@127.0.0.1/wordpress")
+    assert outcome.status == 1
+    assert outcome.err.strip().splitlines()[-1] == (
+        "masthead import wordpress: --db needs the MySQL driver: "
+        "pip install 'masthead[mysql]' (PyMySQL)"
+    )
+    # An export import never needs it.
+    assert run("wordpress", str(WORDPRESS_DB_EXPORT), "--dry-run").status == 0
+
+
+def test_the_run_record_keeps_no_password_and_a_bad_prefix_is_refused(
+    a_home: Any, wordpress_db: str
+) -> None:
+    parsed = urlparse(wordpress_db)
+    with_password = parsed._replace(netloc=f"root:@{parsed.hostname}:{parsed.port}").geturl()
+    assert run("wordpress", "--db", with_password, "--prefix", "wp_").status == 0
+    assert ImportRun.objects.get().arguments["db"] == "(given)"
+
+    outcome = run("wordpress", "--db", wordpress_db, "--prefix", "wp_; DROP TABLE x")
+    assert outcome.status == 1
+    assert "letters, digits and underscores only" in outcome.err

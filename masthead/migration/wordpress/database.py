@@ -138,6 +138,8 @@ class WordPressDatabase:
                 unix_socket=address.unix_socket or None,
                 charset="utf8mb4",
                 connect_timeout=10,
+                # TIMESTAMP columns (wpDiscuz's dates) are then read in UTC, whatever the server's zone.
+                init_command="SET time_zone = '+00:00'",
                 read_timeout=600,
                 cursorclass=pymysql.cursors.SSCursor,
             )
@@ -157,9 +159,9 @@ class WordPressDatabase:
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """The query's rows, streamed from a server-side cursor, `FETCH` at a time."""
+        connection = self.connect()  # first: it says so when the driver is missing
         import pymysql
 
-        connection = self.connect()
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql, tuple(params))
@@ -482,7 +484,7 @@ class WordPressDatabase:
 
 
 def _utc(value: str) -> dt.datetime | None:
-    """A MySQL TIMESTAMP as read in the connection's zone: the server's; taken as UTC."""
+    """A MySQL TIMESTAMP, read in UTC (the connection's zone is set so)."""
     return parse_gmt(value)
 
 

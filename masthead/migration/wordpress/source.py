@@ -160,7 +160,7 @@ class WordPressSource:
         )
         for record, wpdiscuz in self.items(notes):
             if record.post_type != "post" or record.status == "auto-draft":
-                self.skip_item(record, notes)
+                self.skip_item(record, notes, wpdiscuz)
                 continue
             article = importer.import_post(record, wpdiscuz.forms)
             if article is not None:
@@ -241,7 +241,9 @@ class WordPressSource:
                 )
         return authors, attachments, category_slugs
 
-    def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
+    def skip_item(
+        self, item: WxrItem, notes: ImportNotes, wpdiscuz: WpDiscuzPost | None = None
+    ) -> None:
         kind = item.post_type or "item"
         reason = (
             "an unsaved draft (auto-draft)"
@@ -251,6 +253,10 @@ class WordPressSource:
         notes.skip(Skip(kind, item.post_id, reason))
         for comment in item.comments:
             notes.skip(Skip("comment", comment.comment_id, f"on a {kind} that is not imported"))
+        for subscription in wpdiscuz.subscriptions if wpdiscuz else []:
+            where = subscription.comment_id or item.post_id
+            notes.skip(Skip("subscription", where, f"to a {kind} that is not imported"))
+            notes.count("subscription", "skipped")
 
     def thread(
         self,
