@@ -165,7 +165,7 @@ class WordPressSource:
             article = importer.import_post(record, wpdiscuz.forms)
             if article is not None:
                 thread = self.thread(record, article.pk, authors_by_id, notes)
-                self.add_wpdiscuz(thread, record, article, wpdiscuz)
+                self.add_wpdiscuz(thread, article, wpdiscuz, notes)
                 yield thread
         importer.finish()
         redirects.redirect_site_feeds(channel.base_blog_url)
@@ -180,7 +180,7 @@ class WordPressSource:
                 yield record, WpDiscuzPost()
 
     def add_wpdiscuz(
-        self, thread: SourceThread, item: WxrItem, article: Any, wpdiscuz: WpDiscuzPost
+        self, thread: SourceThread, article: Any, wpdiscuz: WpDiscuzPost, notes: ImportNotes
     ) -> None:
         """Votes by voter, subscriptions and answers to feedback forms (read with --db only)."""
         if self.db_url:  # accounts as the users table has them, not as each comment wrote them
@@ -192,15 +192,18 @@ class WordPressSource:
         thread.subscriptions.extend(wpdiscuz.subscriptions)
         answers: dict[str, dict[str, Any]] = {}
         if wpdiscuz.forms:
-            answers = self.prompt_targets(article, wpdiscuz)
+            answers = self.prompt_targets(article, wpdiscuz, notes)
         for comment in thread.comments:
             comment.votes = list(wpdiscuz.votes.get(comment.source_id, []))
             form_id = str(comment.extra.pop("feedback_form", "") or "")
             if form_id and comment.parent_id is None and form_id in answers:
                 comment.extra["inline_target"] = answers[form_id]
 
-    def prompt_targets(self, article: Any, wpdiscuz: WpDiscuzPost) -> dict[str, dict[str, Any]]:
+    def prompt_targets(
+        self, article: Any, wpdiscuz: WpDiscuzPost, notes: ImportNotes
+    ) -> dict[str, dict[str, Any]]:
         """Form id -> the inline target of an answer to the prompt made from it."""
+        from masthead.core.errors import ApiError
         from masthead.discussion.blocks import prompt_passages
         from masthead.discussion.inline.matching import article_text, complete_target
 
@@ -210,12 +213,18 @@ class WordPressSource:
         targets: dict[str, dict[str, Any]] = {}
         for form in wpdiscuz.forms:
             block_id = prompt_block_id(self.source_key(), form.unique_id)
-            if block_id in passages:
+            if block_id not in passages:
+                continue
+            try:
                 targets[form.form_id] = complete_target(
                     text,
                     {"prompt": block_id},
                     source=article.full_url or "",
                     prompt_passages=passages,
+                )
+            except ApiError as error:  # the prompt's passage is not where readers can select it
+                notes.skip(
+                    Skip("prompt", form.unique_id, f"answers kept as comments: {error.message}")
                 )
         return targets
 
