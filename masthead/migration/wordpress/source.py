@@ -53,8 +53,9 @@ SOURCE_MAX_LENGTH = 40  # ImportedObject.source
 class WordPressSource:
     name: ClassVar[str] = "wordpress"
     help: ClassVar[str] = (
-        "A WordPress export (Tools -> Export, WXR 1.1/1.2): posts become articles, comments "
-        "(with wpDiscuz votes and pins) their discussions, old links redirect."
+        "A WordPress export (Tools -> Export, WXR 1.1/1.2), or the site's MySQL/MariaDB "
+        "database (--db): posts become articles, comments (with wpDiscuz votes and pins) their "
+        "discussions, old links redirect."
     )
 
     @classmethod
