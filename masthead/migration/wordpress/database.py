@@ -36,7 +36,8 @@ from .wpdiscuz import (
 from .wxr import WxrAuthor, WxrChannel, WxrComment, WxrItem, parse_gmt
 
 SCHEMES = {"mysql", "mariadb", "mysql+pymysql", "mariadb+pymysql"}
-CORE_TABLES = ("posts", "postmeta", "comments", "commentmeta", "users", "options", "terms")
+CORE_TABLES = ("posts", "postmeta", "comments", "commentmeta", "users", "options", "terms", "term_taxonomy", "term_relationships")  # fmt: skip
+OPTIONAL_TABLES = ("usermeta",)  # authors' first and last names, as the export gives them
 WPDISCUZ_TABLES = ("wc_users_voted", "wc_comments_subscription", "wc_follow_users", "wc_feedback_forms")  # fmt: skip
 POST_BATCH = 100  # posts per batch; their comments and meta are read with them
 FETCH = 1000  # rows fetched at a time from a server-side cursor
@@ -112,6 +113,7 @@ class WordPressDatabase:
         self._connection: Any = None
         self._options: dict[str, str] | None = None
         self.wpdiscuz: set[str] = set()
+        self.optional: set[str] = set()
         self._users: dict[str, WxrAuthor] | None = None
         self._websites: dict[str, str] = {}
 
@@ -195,6 +197,7 @@ class WordPressDatabase:
                 f"{self.prefix!r}: no table {', '.join(self.prefix + name for name in missing)}{hint}"
             )
         self.wpdiscuz = {name for name in WPDISCUZ_TABLES if f"{self.prefix}{name}" in present}
+        self.optional = {name for name in OPTIONAL_TABLES if f"{self.prefix}{name}" in present}
 
     # --- the site ------------------------------------------------------------------------------
 
@@ -244,6 +247,16 @@ class WordPressDatabase:
                     display_name=_text(display_name),
                 )
                 self._websites[str(user_id)] = _text(url)
+            if "usermeta" in self.optional:
+                for user_id, key, value in self.rows(
+                    f"SELECT user_id, meta_key, meta_value FROM {self.table('usermeta')} "  # noqa: S608
+                    "WHERE meta_key IN ('first_name', 'last_name') ORDER BY umeta_id"
+                ):
+                    user = self._users.get(str(user_id))
+                    if user is not None and _text(key) == "first_name":
+                        user.first_name = _text(value)
+                    elif user is not None:
+                        user.last_name = _text(value)
         return self._users
 
     def source_user(self, user_id: str) -> SourceUser | None:
@@ -491,12 +504,13 @@ def _utc(value: str) -> dt.datetime | None:
 def permalink(item: WxrItem, structure: str, home: str, users: dict[str, WxrAuthor]) -> str:
     """The post's address as WordPress's get_permalink() gives it (the WXR `<link>`)."""
     base = home.rstrip("/")
+    # WordPress gives these their plain link (get_permalink's "draft or pending", and trash).
+    unpublished = item.status in {"draft", "pending", "auto-draft", "future", "trash"}
     if item.post_type == "page":
-        return f"{base}/{item.post_name}/" if item.post_name else f"{base}/?page_id={item.post_id}"
-    if item.post_type != "post":
-        return f"{base}/?p={item.post_id}"
-    unpublished = item.status in {"draft", "pending", "auto-draft", "future"}
-    if not structure or unpublished or not item.post_name:
+        if not structure or unpublished or not item.post_name:
+            return f"{base}/?page_id={item.post_id}"
+        return f"{base}/{item.post_name}/"
+    if item.post_type != "post" or not structure or unpublished or not item.post_name:
         return f"{base}/?p={item.post_id}"
     date = item.post_date if len(item.post_date) >= 19 else "0000-00-00 00:00:00"
     category = next((slug for taxonomy, slug, _ in item.terms if taxonomy == "category"), "")

@@ -24,7 +24,7 @@ define('WP_HOME', 'https://news.example.org');
 define('WP_SITEURL', 'https://news.example.org');
 PHPCONF
 WORDPRESS_CONFIG=masthead-wp-db-fixture php "$here/make_wordpress_db.php" > "$here/wordpress-6.1-wpdiscuz.xml"
-tables="wp_users wp_posts wp_postmeta wp_comments wp_commentmeta wp_terms wp_term_taxonomy wp_term_relationships wp_wc_users_voted wp_wc_comments_subscription wp_wc_follow_users wp_wc_feedback_forms"
+tables="wp_users wp_usermeta wp_posts wp_postmeta wp_comments wp_commentmeta wp_terms wp_term_taxonomy wp_term_relationships wp_wc_users_voted wp_wc_comments_subscription wp_wc_follow_users wp_wc_feedback_forms"
 {
   echo "-- A small WordPress 6.1 + wpDiscuz site, written by make_wordpress_db.sh (do not edit by hand)."
   mysqldump -h 127.0.0.1 -uroot --skip-dump-date --skip-comments --compact --no-tablespaces "$db" $tables
