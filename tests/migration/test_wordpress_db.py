@@ -212,7 +212,7 @@ def test_subscriptions_keep_their_confirmed_state(a_home: Any, wordpress_db: str
 
 
 def test_feedback_forms_become_editor_prompts_where_the_passage_is_found(
-    a_home: Any, wordpress_db: str
+    a_home: Any, wordpress_db: str, client: Any
 ) -> None:
     outcome = run("wordpress", "--db", wordpress_db)
     assert outcome.status == 0, outcome.err
@@ -227,6 +227,12 @@ def test_feedback_forms_become_editor_prompts_where_the_passage_is_found(
     assert answer.target["selector"][0]["exact"] == prompt.value["passage"]
     assert answer.anchor_state == "anchored"
     assert imported("comment", "15").target is None  # a reply to the answer is no answer
+    # Readers see the question on the passage.
+    page = client.get(article.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Does the later ferry work for you?" in html
+    assert "wpdiscuz-feedback" not in html
     # The second form's passage was edited out of the post: reported, no prompt made.
     skips = {skip["kind"]: skip for skip in last_report()["skips"]}
     assert "passage is not in the imported article" in skips["prompt"]["reason"]
