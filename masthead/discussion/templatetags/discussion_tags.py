@@ -12,21 +12,16 @@ from django import template
 from django.core.exceptions import BadRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from masthead.core.errors import ApiError
 from masthead.core.inputs import MAX_ID, parse_optional_int
 from masthead.discussion.avatars import avatar_url, user_avatar_url
 from masthead.discussion.models import CommentStatus
-from masthead.discussion.policy import DEFAULT_INTRO
 
 register = template.Library()
 
-SORT_LABELS = (
-    ("newest", pgettext_lazy("comment order", "Newest")),
-    ("oldest", pgettext_lazy("comment order", "Oldest")),
-    ("votes", pgettext_lazy("comment order", "Most voted")),
-)
+SORT_LABELS = (("newest", _("Newest")), ("oldest", _("Oldest")), ("votes", _("Most voted")))
 
 
 def _comment_id(params: Any, name: str) -> int | None:
@@ -75,10 +70,6 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             "thread": thread,
             "page": page,
             "policy": policy,
-            # The built-in invitation speaks the page's language; an editor's own words are kept.
-            "intro_text": gettext(DEFAULT_INTRO)
-            if policy.intro_text == DEFAULT_INTRO
-            else policy.intro_text,
             "is_open": policy.is_open and not thread.is_closed,
             "count": comments.count,
             "nodes": comments.items,
@@ -107,9 +98,7 @@ def original_discussion(page: Any, shown: Any) -> dict[str, Any] | None:
     original_id = original_page_id(page)
     if original_id is None:
         return None
-    count = (
-        Thread.objects.filter(page_id=original_id).values_list("comment_count", flat=True).first()
-    )
+    count = Thread.objects.filter(page_id=original_id).values_list("comment_count", flat=True).first()
     if not count:
         return None
     original = Page.objects.select_related("locale").get(pk=original_id)
