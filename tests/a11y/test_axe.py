@@ -86,7 +86,7 @@ def test_reader_and_moderator_pages_have_no_serious_violations(
 ) -> None:
     from masthead.funding.models import Campaign
     from masthead.notifications.models import EmailAddress
-    from masthead.notifications.tokens import unsubscribe_token
+    from masthead.notifications.tokens import confirm_token, unsubscribe_token
 
     settings.RATELIMIT_ENABLED = False
     load_demo()
@@ -156,6 +156,8 @@ def test_reader_and_moderator_pages_have_no_serious_violations(
         address = EmailAddress.objects.create(
             email=f"sub-{language}@example.com", language=language
         )
+        page.goto(f"{base}/notifications/confirm/{confirm_token(address.pk, address.email)}/")
+        audit.check("confirm subscription", dark=False)
         token = unsubscribe_token(address.pk, address.email, None)
         page.goto(f"{base}/notifications/unsubscribe/{token}/")
         audit.check("unsubscribe")
