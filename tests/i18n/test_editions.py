@@ -13,7 +13,7 @@ from django.test import Client
 from lxml import etree, html
 
 from tests.asgi import asgi_request, run_async
-from tests.i18n.conftest import ARABIC_TITLE
+from tests.i18n.conftest import ARABIC_TITLE, translate_into_arabic
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +334,30 @@ def test_each_edition_has_its_own_news_sitemap_in_its_language(
     assert news("/ar/news-sitemap.xml") == [(ARABIC_TITLE, "ar")]
     robots = client.get("/robots.txt").content.decode()
     assert "/ar/sitemap.xml" in robots and "/ar/news-sitemap.xml" in robots
+
+
+def test_search_and_tag_pages_list_their_own_editions_articles(
+    client: Client, an_article: Any, an_arabic_article: Any
+) -> None:
+    def titles(path: str) -> list[str]:
+        tree = document(client.get(path))
+        return [h.text_content().strip() for h in tree.xpath("//main//h2 | //main//h3")]
+
+    assert ARABIC_TITLE in titles("/ar/tags/water/")
+    assert ENGLISH_TITLE not in titles("/ar/tags/water/")
+    assert ENGLISH_TITLE in titles("/tags/water/")
+    assert ARABIC_TITLE not in titles("/tags/water/")
+    assert ARABIC_TITLE in titles("/ar/search/?q=النهر")
+    assert ENGLISH_TITLE in titles("/search/?q=river")
+    assert ENGLISH_TITLE not in titles("/ar/search/?q=river")
+
+
+def test_an_unpublished_translation_is_neither_linked_nor_served(
+    client: Client, an_article: Any
+) -> None:
+    draft = translate_into_arabic(an_article, publish=False)
+    tree = document(client.get(an_article.url))
+    assert alternates(tree) == {}
+    assert switcher_links(tree) == {}
+    assert not draft.live
+    assert client.get(f"/ar{an_article.url}").status_code == 404

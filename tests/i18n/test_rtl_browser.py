@@ -1,7 +1,7 @@
 """Right to left in Chromium: the Arabic article reads from the right (page, threaded replies, the
 goal bar), user text is isolated in both editions, and a passage of Arabic text can be selected and
 commented on. Screenshots of both editions go to the test artifacts (docs/screenshots/ keeps the
-demo's: article-ar.png and article-en.png)."""
+demo's: article-ar.png and article-en.png, taken by the last test here)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def test_the_arabic_article_reads_from_the_right_and_isolates_english_names(
     assert 0.3 < fill["width"] / bar["width"] < 0.5
     assert abs((fill["x"] + fill["width"]) - (bar["x"] + bar["width"])) < 3
     assert fill["x"] > bar["x"] + 10
-    page.screenshot(path=str(screenshot_dir / "article-ar.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rtl-article-ar.png"), full_page=True)
 
     page.goto(live_server.url + two_editions["en"].url)
     assert computed(page, "html", "direction") == "ltr"
@@ -104,7 +104,7 @@ def test_the_arabic_article_reads_from_the_right_and_isolates_english_names(
     assert arabic_body.get_attribute("dir") == "auto"
     assert arabic_body.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert page.locator(".comment__author bdi", has_text="مريم ح.").count() == 1
-    page.screenshot(path=str(screenshot_dir / "article-en.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rtl-article-en.png"), full_page=True)
     assert errors == []
 
 
@@ -159,3 +159,53 @@ def test_a_reader_comments_on_a_selected_passage_of_arabic_text(
     assert body.locator("mark", has_text=PASSAGE[:4]).count() >= 1
     page.screenshot(path=str(screenshot_dir / "inline-marker-ar.png"))
     assert errors == []
+
+
+def test_the_switcher_remembers_a_choice_over_the_browsers_language(
+    live_server: Any, browser: Any, two_editions: Any
+) -> None:
+    context = browser.new_context(locale="ar-IQ", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.url == live_server.url + "/ar/"  # Accept-Language: ar-IQ
+    page.goto(live_server.url + two_editions["ar"].url)
+    page.locator(".language-switcher a[hreflang=en]").click()
+    page.wait_for_url(live_server.url + two_editions["en"].url)
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.goto(live_server.url + "/")
+    assert page.url == live_server.url + "/"  # the choice outweighs the browser's language
+    assert page.locator("html").get_attribute("lang") == "en"
+    context.close()
+
+
+def test_the_demo_ships_arabic_articles_that_read_right_to_left(
+    live_server: Any, page: Any, a_home: Any, screenshot_dir: Path
+) -> None:
+    """`make run` shows right to left at once: the demo's Arabic edition, its mixed conversation,
+    and an Arabic reader's comment on the English original (the docs' screenshots)."""
+    from wagtail.models import Locale
+
+    from masthead.publishing.demo import load_demo_content
+    from masthead.publishing.demo_arabic import ARTICLES
+    from masthead.publishing.models import ArticlePage
+
+    Locale.objects.get_or_create(language_code="ar")  # a transactional test's flush drops it
+    assert load_demo_content()
+    arabic = ArticlePage.objects.live().filter(locale__language_code="ar")
+    assert arabic.count() >= 2
+    original = ArticlePage.objects.get(slug=next(iter(ARTICLES)), locale__language_code="en")
+    translated = arabic.get(translation_key=original.translation_key)
+
+    page.goto(live_server.url + "/")
+    page.goto(live_server.url + translated.url)
+    assert computed(page, "html", "direction") == "rtl"
+    assert page.locator(".comment__author bdi", has_text="Sam O.").count() == 1
+    link = page.locator(".discussion__original a")
+    assert link.inner_text() == "تعليق واحد على النسخة الإنجليزيّة"
+    page.screenshot(path=str(screenshot_dir / "article-ar.png"), full_page=True)
+    link.click()
+    page.wait_for_url(f"**{original.url}#comments")
+    body = page.locator(".comment__body", has_text="تقرير مهم")
+    assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    page.goto(live_server.url + original.url)
+    page.screenshot(path=str(screenshot_dir / "article-en.png"), full_page=True)
