@@ -121,6 +121,20 @@ def test_each_version_names_the_other_in_hreflang_and_the_switcher(
     assert client.get(switcher_links(english)["ar"]).status_code == 200
 
 
+def test_the_home_pages_name_each_other(client: Client, an_arabic_article: Any) -> None:
+    english = document(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    arabic = document(client.get("/ar/"))
+    base = english.xpath("string(//link[@rel='canonical']/@href)").removesuffix("/")
+    expected = {"en": f"{base}/", "ar": f"{base}/ar/", "x-default": f"{base}/"}
+    assert alternates(english) == alternates(arabic) == expected
+    assert switcher_links(english) == {"ar": "/ar/"}
+    assert switcher_links(arabic) == {"en": "/"}
+    # Each edition's header links its own front page and search.
+    assert arabic.xpath("string(//a[@class='site-name']/@href)") == "/ar/"
+    assert arabic.xpath("string(//form[@role='search']/@action)") == "/ar/search/"
+    assert english.xpath("string(//a[@class='site-name']/@href)") == "/"
+
+
 def test_an_article_without_a_translation_has_no_switcher_nor_alternates(
     client: Client, an_article: Any
 ) -> None:
@@ -138,7 +152,10 @@ def test_an_unknown_language_prefix_or_page_is_a_404_page(
 ) -> None:
     response = client.get(path)
     assert response.status_code == 404
-    assert b"<html" in response.content
+    root = html.fromstring(response.content).getroottree().getroot()
+    # The Arabic edition's missing page answers in Arabic; an unknown prefix in the default.
+    expected = ("ar", "rtl") if path.startswith("/ar/") else ("en", "ltr")
+    assert (root.get("lang"), root.get("dir")) == expected
 
 
 # --- `/` chooses the edition ------------------------------------------------------------------
