@@ -378,3 +378,12 @@ def test_an_unpublished_translation_is_neither_linked_nor_served(
     assert switcher_links(tree) == {}
     assert not draft.live
     assert client.get(f"/ar{an_article.url}").status_code == 404
+
+
+def test_a_language_the_reader_refuses_with_q0_is_never_chosen(
+    client: Client, a_thread: Any
+) -> None:
+    """`ar;q=0` says "not Arabic" (RFC 9110): the API answers in the default language."""
+    path = f"/api/v1/threads/{a_thread.pk}/comments"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0")["Content-Language"] == "en"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0.1")["Content-Language"] == "ar"
