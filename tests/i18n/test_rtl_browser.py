@@ -209,3 +209,46 @@ def test_the_demo_ships_arabic_articles_that_read_right_to_left(
     assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
     page.goto(live_server.url + original.url)
     page.screenshot(path=str(screenshot_dir / "article-en.png"), full_page=True)
+
+
+def test_comments_the_script_draws_keep_names_isolated_and_bodies_in_their_own_direction(
+    live_server: Any, page: Any, two_editions: Any
+) -> None:
+    """discussion.js redraws the thread (another sort) and adds a posted comment: the same
+    isolation as the server's HTML, on the Arabic page and on the English one."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + two_editions["ar"].url)
+    page.eval_on_selector_all("#comments .comment", "cs => cs.forEach(c => c.dataset.served = '1')")
+    page.locator("#comments [data-sort-option='oldest']").click()
+    redrawn = page.locator("#comments .comment--reply:not([data-served])", has_text=ENGLISH_READER)
+    redrawn.first.wait_for()
+    assert page.locator("#comments .comment:not([data-served]) .comment__author bdi").count() >= 2
+    body = redrawn.locator(".comment__body").first
+    assert body.evaluate("e => getComputedStyle(e).direction") == "ltr"  # English in Arabic
+
+    form = page.locator("form[data-comment-form]")
+    form.locator("textarea[name=body]").fill("Thanks, the timetable is on the wall.")
+    assert form.locator("textarea[name=body]").get_attribute("dir") == "auto"
+    form.locator("input[name=name]").fill("Bea R.")
+    form.locator("input[name=email]").fill("bea@example.com")
+    form.locator("button[type=submit]").click()
+    posted = page.locator("#comments .comment", has_text="Thanks, the timetable")
+    posted.first.wait_for()
+    assert posted.locator(".comment__author bdi").first.inner_text() == "Bea R."
+    assert posted.locator(".comment__body").first.get_attribute("dir") == "auto"
+
+    page.goto(live_server.url + two_editions["en"].url)
+    form = page.locator("form[data-comment-form]")
+    form.locator("textarea[name=body]").fill("الجفاف وصل إلى قريتنا أيضاً.")
+    form.locator("input[name=name]").fill("نور")
+    form.locator("input[name=email]").fill("noor@example.com")
+    form.locator("button[type=submit]").click()
+    posted = page.locator("#comments .comment", has_text="الجفاف وصل")
+    posted.first.wait_for()
+    assert posted.locator(".comment__author bdi").first.inner_text() == "نور"
+    direction = posted.locator(".comment__body").first.evaluate(
+        "e => getComputedStyle(e).direction"
+    )
+    assert direction == "rtl"
+    assert errors == []
