@@ -237,6 +237,8 @@ def test_comments_the_script_draws_keep_names_isolated_and_bodies_in_their_own_d
     posted.first.wait_for()
     assert posted.locator(".comment__author bdi").first.inner_text() == "Bea R."
     assert posted.locator(".comment__body").first.get_attribute("dir") == "auto"
+    assert errors == []
+    page.wait_for_load_state("networkidle")  # leaving mid-request would abort the script's fetch
 
     page.goto(live_server.url + two_editions["en"].url)
     form = page.locator("form[data-comment-form]")
