@@ -387,3 +387,16 @@ def test_a_language_the_reader_refuses_with_q0_is_never_chosen(
     path = f"/api/v1/threads/{a_thread.pk}/comments"
     assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0")["Content-Language"] == "en"
     assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0.1")["Content-Language"] == "ar"
+
+
+def test_an_unprefixed_page_never_answers_in_a_language_refused_with_q0(
+    client: Client, a_campaign: Any
+) -> None:
+    assert client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0")["Content-Language"] == "en"
+    assert (
+        client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0, fr;q=0.2")["Content-Language"]
+        == "fr"
+    )
+    assert (
+        client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0.1")["Content-Language"] == "ar"
+    )
