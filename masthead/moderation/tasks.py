@@ -4,13 +4,14 @@ corrections sent to the Akismet-compatible provider."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -84,9 +85,31 @@ def send_statement_of_reasons(comment_id: int, reason: str) -> bool:
     """Tell a removed comment's author what was removed and why, and how to contest it (DSA art. 17)."""
     from masthead.discussion.models import Comment
 
-    comment = Comment.objects.select_related("thread__page").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("thread__page__locale").filter(pk=comment_id).first()
     if comment is None or not comment.author_email:
         return False
+    with translation.override(author_language(comment)):
+        return _send_statement_of_reasons(comment, reason)
+
+
+def author_language(comment: Any) -> str:
+    """The language to write to a comment's author in: the one their address recorded when they
+    last subscribed (notifications' EmailAddress.language), else the language of the article they
+    commented on (an Arabic article's reader reads Arabic), else the site's default."""
+    from masthead.core.language import email_language
+    from masthead.notifications.models import EmailAddress
+
+    recorded = (
+        EmailAddress.objects.filter(email=comment.author_email.lower())
+        .values_list("language", flat=True)
+        .first()
+    )
+    if not recorded and comment.thread.page is not None:
+        recorded = comment.thread.page.locale.language_code
+    return email_language(recorded or "")
+
+
+def _send_statement_of_reasons(comment: Any, reason: str) -> bool:
     context = {
         "site_name": settings.SITE_NAME,
         "comment": comment,

@@ -17,7 +17,9 @@ from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomeP
 @transaction.atomic
 def ensure_home_page() -> HomePage:
     """The site's HomePage, replacing Wagtail's placeholder 'Welcome' page on a new install."""
-    existing = HomePage.objects.filter(locale=Locale.get_default()).first() or HomePage.objects.first()
+    existing = (
+        HomePage.objects.filter(locale=Locale.get_default()).first() or HomePage.objects.first()
+    )
     if existing is not None:
         return existing
     root = Page.get_first_root_node()
@@ -129,7 +131,12 @@ def unpublish_article(article: ArticlePage) -> ArticlePage:
 
 @transaction.atomic
 def translate_page(
-    page: Page, language: str, *, publish: bool = True, first_published_at: datetime | None = None, **fields: Any
+    page: Page,
+    language: str,
+    *,
+    publish: bool = True,
+    first_published_at: datetime | None = None,
+    **fields: Any,
 ) -> Page:
     """The translation of `page` into `language` with `fields` (title, body...), made or updated.
 

@@ -15,7 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {"site_sections": SimpleLazyObject(lambda: list(sections()))}
 
 
-def _edition_prefix(request: HttpRequest) -> str:
+def edition_prefix_of(request: HttpRequest) -> str:
+    """The URL prefix ("" or "/ar") of the edition in the request's language: its front page, feeds
+    and search."""
     from masthead.publishing.editions import active_language, live_editions
 
     language = active_language()
@@ -49,7 +51,7 @@ def language(request: HttpRequest) -> dict[str, Any]:
     return {
         "html_lang": code,
         "html_dir": "rtl" if translation.get_language_bidi() else "ltr",
-        "edition_prefix": SimpleLazyObject(lambda: _edition_prefix(request)),
+        "edition_prefix": SimpleLazyObject(lambda: edition_prefix_of(request)),
         "edition_alternates": SimpleLazyObject(lambda: _alternates(request)),
         "page_translations": SimpleLazyObject(
             lambda: page_translations(getattr(request, "masthead_page", None), request)

@@ -186,4 +186,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(render_to_string("500.html"), status=500)
+    """The page for an unexpected error, rendered without the database (it may be what failed): in
+    the request's language and direction, linking to that edition's front page."""
+    from django.utils import translation
+
+    from masthead.publishing.context_processors import edition_prefix_of
+
+    try:
+        prefix = edition_prefix_of(request)
+    except Exception:  # the database may be what failed: the default edition's front page then
+        prefix = ""
+    context = {
+        "html_lang": translation.get_language() or settings.LANGUAGE_CODE,
+        "html_dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "home": f"{prefix}/",
+    }
+    return HttpResponse(render_to_string("500.html", context), status=500)

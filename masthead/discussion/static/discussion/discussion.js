@@ -106,6 +106,7 @@
       this.formHome = this.form ? this.form.parentNode : null;
       this.formNext = this.form ? this.form.nextSibling : null;
       this.more = region.querySelector("[data-more]");
+      this.live = region.querySelector("[data-live]");
       this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
       this.loadedAt = Date.now();
       this.bind();
@@ -124,6 +125,13 @@
       } else {
         this.applyMe();
       }
+    }
+
+    // Screen readers hear what changed without losing their place (the region's role=status).
+    announce(message) {
+      if (!this.live) return;
+      this.live.textContent = "";
+      setTimeout(() => { this.live.textContent = message; }, 50);
     }
 
     async call(method, path, body) {
@@ -206,7 +214,18 @@
         const previewButton = this.form.querySelector("[data-preview-button]");
         previewButton.hidden = false;
         previewButton.addEventListener("click", () => this.preview());
-        this.form.querySelector("[data-cancel-reply]").addEventListener("click", () => this.cancelReply());
+        this.form.querySelector("[data-cancel-reply]").addEventListener("click", () => {
+          const opener = this.replyOpener;
+          this.cancelReply();
+          if (opener && document.contains(opener)) opener.focus();
+        });
+        // Escape in the reply form closes it and returns to the comment's Reply link.
+        this.form.addEventListener("keydown", (event) => {
+          if (event.key !== "Escape" || !this.form.elements.parent_id.value) return;
+          const opener = this.replyOpener;
+          this.cancelReply();
+          if (opener && document.contains(opener)) opener.focus();
+        });
         this.form.elements.body.addEventListener("input", () => {
           const box = this.form.querySelector("[data-preview]");
           box.hidden = true;
@@ -215,7 +234,16 @@
       const loadMore = this.region.querySelector("[data-load-more]");
       if (loadMore) loadMore.addEventListener("click", (event) => { event.preventDefault(); this.loadMore(); });
       const viewAll = this.region.querySelector("[data-view-all]");
-      if (viewAll) viewAll.addEventListener("click", (event) => { event.preventDefault(); this.reload({ all: true }); });
+      if (viewAll) {
+        viewAll.addEventListener("click", async (event) => {
+          event.preventDefault();
+          await this.reload({ all: true });
+          // The link is gone with the last page: the keyboard continues at the first comment.
+          const count = this.list.children.length;
+          this.announce(interpolate(ngettext("%(count)s Comment", "%(count)s Comments", count), { count }, true));
+          if (this.list.firstElementChild) this.focusComment(this.list.firstElementChild);
+        });
+      }
       for (const option of this.region.querySelectorAll("[data-sort-option]")) {
         option.addEventListener("click", (event) => { event.preventDefault(); this.setSort(option.dataset.sortOption, true); });
       }
@@ -258,8 +286,8 @@
         card.append(el("p", { class: "comment__placeholder", text: gettext("[deleted]") }));
       } else {
         const link = safeHref(item.author.website);
-        const author = el("span", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer" }, el("bdi", { text: item.author.name })) : el("bdi", { text: item.author.name }));
-        const who = el("span", { class: "comment__who" }, author);
+        const author = el("h3", { class: "comment__author" }, link ? el("a", { href: link, rel: "nofollow ugc noopener noreferrer" }, el("bdi", { text: item.author.name })) : el("bdi", { text: item.author.name }));
+        const who = el("div", { class: "comment__who" }, author);
         if (item.author.is_staff) who.append(el("span", { class: "comment__badge", text: gettext("Staff") }));
         if (item.author.is_supporter) who.append(el("span", { class: "comment__badge comment__badge--supporter", text: gettext("Supporter"), title: gettext("Supports this site with a monthly donation") }));
         if (item.is_pinned) who.append(el("span", { class: "comment__badge comment__badge--pinned", text: gettext("Pinned") }));
@@ -278,10 +306,11 @@
         body.innerHTML = item.html; // sanitised by the server (nh3 allow-list)
         card.append(body);
         const votes = el("span", { class: "comment__votes", "data-votes": "" });
-        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-label": gettext("Upvote"), "aria-pressed": "false" }, svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
+        // The name is the word and the count ("Upvote 3"): the word hidden on screen, the count shown.
+        const up = el("button", { type: "button", class: "vote vote--up", "data-vote": "1", "aria-pressed": "false" }, el("span", { class: "visually-hidden", text: gettext("Upvote") + " " }), svgIcon("M10 4l6 8H4z"), el("span", { "data-upvotes": "", text: String(item.upvotes) }));
         votes.append(up);
         if (!this.likesOnly) {
-          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-label": gettext("Downvote"), "aria-pressed": "false" }, svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
+          votes.append(el("button", { type: "button", class: "vote vote--down", "data-vote": "-1", "aria-pressed": "false" }, el("span", { class: "visually-hidden", text: gettext("Downvote") + " " }), svgIcon("M10 16L4 8h12z"), el("span", { "data-downvotes": "", text: String(item.downvotes) })));
         }
         const actions = el("footer", { class: "comment__actions" }, votes);
         if (this.open) actions.append(el("a", { class: "comment__reply", href: `?reply=${item.id}#respond`, "data-reply": "", text: gettext("Reply") }));
@@ -349,7 +378,13 @@
       const button = this.region.querySelector("[data-load-more]");
       button.setAttribute("aria-disabled", "true");
       try {
+        const before = this.list.children.length;
         this.renderPage(await this.fetchPage({ cursor: this.cursor }), true);
+        const added = this.list.children.length - before;
+        this.announce(interpolate(ngettext("%(count)s more comment loaded", "%(count)s more comments loaded", added), { count: added }, true));
+        // Keyboard readers continue at the first comment that was added.
+        const first = this.list.children[before];
+        if (first) this.focusComment(first);
       } finally {
         button.removeAttribute("aria-disabled");
       }
@@ -363,6 +398,8 @@
         else option.removeAttribute("aria-current");
       }
       await this.reload();
+      const chosen = this.region.querySelector(`[data-sort-option="${sort}"]`);
+      if (remember && chosen) this.announce(interpolate(gettext("Comments sorted: %(order)s"), { order: chosen.textContent.trim() }, true));
     }
 
     // `#comment-N` that is not on the page: a comment further down, or an old link from the site this
@@ -390,6 +427,14 @@
       }
       node.classList.add("comment--highlight");
       node.scrollIntoView({ block: "center" });
+    }
+
+    // Focus moves to a comment's card (reachable by script only: tabindex -1), so the next Tab
+    // continues inside it and a screen reader reads it.
+    focusComment(node) {
+      const card = node.querySelector(":scope > .comment__card") || node;
+      card.setAttribute("tabindex", "-1");
+      card.focus({ preventScroll: true });
     }
 
     // --- writing ----------------------------------------------------------------------------------------
@@ -432,10 +477,17 @@
       const box = this.form.querySelector("[data-form-error]");
       box.textContent = message;
       box.hidden = !message;
-      for (const input of this.form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+      for (const input of this.form.querySelectorAll("[aria-invalid]")) {
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      }
+      // Each refused field says so itself, and points at the message that says why.
       for (const name of Object.keys(fields)) {
         const input = this.form.elements[name];
-        if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+        if (!input || !input.setAttribute) continue;
+        if (!box.id) box.id = `comment-form-error-${this.threadId}`;
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", box.id);
       }
     }
 
@@ -476,9 +528,13 @@
         this.cancelReply();
         this.applyMe();
         this.reveal(node);
+        this.focusComment(node);
+        this.announce(item.status === "approved" ? gettext("Thank you! Your comment was posted.") : gettext("Thank you! Your comment is awaiting moderation."));
         history.replaceState(null, "", `#comment-${item.id}`);
       } catch (error) {
         this.showError(error.message, error.fields);
+        const invalid = form.querySelector("[aria-invalid=true]");
+        if (invalid) invalid.focus();
       } finally {
         submit.disabled = false;
       }
@@ -499,6 +555,7 @@
 
     replyTo(card) {
       if (!this.form) return;
+      this.replyOpener = card.querySelector(":scope > .comment__card [data-reply]");
       const id = card.dataset.commentId;
       this.form.elements.parent_id.value = id;
       const replying = this.form.querySelector("[data-replying]");
@@ -524,7 +581,9 @@
       const id = card.dataset.commentId;
       const current = (this.me.votes || {})[id] || 0;
       const next = current === value ? 0 : value;
-      button.disabled = true;
+      // aria-disabled, not disabled: a disabled button drops the keyboard focus.
+      if (button.getAttribute("aria-disabled") === "true") return;
+      button.setAttribute("aria-disabled", "true");
       try {
         const data = await this.call("PUT", `/comments/${id}/vote`, { value: next });
         this.me.votes = { ...(this.me.votes || {}), [id]: data.my_vote };
@@ -538,7 +597,7 @@
       } catch (error) {
         this.flash(card, error.message);
       } finally {
-        button.disabled = false;
+        button.removeAttribute("aria-disabled");
       }
     }
 

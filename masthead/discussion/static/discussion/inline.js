@@ -56,6 +56,8 @@
     return data;
   }
 
+  // Readers who ask for less motion get jumps, not smooth scrolling.
+  const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const plainText = (html) => new DOMParser().parseFromString(html || "", "text/html").body.textContent || "";
   const squash = (text) => text.replace(/\s+/g, "");
   const selectorOf = (target, type) => ((target && target.selector) || []).find((item) => item.type === type) || null;
@@ -143,11 +145,18 @@
   let openPanel = null;
   function closePanel(restoreFocus = true) {
     if (!openPanel) return;
-    const { panel, opener } = openPanel;
+    const { panel, opener, block } = openPanel;
     panel.remove();
     if (opener) opener.setAttribute("aria-expanded", "false");
     openPanel = null;
-    if (restoreFocus && opener && document.contains(opener)) opener.focus();
+    if (!restoreFocus) return;
+    // Back to the button that opened the panel; for a selection (whose button is gone), to the
+    // paragraph the passage is in, so the keyboard continues where the reader was.
+    if (opener && document.contains(opener) && !opener.hidden) opener.focus();
+    else if (block && document.contains(block)) {
+      block.setAttribute("tabindex", "-1");
+      block.focus();
+    }
   }
 
   function commentCard(item) {
@@ -187,7 +196,7 @@
     const block = anchorNode.closest(".block") || anchorNode;
     block.after(panel);
     if (opener) opener.setAttribute("aria-expanded", "true");
-    openPanel = { panel, opener };
+    openPanel = { panel, opener, block };
     (panel.querySelector("textarea") || close).focus();
     return panel;
   }
@@ -396,7 +405,7 @@
     });
     // Keyboard: with a selection, Alt+Shift+C (or Tab to the button) starts a comment.
     document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { action.hidden = true; closePanel(); }
+      if (event.key === "Escape") action.hidden = true;
       if (event.altKey && event.shiftKey && (event.key === "C" || event.key === "c") && selectionTarget()) {
         event.preventDefault();
         updateAction();
@@ -404,6 +413,11 @@
       }
     });
   }
+
+  // Escape closes an open panel (a prompt's or a passage's) and returns the focus to its opener.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && openPanel) closePanel();
+  });
 
   // Show-passage links in the discussion scroll to the marked passage when it is on the page.
   document.addEventListener("click", (event) => {
@@ -415,7 +429,7 @@
     if (!range) return;
     event.preventDefault();
     const node = range.startContainer.parentElement;
-    node.scrollIntoView({ behavior: "smooth", block: "center" });
+    node.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "center" });
     const marks = wrapRange(range, "inline-flash");
     setTimeout(() => { for (const mark of marks) { const parent = mark.parentNode; while (mark.firstChild) parent.insertBefore(mark.firstChild, mark); mark.remove(); parent.normalize(); } }, 2500);
   });

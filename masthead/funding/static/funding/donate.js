@@ -19,6 +19,40 @@
     errorBox.hidden = !text;
   }
 
+  // A refused field says so itself: aria-invalid, and its message tied to it by aria-describedby.
+  var FIELD_INPUTS = { amount: "custom", custom: "custom", email: "email", name: "name", message: "message" };
+  function clearFieldErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid=true]"), function (input) {
+      input.removeAttribute("aria-invalid");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id.indexOf("-error") === -1;
+      });
+      if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".donate__field-error"), function (node) { node.remove(); });
+  }
+  function showFieldErrors(fields) {
+    var first = null;
+    Object.keys(fields || {}).forEach(function (key) {
+      var input = form.elements[FIELD_INPUTS[key] || key];
+      if (!input || !input.setAttribute) { return; }
+      var id = "donate-" + input.name + "-error";
+      var note = document.createElement("span");
+      note.className = "donate__field-error";
+      note.id = id;
+      note.textContent = fields[key];
+      input.after(note);
+      input.setAttribute("aria-invalid", "true");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      described.push(id);
+      input.setAttribute("aria-describedby", described.join(" "));
+      first = first || input;
+    });
+    if (first) { first.focus(); }
+    return first;
+  }
+
   function minorFromText(text, exponent) {
     text = text.trim().replace(/,/g, "");
     if (!/^\d+(\.\d+)?$/.test(text)) { return null; }
@@ -63,8 +97,14 @@
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     showError("");
+    clearFieldErrors();
     var value = amount();
-    if (!value) { showError(gettext("Choose or enter an amount.")); return; }
+    if (!value) {
+      var text = gettext("Choose or enter an amount.");
+      showError(text);
+      showFieldErrors({ custom: text });
+      return;
+    }
     submit.disabled = true;
     submit.textContent = gettext("Processing…");
     idempotencyKey = idempotencyKey || (Date.now().toString(36) + Math.random().toString(36).slice(2));
@@ -78,7 +118,10 @@
         message: form.elements.message.value,
         source_url: form.dataset.sourceUrl || null
       }, { "Idempotency-Key": idempotencyKey });
-      if (!created.ok) { throw new Error(firstMessage(created.data)); }
+      if (!created.ok) {
+        if (!showFieldErrors(created.data && created.data.fields)) { submit.focus(); }
+        throw new Error(firstMessage(created.data));
+      }
       var setup = await stripe.confirmCardSetup(created.data.client_secret, {
         payment_method: { card: card, billing_details: { email: form.elements.email.value } }
       });

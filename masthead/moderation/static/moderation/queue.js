@@ -15,7 +15,7 @@
     current = index;
     rows[current].classList.add("is-focused");
     rows[current].focus({ preventScroll: true });
-    rows[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    rows[current].scrollIntoView({ block: "nearest", behavior: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
   }
 
   // Words from Django's JavaScript catalog (loaded before this script); English without it.
