@@ -70,6 +70,7 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             "page": page,
             "policy": policy,
             "is_open": policy.is_open and not thread.is_closed,
+            "live": queries.follows_live(thread, policy),
             "count": comments.count,
             "nodes": comments.items,
             "next_cursor": comments.next_cursor,
