@@ -372,3 +372,28 @@ def monthly_donation(campaign: Any, email: str, name: str = "Rea Der") -> Any:
         actions.add_ledger_entry(locked, EntryKind.RECURRING, f"in_test_{number}", 1500)
         actions.transition(locked, DonationStatus.SUCCEEDED)
     return Donation.objects.get(pk=donation.pk)
+
+
+def comment_and_commit(
+    thread: Any,
+    body: str,
+    *,
+    name: str = GUEST_NAME,
+    email: str = "",
+    parent: Any = None,
+    notify: str | None = None,
+    actor: Any = None,
+) -> Any:
+    """Post through the discussion's real action (signals, outbox and all), running on-commit work."""
+    from masthead.discussion.actions import post_comment
+    from masthead.discussion.inputs import CommentInput
+
+    data = CommentInput(
+        body=body,
+        parent_id=parent.pk if parent is not None else None,
+        name=name,
+        email=email,
+        notify=notify,
+    )
+    with run_on_commit_callbacks():
+        return post_comment(actor or guest_actor(), thread, data)

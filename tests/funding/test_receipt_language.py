@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils import translation
 
-from tests.funding.conftest import pending_donation
-from tests.funding.test_webhooks import event, intent
+from tests.funding.conftest import intent, pending_donation
+from tests.funding.stripe_support import event
 
 
 def test_the_receipt_speaks_the_language_of_the_gift(

@@ -10,25 +10,10 @@ import pytest
 
 from masthead.funding import queries
 from masthead.funding.models import Donation, LedgerEntry, PaymentEvent
-from tests.funding.conftest import pending_donation, raised
+from tests.funding.conftest import intent, pending_donation, raised
 from tests.funding.stripe_support import event, sign
 
 pytestmark = pytest.mark.django_db
-
-
-def intent(donation: Any, amount: int | None = None, currency: str = "usd", **extra: Any) -> dict:
-    return {
-        "id": donation.stripe_payment_intent_id,
-        "object": "payment_intent",
-        "amount": donation.amount if amount is None else amount,
-        "amount_received": donation.amount if amount is None else amount,
-        "currency": currency,
-        "status": "succeeded",
-        "latest_charge": f"ch_for_{donation.pk}",
-        "metadata": {"masthead_donation": str(donation.pk)},
-        "created": int(time.time()),
-        **extra,
-    }
 
 
 def charge(donation: Any, refunded: int, refunds: list[dict] | None = None) -> dict:

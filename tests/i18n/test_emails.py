@@ -11,9 +11,8 @@ from django.utils import translation
 from masthead.core.actors import Actor
 from masthead.notifications import actions
 from masthead.notifications.models import EmailAddress
-from tests.helpers import run_on_commit_callbacks
-from tests.notifications.conftest import bodies, post
-from tests.notifications.smtp_support import SmtpSink
+from tests.helpers import comment_and_commit, run_on_commit_callbacks
+from tests.notifications.smtp_support import SmtpSink, bodies
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_notifications_go_out_in_each_subscribers_language(a_thread: Any, smtp: 
             subscription = actions.subscribe(Actor(), a_thread, email=email, kind="all")
         actions.confirm_address(subscription.address)
     smtp.clear()
-    post(a_thread, "Where is the dam?", name="Asker", email="asker@example.org")
+    comment_and_commit(a_thread, "Where is the dam?", name="Asker", email="asker@example.org")
     french = smtp.to("reader-fr@example.org")[0]
     arabic = smtp.to("reader-ar@example.org")[0]
     title = a_thread.page.title
@@ -63,5 +62,5 @@ def test_an_address_from_before_languages_gets_the_default(a_thread: Any, smtp: 
     EmailAddress.objects.filter(pk=subscription.address_id).update(language="")
     actions.confirm_address(subscription.address)
     smtp.clear()
-    post(a_thread, "Hello.", name="Asker", email="asker@example.org")
+    comment_and_commit(a_thread, "Hello.", name="Asker", email="asker@example.org")
     assert smtp.to("old@example.org")[0]["Subject"].strip().startswith("New comment on")

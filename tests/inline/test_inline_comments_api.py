@@ -95,7 +95,7 @@ def test_discussion_shows_quotes_the_filter_and_orphaned_passages(
     post_inline(an_inline_thread, "now dry up by June", body="Since when?")
     post_inline(an_inline_thread, "Prices of wheat", body="Bread too.", name="Bob")
     html = client.get(an_inline_article.url).content.decode()
-    assert '<blockquote class="inline-quote__text">now dry up by June</blockquote>' in html
+    assert '<blockquote class="inline-quote__text" dir="auto">now dry up by June</blockquote>' in html
     assert "#:~:text=now%20dry%20up%20by%20June" in html
     assert "data-inline-filter" in html
 
@@ -105,7 +105,7 @@ def test_discussion_shows_quotes_the_filter_and_orphaned_passages(
         )
     html = client.get(an_inline_article.url + "?dkind=inline").content.decode()
     assert "The passage was changed." in html
-    assert '<blockquote class="inline-quote__text">now dry up by June</blockquote>' in html
+    assert '<blockquote class="inline-quote__text" dir="auto">now dry up by June</blockquote>' in html
 
 
 def test_markup_in_quotes_is_escaped_in_the_discussion(client, hostile_quote_article):

@@ -110,5 +110,7 @@ def test_console_script_routes_import_and_export(tmp_path: Path) -> None:
     unknown = masthead("import", "typepad", "x.xml", data_dir=tmp_path)
     assert unknown.returncode != 0 and "typepad" in unknown.stderr
     assert "Traceback" not in unknown.stderr
-    export = masthead("export", "out.json", data_dir=tmp_path)
-    assert export.returncode == 1 and "not available yet" in export.stderr
+    # A data directory never migrated: one readable line, no traceback, no half-written file.
+    export = masthead("export", str(tmp_path / "out.json"), data_dir=tmp_path)
+    assert export.returncode == 1 and "database is not ready" in export.stderr
+    assert "Traceback" not in export.stderr and not (tmp_path / "out.json").exists()

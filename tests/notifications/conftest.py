@@ -4,44 +4,14 @@ post and subscribe through the real actions, running their on-commit work."""
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
 from typing import Any
 
 from django.test import Client
 
-from tests.helpers import GUEST_NAME, guest_actor, run_on_commit_callbacks
+from tests.helpers import comment_and_commit, guest_actor, run_on_commit_callbacks
+from tests.notifications.smtp_support import bodies as bodies
 
-
-def post(
-    thread: Any,
-    body: str,
-    *,
-    name: str = GUEST_NAME,
-    email: str = "",
-    parent: Any = None,
-    notify: str | None = None,
-    actor: Any = None,
-) -> Any:
-    """Post through the discussion's real action (signals, outbox and all), running on-commit work."""
-    from masthead.discussion.actions import post_comment
-    from masthead.discussion.inputs import CommentInput
-
-    data = CommentInput(
-        body=body,
-        parent_id=parent.pk if parent is not None else None,
-        name=name,
-        email=email,
-        notify=notify,
-    )
-    with run_on_commit_callbacks():
-        return post_comment(actor or guest_actor(), thread, data)
-
-
-def bodies(message: EmailMessage) -> tuple[str, str]:
-    text = message.get_body(preferencelist=("plain",))
-    html = message.get_body(preferencelist=("html",))
-    assert text is not None and html is not None, "both parts are present"
-    return text.get_content(), html.get_content()
+post = comment_and_commit
 
 
 def confirmed(thread: Any, email: str, kind: str = "all", comment: Any = None) -> Any:

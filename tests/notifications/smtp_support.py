@@ -96,3 +96,10 @@ def running_smtp_sink() -> Iterator[SmtpSink]:
 def smtp() -> Iterator[SmtpSink]:
     """A running aiosmtpd on a free port; Django's SMTP backend points at it."""
     yield from running_smtp_sink()
+
+
+def bodies(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None, "both parts are present"
+    return text.get_content(), html.get_content()

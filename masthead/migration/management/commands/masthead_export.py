@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from masthead.migration.export import export_site
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             counts = export_site(target)
         except OSError as exc:
             self.stderr.write(f"masthead export: could not write {target}: {exc.strerror or exc}.")
+            sys.exit(1)
+        except DatabaseError as exc:
+            self.stderr.write(f"masthead export: the site's database is not ready ({exc}).")
             sys.exit(1)
         kinds = ("reader", "address", "thread", "comment", "subscription", "campaign", "donation")
         summary = ", ".join(f"{counts[kind]} {kind}s" for kind in kinds)
