@@ -120,7 +120,9 @@ class Policy:
     votes_mode: str = VotesMode.UP_DOWN
     gravatar: bool = False
     inline_highlights: bool = False
-    live: bool = True  # open pages follow the discussion live (core/events.py, discussion/events.py)
+    live: bool = (
+        True  # open pages follow the discussion live (core/events.py, discussion/events.py)
+    )
     closes_at: Any = None  # datetime when auto-close applies
 
     @property

@@ -191,7 +191,9 @@ class TranslatedSitemapMixin:
         urls: list[dict[str, Any]] = super().get_sitemap_urls(request)  # type: ignore[misc]
         versions = page_translations(self, request)
         if len(versions) > 1:
-            alternates = [{"lang_code": item.language, "location": item.full_url} for item in versions]
+            alternates = [
+                {"lang_code": item.language, "location": item.full_url} for item in versions
+            ]
             for url in urls:
                 url["alternates"] = alternates
         return urls
@@ -219,9 +221,10 @@ class HomePage(TranslatedSitemapMixin, CachedPageMixin, Page):
     def can_create_at(cls, parent: Page) -> bool:
         # Pages made in the admin take their parent's locale: a second home in it would be a rival
         # front page, not an edition.
-        return super().can_create_at(parent) and not cls.objects.filter(
-            locale_id=parent.locale_id
-        ).exists()
+        return (
+            super().can_create_at(parent)
+            and not cls.objects.filter(locale_id=parent.locale_id).exists()
+        )
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from masthead.publishing import queries
