@@ -225,6 +225,11 @@ class InProcessBroker:
     def _closed(self, subscription: Subscription) -> None:
         self.fanout.remove(subscription)
 
+    def recent(self, channel: str) -> list[Event]:
+        """The channel's backlog, oldest first."""
+        with self.lock:
+            return list(self.backlogs.get(channel, ()))
+
     def open_streams(self) -> int:
         return self.fanout.count()
 
