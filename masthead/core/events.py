@@ -9,7 +9,10 @@ Each channel ("thread:42", "moderation") numbers its events 1, 2, 3... and keeps
 last LIVE_BACKLOG_EVENTS events, none older than LIVE_BACKLOG_SECONDS), so a client that reconnects
 with `Last-Event-ID` gets what it missed, or a `reset` event when that has left the backlog.
 
-- `InProcessBroker` (no REDIS_URL): fan-out within this process only.
+- `CacheBroker` (no REDIS_URL; the default): across the processes of one machine through the cache
+  they share (diskcache in the data directory), polled a few times a second by each process.
+- `InProcessBroker` (LIVE_BROKER "memory", or a cache of this process only): fan-out within this
+  process.
 - `RedisBroker` (REDIS_URL, or MASTHEAD_LIVE_REDIS_URL): one Redis pub/sub channel per event channel;
   numbering, backlog (a capped list) and publishing happen in one Lua script, so ids are in order
   across processes. Each process holds one pub/sub connection for all its streams.
@@ -409,17 +412,180 @@ async def _close_quietly(listener: _LoopListener) -> None:
         logger.debug("live events: closing the Redis connection failed", exc_info=True)
 
 
-Broker = InProcessBroker | RedisBroker
+@dataclass(eq=False)
+class _Poller:
+    """What one event loop's poller of the shared cache has delivered, per channel."""
+
+    known: dict[str, int] = field(default_factory=dict)
+    missing: dict[tuple[str, int], int] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
+
+
+class CacheBroker:
+    """Across the processes of one machine without Redis: through the cache they share (diskcache in
+    the data directory, `core/disk_cache.py`). An event is numbered with the cache's atomic `incr`
+    and kept under its own key for the backlog's lifetime; each event loop polls the channels its
+    streams follow every LIVE_CACHE_POLL_SECONDS (one read of their counters) and delivers in order."""
+
+    def __init__(self, alias: str = "default") -> None:
+        self.alias = alias
+        self.fanout = _Fanout()
+        self.pollers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Poller] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _cache(self) -> Any:
+        from django.core.cache import caches
+
+        return caches[self.alias]
+
+    @staticmethod
+    def _sequence_key(channel: str) -> str:
+        return f"live:{channel}:seq"
+
+    @staticmethod
+    def _event_key(channel: str, number: int) -> str:
+        return f"live:{channel}:{number}"
+
+    def publish(self, channel: str, kind: str, data: dict[str, Any]) -> int:
+        cache = self._cache()
+        key = self._sequence_key(channel)
+        cache.add(key, 0, timeout=None)
+        number = int(cache.incr(key))
+        keep = int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60
+        cache.set(self._event_key(channel, number), (time.time(), kind, data), timeout=keep)
+        return number
+
+    def _events(self, channel: str, first: int, last: int) -> dict[int, Event]:
+        found = self._cache().get_many(
+            [self._event_key(channel, n) for n in range(first, last + 1)]
+        )
+        events = {}
+        for n in range(first, last + 1):
+            item = found.get(self._event_key(channel, n))
+            if item is not None:
+                at, kind, data = item
+                events[n] = Event(n, kind, data, at)
+        return events
+
+    def _newest(self, channels: list[str]) -> dict[str, int]:
+        keys = {self._sequence_key(channel): channel for channel in channels}
+        found = self._cache().get_many(list(keys))
+        return {channel: int(found.get(key) or 0) for key, channel in keys.items()}
+
+    async def subscribe(self, channel: str, last_id: int = 0) -> Subscription:
+        loop = asyncio.get_running_loop()
+        subscription = Subscription(
+            channel, asyncio.Queue(_queue_size()), loop, self._closed, last_id=max(0, last_id)
+        )
+        try:
+            newest = (await loop.run_in_executor(None, self._newest, [channel]))[channel]
+            poller = self.pollers.get(loop)
+            if poller is None:
+                poller = self.pollers[loop] = _Poller()
+            known = poller.known.setdefault(channel, newest)
+            self.fanout.add(subscription)
+            if poller.task is None or poller.task.done():
+                poller.task = loop.create_task(self._poll(poller, loop))
+            if 0 < last_id < known:
+                # What the poller already passed: from the stored events (the poller brings the rest).
+                found: dict[int, Event] = {}
+                if known - last_id <= int(_setting("LIVE_BACKLOG_EVENTS", 500)):
+                    found = await loop.run_in_executor(
+                        None, self._events, channel, last_id + 1, known
+                    )
+                backlog = [found[n] for n in sorted(found)]
+                subscription.replay = _replay(backlog, last_id, known, time.time())
+            elif last_id > max(known, newest):
+                subscription.replay = _replay([], last_id, newest, time.time())  # a reset
+        except Exception as exc:
+            subscription.close()
+            raise BrokerUnavailable(str(exc)) from exc
+        return subscription
+
+    async def _poll(self, poller: _Poller, loop: asyncio.AbstractEventLoop) -> None:
+        interval = float(_setting("LIVE_CACHE_POLL_SECONDS", 0.2))
+        while True:
+            await asyncio.sleep(interval)
+            with self.fanout.lock:
+                followed = {
+                    channel: [sub for sub in group if sub.loop is loop]
+                    for channel, group in self.fanout.subscribers.items()
+                }
+            followed = {channel: subs for channel, subs in followed.items() if subs}
+            for channel in list(poller.known):
+                if channel not in followed:
+                    del poller.known[channel]
+            if not followed:
+                poller.task = None
+                return
+            try:
+                await loop.run_in_executor(None, self._deliver_new, poller, followed, loop)
+            except Exception:
+                logger.warning("live events: reading the shared cache failed", exc_info=True)
+
+    def _deliver_new(
+        self,
+        poller: _Poller,
+        followed: dict[str, list[Subscription]],
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        """On an executor thread: read what is new and hand it to the loop, in order."""
+        for channel, newest in self._newest(list(followed)).items():
+            known = poller.known.get(channel, newest)
+            if newest <= known:
+                continue
+            out: list[Event] = []
+            if newest - known > int(_setting("LIVE_BACKLOG_EVENTS", 500)):
+                out.append(Event(newest, RESET, {"newest": newest}))
+                known = newest
+            else:
+                found = self._events(channel, known + 1, newest)
+                for n in range(known + 1, newest + 1):
+                    if n not in found:
+                        # Numbered but not stored yet (its publisher is between incr and set):
+                        # wait a few polls, then go on without it.
+                        tries = poller.missing.get((channel, n), 0)
+                        if tries < 5:
+                            poller.missing[(channel, n)] = tries + 1
+                            break
+                        poller.missing.pop((channel, n), None)
+                        known = n
+                        continue
+                    poller.missing.pop((channel, n), None)
+                    out.append(found[n])
+                    known = n
+            poller.known[channel] = known
+            for event in out:
+                for subscription in followed[channel]:
+                    loop.call_soon_threadsafe(subscription.offer, event)
+
+    def _closed(self, subscription: Subscription) -> None:
+        self.fanout.remove(subscription)
+
+    def open_streams(self) -> int:
+        return self.fanout.count()
+
+
+Broker = InProcessBroker | RedisBroker | CacheBroker
 
 
 @cache
-def _broker_for(url: str) -> Broker:
-    return RedisBroker(url) if url else InProcessBroker()
+def _broker_for(url: str, kind: str) -> Broker:
+    if url:
+        return RedisBroker(url)
+    return CacheBroker() if kind == "cache" else InProcessBroker()
 
 
 def broker() -> Broker:
-    """This process's broker: Redis when LIVE_REDIS_URL (default REDIS_URL) is set, else in-process."""
-    return _broker_for(_setting("LIVE_REDIS_URL", "") or "")
+    """This process's broker: Redis when LIVE_REDIS_URL (default REDIS_URL) is set; else the shared
+    cache when the cache is shared by the machine's processes (LIVE_BROKER "cache", the default
+    without Redis: `masthead run` starts several web workers); else in-process ("memory")."""
+    kind = _setting("LIVE_BROKER", "") or ""
+    if not kind:
+        backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+        kind = "cache" if backend.endswith("disk_cache.DiskCache") else "memory"
+    return _broker_for(_setting("LIVE_REDIS_URL", "") or "", kind)
 
 
 def publish_now(channel: str, kind: str, data: dict[str, Any]) -> int | None:

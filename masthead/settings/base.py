@@ -203,6 +203,9 @@ else:
 
 # Live updates (docs/live.md): the event broker is Redis pub/sub when this is set, else in-process.
 LIVE_REDIS_URL = os.environ.get("MASTHEAD_LIVE_REDIS_URL", REDIS_URL).strip()
+# Without Redis: "cache" (the cache the machine's processes share) or "memory" (this process only);
+# empty chooses "cache" when the cache is the shared diskcache.
+LIVE_BROKER = os.environ.get("MASTHEAD_LIVE_BROKER", "").strip()
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("MASTHEAD_LIVE_HEARTBEAT_SECONDS", "20"))
 LIVE_MAX_STREAMS = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS", "2000"))  # per process
 LIVE_MAX_STREAMS_PER_IP = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS_PER_IP", "20"))

@@ -14,6 +14,7 @@ import pytest
 from masthead.core.events import (
     RESET,
     BrokerUnavailable,
+    CacheBroker,
     Event,
     InProcessBroker,
     RedisBroker,
@@ -239,3 +240,62 @@ def test_redis_down_publishing_fails_quietly_and_subscribing_says_unavailable(
 
     with pytest.raises(BrokerUnavailable):
         run_async(scenario)
+
+
+# --- the shared cache (no Redis: the processes of one machine) -----------------------------------
+
+
+@pytest.fixture
+def two_cache_processes(settings: Any) -> tuple[CacheBroker, CacheBroker]:
+    """Two brokers over one cache, as `masthead run`'s web workers share diskcache."""
+    settings.LIVE_CACHE_POLL_SECONDS = 0.05
+    return CacheBroker(), CacheBroker()
+
+
+def test_the_shared_cache_carries_events_between_processes_in_order(
+    two_cache_processes: tuple[CacheBroker, CacheBroker],
+) -> None:
+    first, second = two_cache_processes
+
+    async def scenario() -> list[tuple[int, str, dict[str, Any]]]:
+        subscription = await second.subscribe("thread:4")
+        for number in range(6):
+            broker = first if number % 2 else second
+            await asyncio.to_thread(broker.publish, "thread:4", "votes", {"n": number})
+        got = await collect(subscription, 6)
+        subscription.close()
+        return [(event.id, event.kind, event.data) for event in got]
+
+    assert run_async(scenario) == [(n + 1, "votes", {"n": n}) for n in range(6)]
+
+
+def test_the_shared_cache_replays_a_reconnect_or_resets_it(
+    two_cache_processes: tuple[CacheBroker, CacheBroker], settings: Any
+) -> None:
+    settings.LIVE_BACKLOG_EVENTS = 3
+    publisher, reader = two_cache_processes
+    for number in range(1, 6):
+        publisher.publish("thread:8", "comment", {"id": number})
+
+    async def scenario(last_id: int) -> list[tuple[str, int]]:
+        subscription = await reader.subscribe("thread:8", last_id=last_id)
+        got = await collect(subscription, 5, timeout=0.5)
+        subscription.close()
+        return [(event.kind, event.id) for event in got]
+
+    assert run_async(lambda: scenario(3)) == [("comment", 4), ("comment", 5)]
+    assert run_async(lambda: scenario(1)) == [(RESET, 5)]  # 4 behind: more than the backlog of 3
+    assert run_async(lambda: scenario(5)) == []
+    assert run_async(lambda: scenario(50)) == [(RESET, 5)]
+
+
+def test_without_redis_the_server_uses_the_cache_its_processes_share(settings: Any) -> None:
+    from masthead.core import events
+
+    settings.LIVE_REDIS_URL = ""
+    settings.CACHES = {
+        "default": {"BACKEND": "masthead.core.disk_cache.DiskCache", "LOCATION": "/x"}
+    }
+    assert isinstance(events.broker(), CacheBroker)
+    settings.LIVE_BROKER = "memory"
+    assert isinstance(events.broker(), InProcessBroker)

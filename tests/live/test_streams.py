@@ -1,6 +1,6 @@
 """The thread's event stream served by a real `masthead run` (uvicorn and core/handler.py), read as a
-browser's EventSource reads it: with the in-process broker, with Redis across two web workers, and
-with Redis down."""
+browser's EventSource reads it: without Redis (the cache the processes share carries the events,
+across two web workers too), with Redis across two web workers, and with Redis down."""
 
 from __future__ import annotations
 
@@ -158,6 +158,43 @@ def test_an_unknown_thread_is_a_json_404(server: MastheadServer) -> None:
     missing = EventStream(server.base, events_path(999999))
     assert missing.status == 404
     assert b'"error": "not_found"' in missing.body
+
+
+@pytest.fixture(scope="module")
+def two_worker_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastheadServer]:
+    running = MastheadServer(
+        tmp_path_factory.mktemp("live-workers") / "data", workers=2, MASTHEAD_RATELIMIT_ENABLED="0"
+    )
+    yield running
+    running.stop()
+
+
+def test_without_redis_both_web_workers_deliver_every_event(
+    two_worker_server: MastheadServer,
+) -> None:
+    """`masthead run`'s default: several workers, no Redis. Streams land on both workers; a post
+    handled by either reaches them all, through the cache the workers share."""
+    thread_id, _ = two_worker_server.open_thread()
+    streams = [EventStream(two_worker_server.base, events_path(thread_id)) for _ in range(6)]
+    try:
+        assert all(stream.status == 200 for stream in streams)
+        time.sleep(0.5)
+        posted = [
+            two_worker_server.reader().comment(
+                thread_id, f"Heard on every worker {n}.", "Hal Both"
+            )[1]
+            for n in range(3)
+        ]
+        for stream in streams:
+            heard = [
+                event["data"]["id"]
+                for event in stream.events_until_quiet(2.0)
+                if event["event"] == "comment"
+            ]
+            assert heard == [item["id"] for item in posted]
+    finally:
+        for stream in streams:
+            stream.close()
 
 
 # --- Redis ---------------------------------------------------------------------------------------
