@@ -30,7 +30,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -210,6 +210,9 @@ class InProcessBroker:
         self.fanout.deliver(channel, event)
         return number
 
+    def publish_many(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        return [self.publish(channel, kind, data) for channel, kind, data in events]
+
     async def subscribe(self, channel: str, last_id: int = 0) -> Subscription:
         subscription = Subscription(
             channel,
@@ -282,6 +285,7 @@ class RedisBroker:
             url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
         )
         self.script = self.sync.register_script(_PUBLISH)
+        self.down_until = 0.0
         self.fanout = _Fanout()
         self.listeners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopListener] = (
             weakref.WeakKeyDictionary()
@@ -294,20 +298,42 @@ class RedisBroker:
         base = self.prefix + channel
         return base, base + ":seq", base + ":log"
 
+    def _check_up(self) -> None:
+        """After a failure, refuse at once for a few seconds rather than wait on every call."""
+        if time.monotonic() < self.down_until:
+            raise BrokerUnavailable("Redis was unreachable moments ago")
+
+    def _went_down(self) -> None:
+        self.down_until = time.monotonic() + float(_setting("LIVE_REDIS_PAUSE_SECONDS", 5))
+
     def publish(self, channel: str, kind: str, data: dict[str, Any]) -> int:
-        name, sequence, log = self._keys(channel)
-        number = self.script(
-            keys=[sequence, log],
-            args=[
-                name,
-                kind,
-                json.dumps(data, separators=(",", ":")),
-                repr(time.time()),
-                int(_setting("LIVE_BACKLOG_EVENTS", 500)),
-                int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60,
-            ],
-        )
-        return int(number)
+        return self.publish_many([(channel, kind, data)])[0]
+
+    def publish_many(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        """One round trip for all of a transaction's events."""
+        self._check_up()
+        keep = int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60
+        length = int(_setting("LIVE_BACKLOG_EVENTS", 500))
+        pipe = self.sync.pipeline(transaction=False)
+        for channel, kind, data in events:
+            name, sequence, log = self._keys(channel)
+            self.script(
+                keys=[sequence, log],
+                args=[
+                    name,
+                    kind,
+                    json.dumps(data, separators=(",", ":")),
+                    repr(time.time()),
+                    length,
+                    keep,
+                ],
+                client=pipe,
+            )
+        try:
+            return [int(number) for number in pipe.execute()]
+        except Exception:
+            self._went_down()
+            raise
 
     def _lock(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
         lock = self._loop_locks.get(loop)
@@ -361,6 +387,7 @@ class RedisBroker:
             channel, asyncio.Queue(_queue_size()), loop, self._closed, last_id=max(0, last_id)
         )
         try:
+            self._check_up()
             async with self._lock(loop):
                 listener = await self._listener(loop)
                 if channel not in listener.channels:
@@ -381,6 +408,8 @@ class RedisBroker:
             failed = self.listeners.get(loop)
             if failed is not None:
                 failed.failed = True
+            if not isinstance(exc, BrokerUnavailable):
+                self._went_down()
             raise BrokerUnavailable(str(exc)) from exc
         return subscription
 
@@ -448,13 +477,31 @@ class CacheBroker:
         return f"live:{channel}:{number}"
 
     def publish(self, channel: str, kind: str, data: dict[str, Any]) -> int:
+        return self.publish_many([(channel, kind, data)])[0]
+
+    def publish_many(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        """A transaction's events: one `incr` per channel, then one `set_many`."""
         cache = self._cache()
-        key = self._sequence_key(channel)
-        cache.add(key, 0, timeout=None)
-        number = int(cache.incr(key))
-        keep = int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60
-        cache.set(self._event_key(channel, number), (time.time(), kind, data), timeout=keep)
-        return number
+        per_channel: dict[str, int] = {}
+        for channel, _kind, _data in events:
+            per_channel[channel] = per_channel.get(channel, 0) + 1
+        last: dict[str, int] = {}
+        for channel, count in per_channel.items():
+            key = self._sequence_key(channel)
+            try:
+                last[channel] = int(cache.incr(key, count))
+            except ValueError:  # the channel's first event
+                cache.add(key, 0, timeout=None)
+                last[channel] = int(cache.incr(key, count))
+        next_number = {channel: last[channel] - per_channel[channel] + 1 for channel in last}
+        now, stored, numbers = time.time(), {}, []
+        for channel, kind, data in events:
+            number = next_number[channel]
+            next_number[channel] += 1
+            stored[self._event_key(channel, number)] = (now, kind, data)
+            numbers.append(number)
+        cache.set_many(stored, timeout=int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60)
+        return numbers
 
     def _events(self, channel: str, first: int, last: int) -> dict[int, Event]:
         found = self._cache().get_many(
@@ -591,26 +638,49 @@ def broker() -> Broker:
 def publish_now(channel: str, kind: str, data: dict[str, Any]) -> int | None:
     """Publish immediately (outside a transaction, or from on-commit work); returns the event id, or
     None when the broker failed (logged, never raised: the database is the record)."""
+    numbers = _publish_batch([(channel, kind, data)])
+    return numbers[0] if numbers else None
+
+
+def _publish_batch(events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+    if not events:
+        return []
     try:
-        return broker().publish(channel, kind, data)
+        return broker().publish_many(events)
+    except BrokerUnavailable as exc:
+        logger.debug("live events: not published (%s)", exc)
     except Exception:
-        logger.warning("live events: could not publish %s on %s", kind, channel, exc_info=True)
-        return None
+        kinds = ", ".join(f"{kind} on {channel}" for channel, kind, _ in events)
+        logger.warning("live events: could not publish %s", kinds, exc_info=True)
+    return []
 
 
-def publish_on_commit(
-    channel: str, kind: str, make_data: Callable[[], dict[str, Any] | None]
-) -> None:
-    """Publish after the current transaction commits (at once outside one). `make_data` runs then, so
-    it sees the committed rows; returning None publishes nothing."""
+@dataclass(eq=False)
+class _Batch:
+    """The events one transaction registers, published together after it commits."""
 
-    def send() -> None:
-        try:
-            data = make_data()
-        except Exception:
-            logger.warning("live events: could not build %s on %s", kind, channel, exc_info=True)
-            return
-        if data is not None:
-            publish_now(channel, kind, data)
+    items: list[tuple[str, str, Callable[[], dict[str, Any] | None]]] = field(default_factory=list)
 
-    transaction.on_commit(partial(send), robust=True)
+    def flush(self) -> None:
+        events = []
+        for channel, kind, make_data in self.items:
+            try:
+                data = make_data()
+            except Exception:
+                logger.warning(
+                    "live events: could not build %s on %s", kind, channel, exc_info=True
+                )
+                continue
+            if data is not None:
+                events.append((channel, kind, data))
+        _publish_batch(events)
+
+
+MakeData = Callable[[], dict[str, Any] | None]
+
+
+def publish_on_commit(*events: tuple[str, str, MakeData]) -> None:
+    """Publish `(channel, kind, make_data)` events after the current transaction commits (at once
+    outside one), together in one broker call. Each `make_data` runs then, so it sees the committed
+    rows; one returning None publishes nothing."""
+    transaction.on_commit(_Batch(items=list(events)).flush, robust=True)

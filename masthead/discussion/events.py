@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from masthead.core.events import publish_on_commit
+from masthead.core.events import MakeData, publish_on_commit
 from masthead.discussion import signals
 from masthead.discussion.models import Comment, CommentStatus, Thread
 
@@ -52,8 +52,8 @@ def _count(thread_id: int) -> dict[str, Any] | None:
     return None if count is None else {"count": count}
 
 
-def _publish_count(thread_id: int) -> None:
-    publish_on_commit(thread_channel(thread_id), "count", lambda: _count(thread_id))
+def _count_event(thread_id: int) -> tuple[str, str, MakeData]:
+    return thread_channel(thread_id), "count", lambda: _count(thread_id)
 
 
 def _for_moderators(comment: Comment, kind: str) -> None:
@@ -68,7 +68,7 @@ def _for_moderators(comment: Comment, kind: str) -> None:
             "status": str(comment.status),
         }
 
-    publish_on_commit(MODERATION, kind, data)
+    publish_on_commit((MODERATION, kind, data))
 
 
 def published_reports(comment: Comment) -> None:
@@ -87,9 +87,9 @@ def on_posted(comment: Comment, **_: Any) -> None:
 def on_approved(comment: Comment, **_: Any) -> None:
     comment_id = comment.pk
     publish_on_commit(
-        thread_channel(comment.thread_id), "comment", lambda: _public_item(comment_id)
+        (thread_channel(comment.thread_id), "comment", lambda: _public_item(comment_id)),
+        _count_event(comment.thread_id),
     )
-    _publish_count(comment.thread_id)
 
 
 def on_status_changed(comment: Comment, old_status: str, new_status: str, **_: Any) -> None:
@@ -99,11 +99,13 @@ def on_status_changed(comment: Comment, old_status: str, new_status: str, **_: A
     if old_status == PUBLIC and new_status not in (PUBLIC, CommentStatus.DELETED):
         comment_id = comment.pk
         publish_on_commit(
-            thread_channel(comment.thread_id),
-            "delete",
-            lambda: {"id": comment_id, "placeholder": False},
+            (
+                thread_channel(comment.thread_id),
+                "delete",
+                lambda: {"id": comment_id, "placeholder": False},
+            ),
+            _count_event(comment.thread_id),
         )
-        _publish_count(comment.thread_id)
 
 
 def on_deleted(comment: Comment, **_: Any) -> None:
@@ -116,9 +118,11 @@ def on_deleted(comment: Comment, **_: Any) -> None:
         kept = Comment.objects.filter(pk=comment_id, status=CommentStatus.DELETED).exists()
         return {"id": comment_id, "placeholder": kept}
 
-    publish_on_commit(thread_channel(comment.thread_id), "delete", data)
+    deleted = (thread_channel(comment.thread_id), "delete", data)
     if comment.status == PUBLIC:
-        _publish_count(comment.thread_id)
+        publish_on_commit(deleted, _count_event(comment.thread_id))
+    else:
+        publish_on_commit(deleted)
 
 
 def on_edited(comment: Comment, **_: Any) -> None:
@@ -136,7 +140,7 @@ def on_edited(comment: Comment, **_: Any) -> None:
             "edited_at": row.edited_at.isoformat() if row.edited_at else None,
         }
 
-    publish_on_commit(thread_channel(comment.thread_id), "edit", data)
+    publish_on_commit((thread_channel(comment.thread_id), "edit", data))
 
 
 def on_vote(comment: Comment, **_: Any) -> None:
@@ -150,17 +154,17 @@ def on_vote(comment: Comment, **_: Any) -> None:
         )
         return None if row is None else {"id": comment_id, **row}
 
-    publish_on_commit(thread_channel(comment.thread_id), "votes", data)
+    publish_on_commit((thread_channel(comment.thread_id), "votes", data))
 
 
 def on_pinned(comment: Comment, pinned: bool, **_: Any) -> None:
     if comment.status == PUBLIC:
         data = {"id": comment.pk, "pinned": pinned}
-        publish_on_commit(thread_channel(comment.thread_id), "pin", lambda: data)
+        publish_on_commit((thread_channel(comment.thread_id), "pin", lambda: data))
 
 
 def on_closed(thread: Thread, closed: bool, **_: Any) -> None:
-    publish_on_commit(thread_channel(thread.pk), "closed", lambda: {"closed": closed})
+    publish_on_commit((thread_channel(thread.pk), "closed", lambda: {"closed": closed}))
 
 
 def connect() -> None:

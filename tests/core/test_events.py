@@ -234,6 +234,10 @@ def test_redis_down_publishing_fails_quietly_and_subscribing_says_unavailable(
     monkeypatch.setattr(events, "broker", lambda: broker)
     assert events.publish_now("thread:1", "comment", {"id": 1}) is None
     assert "could not publish comment on thread:1" in caplog.text
+    # For a few seconds after, posts do not wait on Redis again.
+    started = time.monotonic()
+    assert events.publish_now("thread:1", "count", {"count": 1}) is None
+    assert time.monotonic() - started < 0.05
 
     async def scenario() -> None:
         await broker.subscribe("thread:1")
