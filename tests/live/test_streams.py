@@ -265,3 +265,19 @@ def test_with_redis_down_comments_still_post_and_the_stream_says_poll(
     assert stream.status == 503
     assert stream.headers["retry-after"] == "30"
     assert b'"error": "unavailable"' in stream.body
+
+
+def test_stopping_the_server_does_not_wait_on_open_streams(tmp_path: Path) -> None:
+    """An event stream never ends by itself; a stop (a deploy) must not hang on it."""
+    running = MastheadServer(tmp_path / "data", MASTHEAD_RATELIMIT_ENABLED="0")
+    thread_id, _ = running.open_thread()
+    stream = EventStream(running.base, events_path(thread_id))
+    try:
+        assert stream.status == 200
+        started = time.monotonic()
+        running.stop()
+        assert running.process.returncode is not None
+        assert time.monotonic() - started < 15, running.output
+        assert stream.next_event(5) is None  # the stream was closed, so the browser reconnects
+    finally:
+        stream.close()
