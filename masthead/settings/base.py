@@ -210,6 +210,8 @@ LIVE_HEARTBEAT_SECONDS = float(os.environ.get("MASTHEAD_LIVE_HEARTBEAT_SECONDS",
 LIVE_MAX_STREAMS = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS", "2000"))  # per process
 LIVE_MAX_STREAMS_PER_IP = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS_PER_IP", "20"))
 LIVE_RETRY_AFTER_SECONDS = 30  # Retry-After of a refused stream
+# How often a page polls for new comments while its stream is unavailable.
+LIVE_POLL_SECONDS = float(os.environ.get("MASTHEAD_LIVE_POLL_SECONDS", "30"))
 LIVE_RETRY_MS = 3000  # the `retry:` hint: EventSource's wait before reconnecting
 LIVE_SUBSCRIBER_QUEUE = 100  # events a stream may fall behind before it is closed
 LIVE_BACKLOG_EVENTS = 500  # kept per thread for Last-Event-ID ...

@@ -72,3 +72,40 @@ def test_another_readers_comment_waits_behind_a_button_and_votes_update_in_place
     )
     page.screenshot(path=str(screenshot_dir / "live-updates.png"))
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def server_without_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastheadServer]:
+    running = MastheadServer(
+        tmp_path_factory.mktemp("live-polling") / "data",
+        MASTHEAD_RATELIMIT_ENABLED="0",
+        MASTHEAD_LIVE_REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there: streams get 503
+        MASTHEAD_LIVE_POLL_SECONDS="1",
+    )
+    yield running
+    running.stop()
+
+
+def test_when_the_stream_is_unavailable_the_page_polls_for_new_comments(
+    server_without_live: MastheadServer, page: Any
+) -> None:
+    thread_id, path = server_without_live.open_thread()
+    refused: list[int] = []
+    page.on(
+        "response",
+        lambda response: refused.append(response.status) if "/events" in response.url else None,
+    )
+    page.goto(server_without_live.base + path)
+    region = page.locator("#comments")
+    region.locator("[data-count]").wait_for()
+    page.wait_for_function("() => document.querySelector('[data-discussion]').discussion.pollTimer")
+    status, posted = server_without_live.reader().comment(
+        thread_id, "Found by polling, not pushed.", "Ida Poll"
+    )
+    assert status == 201
+    button = region.locator("[data-show-new]")
+    button.wait_for(state="visible", timeout=10_000)
+    assert button.inner_text() == "1 new comment — show"
+    button.click()
+    region.locator(f"#comment-{posted['id']}").wait_for()
+    assert 503 in refused

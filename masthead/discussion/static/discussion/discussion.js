@@ -14,7 +14,6 @@
   const LANG = document.documentElement.lang || "en";
   const SORT_KEY = "masthead.discussion.sort";
   // Live updates (docs/live.md): one EventSource per page; polling while the stream is unavailable.
-  const POLL_MS = 30000;
   const BACKOFF_MS = [5000, 10000, 30000, 60000, 120000, 300000];
 
   const el = (tag, attrs = {}, ...children) => {
@@ -112,6 +111,7 @@
       this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
       this.loadedAt = Date.now();
       this.live = region.dataset.live === "1";
+      this.pollMs = Math.max(1, Number(region.dataset.livePoll || 30)) * 1000;
       this.waiting = [];  // new comments announced but not yet shown: nothing moves under the reader
       this.bind();
       refreshTimes(region);
@@ -667,7 +667,7 @@
     }
 
     startPolling() {
-      if (!this.pollTimer) this.pollTimer = setInterval(() => this.checkForNew(), POLL_MS);
+      if (!this.pollTimer) this.pollTimer = setInterval(() => this.checkForNew(), this.pollMs);
     }
 
     stopPolling() {
