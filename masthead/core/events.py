@@ -418,19 +418,25 @@ class RedisBroker:
             listener = self.listeners.get(subscription.loop)
             if listener is not None and subscription.channel in listener.channels:
                 listener.channels.discard(subscription.channel)
-                name = self._keys(subscription.channel)[0]
                 with contextlib.suppress(RuntimeError):
-                    subscription.loop.create_task(_unsubscribe(listener, name))
+                    subscription.loop.create_task(
+                        self._unsubscribe(listener, subscription.channel, subscription.loop)
+                    )
+
+    async def _unsubscribe(
+        self, listener: _LoopListener, channel: str, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        # Under the lock subscribe holds: a stream that followed the channel again meanwhile keeps it.
+        async with self._lock(loop):
+            if channel in listener.channels or listener.failed:
+                return
+            try:
+                await listener.pubsub.unsubscribe(self._keys(channel)[0])
+            except Exception:
+                logger.debug("live events: unsubscribe failed", exc_info=True)
 
     def open_streams(self) -> int:
         return self.fanout.count()
-
-
-async def _unsubscribe(listener: _LoopListener, name: str) -> None:
-    try:
-        await listener.pubsub.unsubscribe(name)
-    except Exception:
-        logger.debug("live events: unsubscribe failed", exc_info=True)
 
 
 async def _close_quietly(listener: _LoopListener) -> None:
