@@ -77,6 +77,10 @@ class _OpenStreams:
 open_streams = _OpenStreams()
 
 
+def unavailable_message() -> str:
+    return _("Live updates are unavailable right now; the page will check for new comments itself.")
+
+
 def last_event_id(request: HttpRequest) -> int:
     """The `Last-Event-ID` header (what EventSource sends on reconnect) or `?last_event_id=`; 0 if
     absent or malformed: a malformed id is a fresh start, never an error."""
@@ -93,6 +97,11 @@ async def event_stream(request: HttpRequest, channel: str) -> StreamingHttpRespo
     Raises ApiError 429 (too many streams from this address) or 503 (too many streams, or the
     broker is down), each with Retry-After: the client polls meanwhile.
     """
+    retry_after = {"Retry-After": str(int(setting("LIVE_RETRY_AFTER_SECONDS", 30)))}
+    if not hasattr(request, "scope"):
+        # A WSGI server (Django's test live server, say) would collect an endless stream into
+        # memory: the page polls instead. `masthead run` serves ASGI.
+        raise ApiError(ErrorCode.UNAVAILABLE, unavailable_message(), 503, headers=retry_after)
     address = client_ip(request)
     open_streams.take(address)
     try:

@@ -80,7 +80,7 @@ def test_the_moderators_stream_is_for_moderators_only(a_reader: Any) -> None:
 def test_the_process_wide_cap_answers_503_with_retry_after(settings: Any) -> None:
     from masthead.core.streams import open_streams
 
-    settings.LIVE_MAX_STREAMS = 1
+    settings.LIVE_MAX_STREAMS = open_streams.total + 1
     open_streams.take("192.0.2.1")
     try:
         with pytest.raises(ApiError) as refused:
@@ -92,3 +92,10 @@ def test_the_process_wide_cap_answers_503_with_retry_after(settings: Any) -> Non
         open_streams.give_back("192.0.2.1")
     open_streams.take("192.0.2.2")  # the place was given back
     open_streams.give_back("192.0.2.2")
+
+
+def test_a_wsgi_server_answers_503_so_the_page_polls(a_thread: Any) -> None:
+    """Django's test client, like any WSGI server, cannot stream forever: the page polls instead."""
+    response = events(a_thread)
+    assert_error(response, 503, "unavailable")
+    assert response["Retry-After"] == "30"
