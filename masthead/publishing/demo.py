@@ -149,9 +149,23 @@ def load_demo_content() -> bool:
         if "inline_comment" in data:
             inline_comments.append((article, data["inline_comment"]))
     _load_other_demos(video_article, inline_comments)
+    _load_imported_archive()
     # The Arabic edition (/ar/): a first run shows right-to-left pages at once.
     load_arabic_edition()
     return True
+
+
+def _load_imported_archive() -> None:
+    """The Archive section: a WordPress export imported as `masthead import wordpress` would."""
+    from masthead.migration.demo import load_demo_archive
+    from masthead.migration.models import ImportedObject
+
+    load_demo_archive()
+    imported = ImportedObject.objects.filter(kind="article", source__startswith="wordpress:")
+    for article in ArticlePage.objects.filter(
+        pk__in=[int(pk) for pk in imported.values_list("object_id", flat=True)]
+    ).live():
+        insert_or_update_object(article)  # searchable at once, like the demo's own articles
 
 
 def _load_other_demos(

@@ -4,8 +4,8 @@ Each post is written in its own transaction through publishing's actions, and re
 `ImportedObject` (kind "article", source id = the WordPress post id): a re-run updates the article
 it made (a new revision) instead of making another, and skips it when nothing changed.
 
-- categories -> sections: the post's first category is its section (made when missing); any further
-  categories become tags, beside the post's own tags.
+- categories -> sections: the post's first category is its section (made when missing, the
+  category's description its intro); any further categories become tags, beside the post's own tags.
 - the author (`dc:creator`, and Co-Authors Plus bylines) -> Author snippets, in order.
 - status: publish -> live with WordPress's publish date; future -> scheduled (`go_live_at`);
   draft/pending -> a draft; private -> live behind a view restriction to editors and moderators;
@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomeP
 
 from . import redirects
 from .content import convert_body
+from .wpdiscuz import FeedbackForm, place_prompts
 from .wxr import WxrAuthor, WxrItem, parse_gmt
 
 logger = logging.getLogger("masthead.migration")
@@ -73,23 +75,26 @@ class ArticleImporter:
     authors: dict[str, WxrAuthor] = field(default_factory=dict)  # by login
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by post id
     category_slugs: dict[str, str] = field(default_factory=dict)  # by term id
+    # A category's description (WordPress shows it atop its archive) is its section's intro.
+    category_descriptions: dict[str, str] = field(default_factory=dict)  # by slug
     _home: HomePage | None = None
     _sections: dict[str, SectionPage] = field(default_factory=dict)
     _images: dict[str, Any] = field(default_factory=dict)
     _bylines: dict[str, Author] = field(default_factory=dict)
     _dry_run_images: set[str] = field(default_factory=set)
+    _tags_redirected: set[str] = field(default_factory=set)  # WordPress tag slugs done this run
     remote_images: int = 0
     sticky: list[tuple[Any, int]] = field(default_factory=list)
 
     # -- the article -------------------------------------------------------------------------
-    def import_post(self, item: WxrItem) -> ArticlePage | None:
+    def import_post(self, item: WxrItem, forms: Sequence[FeedbackForm] = ()) -> ArticlePage | None:
         """Create or update the article for `item` (one transaction); count it in the report.
 
         A post Wagtail refuses (a validation error) is reported and skipped, with its comments;
         nothing of it is written, and the import goes on with the next post.
         """
         try:
-            return self._import_post(item)
+            return self._import_post(item, list(forms))
         except (ValidationError, ValueError) as error:
             self.forget_cached_rows()  # the rolled-back transaction may have made some of them
             reason = "; ".join(getattr(error, "messages", [])) or str(error)
@@ -98,21 +103,139 @@ class ArticleImporter:
                 self.notes.skip(Skip("comment", comment.comment_id, "its post was not imported"))
             return None
 
+    def import_posts(
+        self, items: list[WxrItem], forms: Mapping[str, Sequence[FeedbackForm]] | None = None
+    ) -> list[ArticlePage | None]:
+        """`import_post` for each of `items`, in order; the new, plainly published or draft posts
+        among them are written together (`publishing.add_articles_in_bulk`, one transaction), the
+        others (and posts with wpDiscuz feedback forms, by post id in `forms`) one by one. A post
+        Wagtail refuses is reported and skipped as in `import_post`."""
+        forms = forms or {}
+        known = set(
+            ImportedObject.objects.filter(
+                source=self.source, kind="article", source_id__in=[item.post_id for item in items]
+            ).values_list("source_id", flat=True)
+        )
+        bulk = [
+            item
+            for item in items
+            if item.post_id not in known and item.post_id not in forms and self._plain_new(item)
+        ]
+        made: dict[str, ArticlePage | None] = {}
+        if bulk:
+            try:
+                with transaction.atomic():
+                    made.update(self._write_new(bulk))
+            except (ValidationError, ValueError):
+                # One refused post must not cost the others: write them one by one, as before.
+                self.forget_cached_rows()
+                made.clear()
+                bulk = []
+        return [
+            made[item.post_id]
+            if item.post_id in made
+            else self.import_post(item, forms.get(item.post_id, ()))
+            for item in items
+        ]
+
+    def _plain_new(self, item: WxrItem) -> bool:
+        if item.status in ("publish", "draft", "pending"):
+            return not (item.status == "publish" and item.is_sticky)
+        return False
+
+    def _write_new(self, items: list[WxrItem]) -> dict[str, ArticlePage]:
+        by_section: dict[int, tuple[SectionPage, list[tuple[WxrItem, publishing.NewArticle]]]] = {}
+        taken: dict[int, set[str]] = {}
+        tag_rows = self.tag_rows([tag for item in items for tag in self.tags_for(item, [])])
+        for item in items:
+            section, extra_tags = self.section_for(item)
+            if section.pk not in taken:
+                taken[section.pk] = set(
+                    ArticlePage.objects.child_of(section).values_list("slug", flat=True)
+                )
+            body = convert_body(item.content, self.image_for, self.base_url)
+            self.remote_images += sum(
+                1 for src in body.remote_images if _uploads_path(src) not in self._dry_run_images
+            )
+            featured = self.featured_image(item)
+            slug = self.slug_for(item, taken[section.pk])
+            taken[section.pk].add(slug)
+            names = self.tags_for(item, extra_tags)
+            missing = [name for name in names if name not in tag_rows]
+            if missing:
+                tag_rows.update(self.tag_rows(missing))
+            page = ArticlePage(
+                title=self.title_of(item),
+                slug=slug,
+                standfirst=_plain(item.excerpt),
+                body=body.blocks,
+                featured_image=featured,
+                featured_image_caption=self.featured_caption(item) if featured else "",
+            )
+            entry = publishing.NewArticle(
+                page=page,
+                authors=self.bylines_for(item),
+                tags=[tag_rows[name] for name in names],
+                publish=item.status == "publish",
+                first_published_at=parse_gmt(item.post_date_gmt),
+            )
+            by_section.setdefault(section.pk, (section, []))[1].append((item, entry))
+        made: dict[str, ArticlePage] = {}
+        for section, entries in by_section.values():
+            pages = publishing.add_articles_in_bulk(section, [entry for _, entry in entries])
+            for (item, _), page in zip(entries, pages, strict=True):
+                made[item.post_id] = page
+        self.remember_many(
+            "article", [(item.post_id, made[item.post_id], self.fingerprint(item)) for item in items]
+        )
+        redirects.redirect_articles(
+            [(item, made[item.post_id]) for item in items], self.base_url
+        )
+        for item in items:
+            self.redirect_tags(item)
+            self.notes.count("article", "imported")
+        return made
+
+    def title_of(self, item: WxrItem) -> str:
+        return (
+            html.unescape(item.title).strip()[:255] or f"Untitled (WordPress post {item.post_id})"
+        )
+
+    def tag_rows(self, names: list[str]) -> dict[str, Any]:
+        """taggit's Tag rows by name, made when missing (as `tags.add(name)` would)."""
+        from taggit.models import Tag
+
+        wanted = set(names)
+        rows = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+        for name in sorted(wanted - rows.keys()):
+            rows[name] = Tag.objects.create(name=name)
+        return rows
+
+    def slug_for(self, item: WxrItem, taken: set[str]) -> str:
+        """`free_slug` against a known set of the section's slugs (no query per post)."""
+        post_name = unquote(item.post_name.removesuffix("__trashed"))
+        base = slugify(post_name, allow_unicode=True) or slugify(
+            html.unescape(item.title), allow_unicode=True
+        )
+        base = base[:80] or f"post-{item.post_id}"
+        return f"{base[:70]}-{item.post_id}" if base in taken else base
+
     def forget_cached_rows(self) -> None:
         self._home = None
+        self._tags_redirected.clear()
         self._sections.clear()
         self._images.clear()
         self._bylines.clear()
 
-    def _import_post(self, item: WxrItem) -> ArticlePage:
-        fingerprint = self.fingerprint(item)
+    def _import_post(self, item: WxrItem, forms: list[FeedbackForm]) -> ArticlePage:
+        fingerprint = self.fingerprint(item, forms)
         known = self.known("article", item.post_id, ArticlePage)
         if known is not None and known[1] == fingerprint:
             self.notes.count("article", "unchanged")
             article = known[0]
         else:
             with transaction.atomic():
-                article = self.write(item, known[0] if known else None)
+                article = self.write(item, known[0] if known else None, forms)
                 self.remember("article", item.post_id, article, fingerprint)
                 if item.status != "trash":
                     redirects.redirect_article(item, article, self.base_url)
@@ -124,15 +247,19 @@ class ArticleImporter:
             self.sticky.append((parse_gmt(item.post_date_gmt), article.pk))
         return article
 
-    def write(self, item: WxrItem, article: ArticlePage | None) -> ArticlePage:
+    def write(
+        self, item: WxrItem, article: ArticlePage | None, forms: list[FeedbackForm] | None = None
+    ) -> ArticlePage:
         section, extra_tags = self.section_for(item)
         body = convert_body(item.content, self.image_for, self.base_url)
+        if forms:  # wpDiscuz's feedback forms (read with --db): editor prompts
+            body.blocks, _placed = place_prompts(
+                body.blocks, forms, self.source, item.post_id, self.notes
+            )
         self.remote_images += sum(
             1 for src in body.remote_images if _uploads_path(src) not in self._dry_run_images
         )
-        title = (
-            html.unescape(item.title).strip()[:255] or f"Untitled (WordPress post {item.post_id})"
-        )
+        title = self.title_of(item)
         tags = self.tags_for(item, extra_tags)
         featured = self.featured_image(item)
         published_at = parse_gmt(item.post_date_gmt)
@@ -179,7 +306,7 @@ class ArticleImporter:
         self.restrict_if_private(article, private=status == "private")
         return article
 
-    def fingerprint(self, item: WxrItem) -> str:
+    def fingerprint(self, item: WxrItem, forms: Sequence[FeedbackForm] = ()) -> str:
         """What the article is made of: the same post imported again changes nothing."""
         material = [
             item.title,
@@ -193,6 +320,8 @@ class ArticleImporter:
             item.meta.get("_thumbnail_id", ""),
             bool(self.uploads),
         ]
+        if forms:  # only then: an export's fingerprints stay what they were
+            material.append([[form.unique_id, form.question, form.passage] for form in forms])
         return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
     # -- where it goes and who wrote it ------------------------------------------------------
@@ -220,7 +349,8 @@ class ArticleImporter:
             existing = SectionPage.objects.child_of(home).filter(slug=slug).first()
             if existing is None:
                 title = html.unescape(name).strip() or slug
-                existing = publishing.create_section(home, title, slug)
+                intro = _plain(self.category_descriptions.get(wordpress_slug, ""))
+                existing = publishing.create_section(home, title, slug, intro)
                 self.notes.count("section", "imported")
             self.remember("section", wordpress_slug, existing, "")
             redirects.redirect_section(wordpress_slug, existing, self.base_url)
@@ -231,7 +361,8 @@ class ArticleImporter:
         from taggit.models import Tag
 
         for taxonomy, slug, name in item.terms:
-            if taxonomy == "post_tag" and slug:
+            if taxonomy == "post_tag" and slug and slug not in self._tags_redirected:
+                self._tags_redirected.add(slug)
                 tag = Tag.objects.filter(name=html.unescape(name).strip()[:100]).first()
                 if tag is not None:
                     redirects.redirect_tag(slug, tag.slug, self.base_url)
@@ -354,6 +485,32 @@ class ArticleImporter:
         if isinstance(target, Page):
             target = target.specific
         return target, row.fingerprint
+
+    def remember_many(
+        self, kind: str, rows: list[tuple[str, models.Model, str]]
+    ) -> None:
+        """`remember` for many new rows in one statement (a stale row for the same id is replaced)."""
+        now = timezone.now()
+        ImportedObject.objects.bulk_create(
+            [
+                ImportedObject(
+                    source=self.source,
+                    kind=kind,
+                    source_id=source_id,
+                    content_type=ContentType.objects.get_for_model(
+                        target, for_concrete_model=False
+                    ),
+                    object_id=str(target.pk),
+                    fingerprint=fingerprint,
+                    imported_at=now,
+                )
+                for source_id, target, fingerprint in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["source", "kind", "source_id"],
+            update_fields=["content_type", "object_id", "fingerprint", "imported_at"],
+            batch_size=500,
+        )
 
     def remember(self, kind: str, source_id: str, target: models.Model, fingerprint: str) -> None:
         ImportedObject.objects.update_or_create(

@@ -55,6 +55,38 @@ def redirect_article(item: WxrItem, article: Page, base_url: str) -> None:
         point(path, page=article)
 
 
+def redirect_articles(articles: list[tuple[WxrItem, Page]], base_url: str) -> None:
+    """`redirect_article` for many articles: one read of the paths already redirected, then one
+    multi-row insert and one update."""
+    wanted: dict[str, Page] = {}
+    for item, article in articles:
+        for path in article_paths(item, base_url):
+            normalised = Redirect.normalise_path(path)
+            if normalised and normalised != "/":
+                wanted[normalised] = article
+    existing = {
+        redirect.old_path: redirect
+        for redirect in Redirect.objects.filter(old_path__in=list(wanted), site=None)
+    }
+    changed = []
+    for old_path, redirect in existing.items():
+        redirect.redirect_page = wanted[old_path]
+        redirect.redirect_link = ""
+        redirect.is_permanent = True
+        changed.append(redirect)
+    Redirect.objects.bulk_update(
+        changed, ["redirect_page", "redirect_link", "is_permanent"], batch_size=500
+    )
+    Redirect.objects.bulk_create(
+        [
+            Redirect(old_path=old_path, site=None, redirect_page=page, is_permanent=True)
+            for old_path, page in wanted.items()
+            if old_path not in existing
+        ],
+        batch_size=500,
+    )
+
+
 def redirect_section(slug: str, section: Page, base_url: str) -> None:
     prefix = base_path(base_url)
     point(f"{prefix}/category/{slug}/", page=section)

@@ -57,6 +57,7 @@ class WxrTerm:
     name: str
     parent: str = ""
     term_id: str = ""
+    description: str = ""
 
 
 @dataclass(slots=True)
@@ -235,6 +236,7 @@ def _term(name: str, element: etree._Element) -> WxrTerm:
             values.get("wp:cat_name", ""),
             values.get("wp:category_parent", ""),
             term_id,
+            values.get("wp:category_description", ""),
         )
     if name == "wp:tag":
         return WxrTerm(
@@ -246,6 +248,7 @@ def _term(name: str, element: etree._Element) -> WxrTerm:
         values.get("wp:term_name", ""),
         values.get("wp:term_parent", ""),
         term_id,
+        values.get("wp:term_description", ""),
     )
 
 
