@@ -122,9 +122,8 @@ class Policy:
     votes_mode: str = VotesMode.UP_DOWN
     gravatar: bool = False
     inline_highlights: bool = False
-    live: bool = (
-        True  # open pages follow the discussion live (core/events.py, discussion/events.py)
-    )
+    # Open pages follow the discussion live (core/events.py, discussion/events.py).
+    live: bool = True
     closes_at: Any = None  # datetime when auto-close applies
 
     @property
