@@ -30,6 +30,7 @@ from masthead.core.clientip import hash_ip
 from masthead.core.hashing import salted_hash
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 
+from .bulk_insert import insert_rows, insert_values
 from .cleaning import as_utc, clean_email, clean_text, clean_website, fingerprint, fit_id, html_of
 from .models import ImportedObject
 from .records import ImportedStatus, Skip, SourceComment, SourceThread
@@ -48,6 +49,15 @@ STATUSES = {
     # The site's placeholder: "[deleted]" in place, its replies still readable.
     ImportedStatus.DELETED: CommentStatus.DELETED,
 }
+IMPORTED_FIELDS = [
+    "source",
+    "kind",
+    "source_id",
+    "content_type_id",
+    "object_id",
+    "fingerprint",
+    "imported_at",
+]
 COMMENT_FIELDS = [
     "parent",
     "root",
@@ -331,7 +341,7 @@ class ImportWriter(WriterRows):
         def flush() -> None:
             nonlocal new_rows, updated_rows
             if new_rows:
-                Comment.objects.bulk_create([row for _, row in new_rows], batch_size=BATCH)
+                insert_rows(Comment, [row for _, row in new_rows])
                 for comment, row in new_rows:
                     pk_of[comment.source_id] = row.pk
             if updated_rows:
@@ -434,28 +444,22 @@ class ImportWriter(WriterRows):
         prints: dict[str, str],
     ) -> None:
         content_type = self._content_type(Comment)
-        fresh: list[ImportedObject] = []
+        now = timezone.now()
+        fresh: list[tuple[Any, ...]] = []
         stale: list[ImportedObject] = []
         for comment in comments:
             sid = comment.source_id
             row = known.get(sid)
             if row is None:
                 fresh.append(
-                    ImportedObject(
-                        source=self.source,
-                        kind="comment",
-                        source_id=sid,
-                        content_type=content_type,
-                        object_id=str(pk_of[sid]),
-                        fingerprint=prints[sid],
-                    )
+                    (self.source, "comment", sid, content_type.pk, str(pk_of[sid]), prints[sid], now)
                 )
             elif row.fingerprint != prints[sid] or row.object_id != str(pk_of[sid]):
                 row.fingerprint = prints[sid]
                 row.object_id = str(pk_of[sid])
                 row.imported_at = timezone.now()
                 stale.append(row)
-        ImportedObject.objects.bulk_create(fresh, batch_size=BATCH)
+        insert_values(ImportedObject, IMPORTED_FIELDS, fresh)
         ImportedObject.objects.bulk_update(
             stale, ["fingerprint", "object_id", "imported_at"], batch_size=BATCH
         )
