@@ -42,8 +42,11 @@ def _run_until_serving(
         text=True,
     )
     status = 0
+    # First runs migrate and load the demo: on a loaded 2-core machine that takes minutes; the
+    # loop ends as soon as the home page answers or the process exits.
+    deadline = time.monotonic() + 600
     try:
-        for _ in range(240):
+        while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     status = response.status
