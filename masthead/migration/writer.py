@@ -162,9 +162,11 @@ class ImportWriter(WriterRows):
             return int(redirect)
         return None
 
-    def _resolve_thread(self, record: SourceThread) -> tuple[Thread | None, bool]:
-        """The thread `record` goes into (None: reported skip), and whether it was created."""
-        known = self._imported("thread", [record.source_id]).get(record.source_id)
+    def _resolve_thread(
+        self, record: SourceThread, known: ImportedObject | None
+    ) -> tuple[Thread | None, bool]:
+        """The thread `record` goes into (None: reported skip), and whether it was created;
+        `known` is the thread's source-id row from an earlier run."""
         if known is not None:
             thread = Thread.objects.filter(pk=known.object_id).first()
             if thread is not None:
@@ -190,7 +192,8 @@ class ImportWriter(WriterRows):
         return Thread.objects.create(url=canonical, title=title), True
 
     def _write(self, record: SourceThread) -> Thread | None:
-        thread, created = self._resolve_thread(record)
+        known = self._imported("thread", [record.source_id]).get(record.source_id)
+        thread, created = self._resolve_thread(record, known)
         if thread is None:
             self.notes.count("thread", "skipped")
             self.notes.count("comment", "skipped", len(record.comments))
@@ -198,7 +201,6 @@ class ImportWriter(WriterRows):
         thread_print = fingerprint(
             {"url": record.url, "title": record.title, "closed": record.closed}
         )
-        known = self._imported("thread", [record.source_id]).get(record.source_id)
         changed = self._write_comments(thread, record)
         self._write_subscriptions(thread, record)
         thread_changed = known is None or known.fingerprint != thread_print
