@@ -30,7 +30,7 @@ from masthead.core.clientip import hash_ip
 from masthead.core.hashing import salted_hash
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 
-from .bulk_insert import insert_rows, insert_values
+from .bulk_insert import insert_rows, insert_values, new_row
 from .cleaning import as_utc, clean_email, clean_text, clean_website, fingerprint, fit_id, html_of
 from .models import ImportedObject
 from .records import ImportedStatus, Skip, SourceComment, SourceThread
@@ -335,7 +335,7 @@ class ImportWriter(WriterRows):
         pk_of: dict[str, int] = {}
         root_of: dict[str, int | None] = {}
         changed = False
-        new_rows: list[tuple[SourceComment, Comment]] = []
+        new_rows: list[tuple[SourceComment, Any]] = []
         updated_rows: list[tuple[SourceComment, Comment]] = []
         prints: dict[str, str] = {}
         level = 0
@@ -383,7 +383,7 @@ class ImportWriter(WriterRows):
                 self.notes.count(comment.kind, "unchanged")
                 continue
             changed = True
-            row = existing if existing is not None else Comment(thread=thread)
+            row: Any = existing if existing is not None else new_row(Comment, thread_id=thread.pk)
             self._fill(row, comment, users, flags.get(comment.source_id, ""))
             row.parent_id = parent_pk
             row.root_id = root_pk
@@ -413,7 +413,7 @@ class ImportWriter(WriterRows):
             )
         return changed
 
-    def _fill(self, row: Comment, comment: SourceComment, users: dict[str, int], flag: str) -> None:
+    def _fill(self, row: Any, comment: SourceComment, users: dict[str, int], flag: str) -> None:
         row.user_id = users.get(comment.user_id) if comment.user_id else None
         row.author_name = clean_text(comment.author_name).strip()[:50] or "Anonymous"
         row.author_email = clean_email(comment.author_email)
