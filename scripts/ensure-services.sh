@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is on this machine and running:
-# Debian's chromium, a PostgreSQL server on 127.0.0.1:5432 with a `test` database, Redis on 6379.
+# Debian's chromium, a PostgreSQL server on 127.0.0.1:5432 with a `test` database, Redis on 6379,
+# and MariaDB on 3306 where the machine has it.
 # Installs Debian packages only when something is missing, so a prepared machine pays nothing.
 set -uo pipefail
 
@@ -46,4 +47,13 @@ if ! redis_up; then
   for _ in $(seq 1 20); do redis_up && break; sleep 0.5; done
 fi
 redis_up || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+
+# MariaDB for `masthead import wordpress --db` (its tests skip, saying why, when there is none).
+mariadb_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }
+if ! mariadb_up && [ -x /usr/sbin/mariadbd ]; then
+  echo "Starting MariaDB"
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+  for _ in $(seq 1 30); do mariadb_up && break; sleep 1; done
+fi
+mariadb_up || echo "MariaDB is not reachable on 127.0.0.1:3306: the WordPress --db tests will be skipped" >&2
 echo "services: chromium, postgresql, redis ready"

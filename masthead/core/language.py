@@ -57,7 +57,8 @@ def best_offered(codes: list[str]) -> str | None:
 def negotiate(accept_language: str) -> str:
     """The offered language `accept_language` prefers most; the default for anything else."""
     try:
-        ranked = [code for code, _quality in parse_accept_lang_header(accept_language)]
+        # q=0 means "not this language" (RFC 9110).
+        ranked = [code for code, quality in parse_accept_lang_header(accept_language) if quality > 0]
     except ValueError:  # pragma: no cover - the parser returns () on malformed input
         ranked = []
     return best_offered(ranked) or default_language()

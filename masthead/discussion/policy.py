@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-DEFAULT_INTRO = "Would love your thoughts, please comment."
+# Stored untranslated as the setting's default; shown in the page's language while unchanged.
+DEFAULT_INTRO = gettext_noop("Would love your thoughts, please comment.")
 
 
 class Premoderation(models.TextChoices):
@@ -114,6 +116,12 @@ class Policy:
     gravatar: bool = False
     inline_highlights: bool = False
     closes_at: Any = None  # datetime when auto-close applies
+
+    @property
+    def shown_intro(self) -> str:
+        """The intro above the comment form: the default one in the page's language, or the
+        editors' own words as they wrote them."""
+        return gettext(DEFAULT_INTRO) if self.intro_text == DEFAULT_INTRO else self.intro_text
 
     @property
     def is_hidden(self) -> bool:

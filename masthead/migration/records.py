@@ -1,9 +1,10 @@
 """What every importer reads a source into, before anything is written.
 
-Each reader (`wxr.py`, `wordpress_db.py`, `disqus.py`, `isso.py`, `remark42.py`, `masthead_json.py`)
-turns its format into these plain records and yields them as a stream, one thread at a time, so a
-source of any size is read in flat memory. The writer (`writer.py`) is the only code that turns
-records into rows; readers never touch the database of the site they import into.
+Each reader (`wordpress/wxr.py`, `wordpress/database.py`, `disqus.py`, `isso.py`, `remark42.py`,
+`masthead_json.py`) turns its format into these plain records and yields them as a stream, one
+thread at a time, so a source of any size is read in flat memory. The writer (`writer.py`) is the
+only code that turns records into rows; readers never touch the database of the site they import
+into.
 
 `source_id` is the source's own identifier (a WordPress comment_ID, a Disqus dsq:id, a Remark42 id):
 kept on the imported row so a re-run updates instead of duplicating, and so an old link such as

@@ -28,7 +28,7 @@ from masthead.core import cache_versions
 from masthead.core.canonical_url import canonical_url_or_none
 from masthead.core.clientip import hash_ip
 from masthead.core.hashing import salted_hash
-from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
+from masthead.discussion.models import AnchorState, Comment, CommentStatus, Thread, Vote
 
 from .bulk_insert import insert_rows, insert_values, new_row
 from .cleaning import as_utc, clean_email, clean_text, clean_website, fingerprint, fit_id, html_of
@@ -77,6 +77,8 @@ COMMENT_FIELDS = [
     "score",
     "is_pinned",
     "moderation",
+    "target",
+    "anchor_state",
 ]
 
 
@@ -431,6 +433,10 @@ class ImportWriter(WriterRows):
         row.downvotes = max(comment.downvotes, downs, 0)
         row.score = row.upvotes - row.downvotes
         row.is_pinned = comment.is_pinned
+        target = comment.extra.get("inline_target")
+        if isinstance(target, dict):  # an answer to an editor prompt (WordPress --db)
+            row.target = target
+            row.anchor_state = AnchorState.ANCHORED
         moderation: dict[str, Any] = {"rule": "import", "source": self.source}
         if flag:
             moderation["reason"] = flag

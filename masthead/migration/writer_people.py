@@ -50,10 +50,12 @@ class WriterRows:
 
     def _users(self, record: SourceThread, comments: list[SourceComment]) -> dict[str, int]:
         """User pks of the accounts the comments name, created on first sight (one per source id)."""
+        given = {user.source_id: user for user in record.users}
         wanted = {c.user_id for c in comments if c.user_id}
+        # Readers who voted (where the source names voters by account): their votes are theirs.
+        wanted.update(voter for c in comments for voter, _ in c.votes if voter in given)
         if not wanted:
             return {}
-        given = {user.source_id: user for user in record.users}
         for comment in comments:  # an account the source names only on its comments
             if comment.user_id and comment.user_id not in given:
                 given[comment.user_id] = SourceUser(

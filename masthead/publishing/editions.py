@@ -65,7 +65,8 @@ def preferred_languages(request: HttpRequest) -> list[str]:
     wanted: list[str] = []
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     header = request.headers.get("Accept-Language", "")
-    candidates = [cookie, *(code for code, _q in parse_accept_lang_header(header))]
+    # q=0 means "not this language" (RFC 9110), so such an entry is no preference at all.
+    candidates = [cookie, *(code for code, q in parse_accept_lang_header(header) if q > 0)]
     for candidate in candidates:
         if not candidate or candidate == "*":
             continue

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from masthead.publishing import queries
 from masthead.publishing.models import ArticlePage, SectionPage
@@ -69,7 +70,7 @@ class SiteRssFeed(_ArticleFeed):
         return f"{edition_prefix()}/"
 
     def description(self) -> str:
-        return f"The latest articles from {settings.SITE_NAME}."
+        return gettext("The latest articles from %(site)s.") % {"site": settings.SITE_NAME}
 
     def feed_url(self) -> str:
         return f"{edition_prefix()}/feeds/rss.xml"

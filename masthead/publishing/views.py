@@ -126,6 +126,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     articles = (
         queries.in_edition(ArticlePage.objects.live().public())
         .filter(first_published_at__gte=since)
+        .select_related("locale")  # each entry says its language
         .order_by("-first_published_at")[:1000]
     )
     body = render_to_string(

@@ -12,6 +12,7 @@ from django import template
 from django.core.exceptions import BadRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from masthead.core.errors import ApiError
 from masthead.core.inputs import MAX_ID, parse_optional_int
@@ -20,7 +21,7 @@ from masthead.discussion.models import CommentStatus
 
 register = template.Library()
 
-SORT_LABELS = (("newest", "Newest"), ("oldest", "Oldest"), ("votes", "Most voted"))
+SORT_LABELS = (("newest", _("Newest")), ("oldest", _("Oldest")), ("votes", _("Most voted")))
 
 
 def _comment_id(params: Any, name: str) -> int | None:

@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomeP
 
 from . import redirects
 from .content import convert_body
+from .wpdiscuz import FeedbackForm, place_prompts
 from .wxr import WxrAuthor, WxrItem, parse_gmt
 
 logger = logging.getLogger("masthead.migration")
@@ -85,14 +87,14 @@ class ArticleImporter:
     sticky: list[tuple[Any, int]] = field(default_factory=list)
 
     # -- the article -------------------------------------------------------------------------
-    def import_post(self, item: WxrItem) -> ArticlePage | None:
+    def import_post(self, item: WxrItem, forms: Sequence[FeedbackForm] = ()) -> ArticlePage | None:
         """Create or update the article for `item` (one transaction); count it in the report.
 
         A post Wagtail refuses (a validation error) is reported and skipped, with its comments;
         nothing of it is written, and the import goes on with the next post.
         """
         try:
-            return self._import_post(item)
+            return self._import_post(item, list(forms))
         except (ValidationError, ValueError) as error:
             self.forget_cached_rows()  # the rolled-back transaction may have made some of them
             reason = "; ".join(getattr(error, "messages", [])) or str(error)
@@ -101,16 +103,24 @@ class ArticleImporter:
                 self.notes.skip(Skip("comment", comment.comment_id, "its post was not imported"))
             return None
 
-    def import_posts(self, items: list[WxrItem]) -> list[ArticlePage | None]:
+    def import_posts(
+        self, items: list[WxrItem], forms: Mapping[str, Sequence[FeedbackForm]] | None = None
+    ) -> list[ArticlePage | None]:
         """`import_post` for each of `items`, in order; the new, plainly published or draft posts
         among them are written together (`publishing.add_articles_in_bulk`, one transaction), the
-        others one by one. A post Wagtail refuses is reported and skipped as in `import_post`."""
+        others (and posts with wpDiscuz feedback forms, by post id in `forms`) one by one. A post
+        Wagtail refuses is reported and skipped as in `import_post`."""
+        forms = forms or {}
         known = set(
             ImportedObject.objects.filter(
                 source=self.source, kind="article", source_id__in=[item.post_id for item in items]
             ).values_list("source_id", flat=True)
         )
-        bulk = [item for item in items if item.post_id not in known and self._plain_new(item)]
+        bulk = [
+            item
+            for item in items
+            if item.post_id not in known and item.post_id not in forms and self._plain_new(item)
+        ]
         made: dict[str, ArticlePage | None] = {}
         if bulk:
             try:
@@ -122,7 +132,9 @@ class ArticleImporter:
                 made.clear()
                 bulk = []
         return [
-            made[item.post_id] if item.post_id in made else self.import_post(item)
+            made[item.post_id]
+            if item.post_id in made
+            else self.import_post(item, forms.get(item.post_id, ()))
             for item in items
         ]
 
@@ -215,15 +227,15 @@ class ArticleImporter:
         self._images.clear()
         self._bylines.clear()
 
-    def _import_post(self, item: WxrItem) -> ArticlePage:
-        fingerprint = self.fingerprint(item)
+    def _import_post(self, item: WxrItem, forms: list[FeedbackForm]) -> ArticlePage:
+        fingerprint = self.fingerprint(item, forms)
         known = self.known("article", item.post_id, ArticlePage)
         if known is not None and known[1] == fingerprint:
             self.notes.count("article", "unchanged")
             article = known[0]
         else:
             with transaction.atomic():
-                article = self.write(item, known[0] if known else None)
+                article = self.write(item, known[0] if known else None, forms)
                 self.remember("article", item.post_id, article, fingerprint)
                 if item.status != "trash":
                     redirects.redirect_article(item, article, self.base_url)
@@ -235,9 +247,15 @@ class ArticleImporter:
             self.sticky.append((parse_gmt(item.post_date_gmt), article.pk))
         return article
 
-    def write(self, item: WxrItem, article: ArticlePage | None) -> ArticlePage:
+    def write(
+        self, item: WxrItem, article: ArticlePage | None, forms: list[FeedbackForm] | None = None
+    ) -> ArticlePage:
         section, extra_tags = self.section_for(item)
         body = convert_body(item.content, self.image_for, self.base_url)
+        if forms:  # wpDiscuz's feedback forms (read with --db): editor prompts
+            body.blocks, _placed = place_prompts(
+                body.blocks, forms, self.source, item.post_id, self.notes
+            )
         self.remote_images += sum(
             1 for src in body.remote_images if _uploads_path(src) not in self._dry_run_images
         )
@@ -288,7 +306,7 @@ class ArticleImporter:
         self.restrict_if_private(article, private=status == "private")
         return article
 
-    def fingerprint(self, item: WxrItem) -> str:
+    def fingerprint(self, item: WxrItem, forms: Sequence[FeedbackForm] = ()) -> str:
         """What the article is made of: the same post imported again changes nothing."""
         material = [
             item.title,
@@ -302,6 +320,8 @@ class ArticleImporter:
             item.meta.get("_thumbnail_id", ""),
             bool(self.uploads),
         ]
+        if forms:  # only then: an export's fingerprints stay what they were
+            material.append([[form.unique_id, form.question, form.passage] for form in forms])
         return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
     # -- where it goes and who wrote it ------------------------------------------------------

@@ -32,6 +32,10 @@ VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 BARE_URL = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$")
 CAPTION_SHORTCODE = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 EMBED_SHORTCODE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE)
+# wpDiscuz's inline feedback wraps a passage: the passage stays text (the prompt is the form's).
+FEEDBACK_SHORTCODE = re.compile(
+    r"\[wpdiscuz-feedback[^\]]*\](.*?)\[/wpdiscuz-feedback\]", re.DOTALL | re.IGNORECASE
+)
 ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 
 # (src URL, WordPress attachment id or "") -> a Wagtail image, or None to keep the remote URL.
@@ -90,6 +94,7 @@ class _Converter:
         gutenberg = "<!-- wp:" in content
         content = EMBED_SHORTCODE.sub(lambda match: f"\n\n{match.group(1).strip()}\n\n", content)
         content = CAPTION_SHORTCODE.sub(_caption_figure, content)
+        content = FEEDBACK_SHORTCODE.sub(lambda match: match.group(1), content)
         if not content.strip():
             return self.result
         try:

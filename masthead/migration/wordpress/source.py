@@ -1,9 +1,15 @@
-"""`masthead import wordpress EXPORT.xml [--uploads DIR] [--with-pingbacks] [--dry-run]`.
+"""`masthead import wordpress EXPORT.xml [--uploads DIR] [--with-pingbacks] [--dry-run]`, or
+`masthead import wordpress --db mysql://USER:PASSWORD@HOST/DATABASE [--prefix wp_] ...`.
 
 The export is read twice, both times streamed: first for its authors and media (a post's featured
 image is often listed after the post), then for its posts. A broken file therefore fails in the first
 pass, before anything is written. Each post becomes an article (`articles.py`), and then one
 `SourceThread` with `page_id` set and its comments, for the writer to turn into rows.
+
+With `--db` the same records are read from the site's database (`database.py`), plus what only the
+database holds: spam, and wpDiscuz's per-voter votes, subscriptions and feedback forms
+(`wpdiscuz.py`). Both name the source alike ("wordpress:HOST"), so importing a site's export and
+then its database updates the same rows.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import argparse
 import html
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from masthead.migration.records import (
@@ -27,6 +33,7 @@ from masthead.migration.sources import ImportNotes, SourceError
 from . import redirects
 from .articles import ArticleImporter, Attachment
 from .serialized import wpdiscuz_votes
+from .wpdiscuz import CLOSED_META, FEEDBACK_META, WpDiscuzPost, prompt_block_id
 from .wxr import WxrAuthor, WxrChannel, WxrComment, WxrItem, WxrTerm, parse_gmt, read_wxr
 
 STATUSES = {
@@ -47,13 +54,29 @@ POST_BATCH = 50  # posts whose articles are written together
 class WordPressSource:
     name: ClassVar[str] = "wordpress"
     help: ClassVar[str] = (
-        "A WordPress export (Tools -> Export, WXR 1.1/1.2): posts become articles, comments "
-        "(with wpDiscuz votes and pins) their discussions, old links redirect."
+        "A WordPress export (Tools -> Export, WXR 1.1/1.2), or the site's MySQL/MariaDB "
+        "database (--db): posts become articles, comments (with wpDiscuz votes and pins) their "
+        "discussions, old links redirect."
     )
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("export", type=Path, help="The WXR file WordPress exported.")
+        parser.add_argument(
+            "export", type=Path, nargs="?", default=None, help="The WXR file WordPress exported."
+        )
+        parser.add_argument(
+            "--db",
+            metavar="URL",
+            default=None,
+            help="Read the site's database instead of an export: mysql://USER:PASSWORD@HOST"
+            "[:PORT]/DATABASE (or mariadb://). Adds spam and wpDiscuz's per-voter votes, "
+            "subscriptions and feedback forms. Needs the `mysql` extra (PyMySQL).",
+        )
+        parser.add_argument(
+            "--prefix",
+            default="wp_",
+            help="The WordPress table prefix ($table_prefix in wp-config.php; default wp_).",
+        )
         parser.add_argument(
             "--uploads",
             type=Path,
@@ -70,14 +93,33 @@ class WordPressSource:
     def __init__(self, options: Mapping[str, object]) -> None:
         export = options.get("export")
         self.path = Path(str(export)) if export else Path()
+        self.has_export = bool(export)
+        db = options.get("db")
+        self.db_url = str(db) if db else ""
+        self.prefix = str(options.get("prefix") or "wp_")
+        self._database: Any = None
         uploads = options.get("uploads")
         self.uploads = Path(str(uploads)) if uploads else None
         self.with_pingbacks = bool(options.get("with_pingbacks"))
         self.dry_run = bool(options.get("dry_run"))
         self._channel: WxrChannel | None = None
 
+    def database(self) -> Any:
+        """The `--db` reader (its module imports the MySQL driver only when it connects)."""
+        if self._database is None:
+            if self.has_export:
+                raise SourceError("give either an export file or --db, not both")
+            from .database import WordPressDatabase
+
+            self._database = WordPressDatabase(self.db_url, self.prefix)
+        return self._database
+
     def channel(self) -> WxrChannel:
+        if self._channel is None and self.db_url:
+            self._channel = self.database().channel()
         if self._channel is None:
+            if not self.has_export:
+                raise SourceError("name the export file (EXPORT.xml) or the database (--db URL)")
             for record in read_wxr(self.path):
                 if isinstance(record, WxrChannel):
                     self._channel = record
@@ -96,7 +138,17 @@ class WordPressSource:
         if self.uploads is not None and not self.uploads.is_dir():
             raise SourceError(f"--uploads {self.uploads}: is not a folder")
         channel = self.channel()
-        authors, attachments, categories = self.read_people_and_media()
+        try:
+            yield from self._threads(channel, notes)
+        finally:
+            if self._database is not None:
+                self._database.close()
+
+    def _threads(self, channel: WxrChannel, notes: ImportNotes) -> Iterator[SourceThread]:
+        if self.db_url:
+            authors, attachments, categories = self.database().people_and_media()
+        else:
+            authors, attachments, categories = self.read_people_and_media()
         authors_by_id = {author.author_id: author for author in authors.values()}
         importer = ArticleImporter(
             source=self.source_key(),
@@ -111,14 +163,12 @@ class WordPressSource:
             },
             dry_run=self.dry_run,
         )
-        batch: list[WxrItem] = []
-        for record in read_wxr(self.path):
-            if not isinstance(record, WxrItem) or record.post_type == "attachment":
-                continue
+        batch: list[tuple[WxrItem, WpDiscuzPost]] = []
+        for record, wpdiscuz in self.items(notes):
             if record.post_type != "post" or record.status == "auto-draft":
-                self.skip_item(record, notes)
+                self.skip_item(record, notes, wpdiscuz)
                 continue
-            batch.append(record)
+            batch.append((record, wpdiscuz))
             # Articles are written a batch at a time (few statements for many pages); the batch
             # holds its posts' comments until their threads are written, so memory stays flat.
             if len(batch) == POST_BATCH:
@@ -131,15 +181,78 @@ class WordPressSource:
     def batch_threads(
         self,
         importer: ArticleImporter,
-        items: list[WxrItem],
+        batch: list[tuple[WxrItem, WpDiscuzPost]],
         authors_by_id: dict[str, WxrAuthor],
         notes: ImportNotes,
     ) -> Iterator[SourceThread]:
-        if not items:
+        if not batch:
             return
-        for item, article in zip(items, importer.import_posts(items), strict=True):
+        items = [item for item, _ in batch]
+        forms = {item.post_id: wpdiscuz.forms for item, wpdiscuz in batch if wpdiscuz.forms}
+        articles = importer.import_posts(items, forms)
+        for (item, wpdiscuz), article in zip(batch, articles, strict=True):
             if article is not None:
-                yield self.thread(item, article.pk, authors_by_id, notes)
+                thread = self.thread(item, article.pk, authors_by_id, notes)
+                self.add_wpdiscuz(thread, article, wpdiscuz, notes)
+                yield thread
+
+    def items(self, notes: ImportNotes) -> Iterator[tuple[WxrItem, WpDiscuzPost]]:
+        """Posts (and the other items an export holds, but media), with wpDiscuz's rows."""
+        if self.db_url:
+            yield from self.database().items(notes)
+            return
+        for record in read_wxr(self.path):
+            if isinstance(record, WxrItem) and record.post_type != "attachment":
+                yield record, WpDiscuzPost()
+
+    def add_wpdiscuz(
+        self, thread: SourceThread, article: Any, wpdiscuz: WpDiscuzPost, notes: ImportNotes
+    ) -> None:
+        """Votes by voter, subscriptions and answers to feedback forms (read with --db only)."""
+        if self.db_url:  # accounts as the users table has them, not as each comment wrote them
+            thread.users[:] = [
+                self.database().source_user(user.source_id) or user for user in thread.users
+            ]
+        known = {user.source_id for user in thread.users}
+        thread.users.extend(user for key, user in wpdiscuz.voters.items() if key not in known)
+        thread.subscriptions.extend(wpdiscuz.subscriptions)
+        answers: dict[str, dict[str, Any]] = {}
+        if wpdiscuz.forms:
+            answers = self.prompt_targets(article, wpdiscuz, notes)
+        for comment in thread.comments:
+            comment.votes = list(wpdiscuz.votes.get(comment.source_id, []))
+            form_id = str(comment.extra.pop("feedback_form", "") or "")
+            if form_id and comment.parent_id is None and form_id in answers:
+                comment.extra["inline_target"] = answers[form_id]
+
+    def prompt_targets(
+        self, article: Any, wpdiscuz: WpDiscuzPost, notes: ImportNotes
+    ) -> dict[str, dict[str, Any]]:
+        """Form id -> the inline target of an answer to the prompt made from it."""
+        from masthead.core.errors import ApiError
+        from masthead.discussion.blocks import prompt_passages
+        from masthead.discussion.inline.matching import article_text, complete_target
+
+        body = article.specific.body
+        passages = prompt_passages(body)
+        text = article_text(body)
+        targets: dict[str, dict[str, Any]] = {}
+        for form in wpdiscuz.forms:
+            block_id = prompt_block_id(self.source_key(), form.unique_id)
+            if block_id not in passages:
+                continue
+            try:
+                targets[form.form_id] = complete_target(
+                    text,
+                    {"prompt": block_id},
+                    source=article.full_url or "",
+                    prompt_passages=passages,
+                )
+            except ApiError as error:  # the prompt's passage is not where readers can select it
+                notes.skip(
+                    Skip("prompt", form.unique_id, f"answers kept as comments: {error.message}")
+                )
+        return targets
 
     def read_people_and_media(
         self,
@@ -163,7 +276,9 @@ class WordPressSource:
                 )
         return authors, attachments, categories
 
-    def skip_item(self, item: WxrItem, notes: ImportNotes) -> None:
+    def skip_item(
+        self, item: WxrItem, notes: ImportNotes, wpdiscuz: WpDiscuzPost | None = None
+    ) -> None:
         kind = item.post_type or "item"
         reason = (
             "an unsaved draft (auto-draft)"
@@ -173,6 +288,10 @@ class WordPressSource:
         notes.skip(Skip(kind, item.post_id, reason))
         for comment in item.comments:
             notes.skip(Skip("comment", comment.comment_id, f"on a {kind} that is not imported"))
+        for subscription in wpdiscuz.subscriptions if wpdiscuz else []:
+            where = subscription.comment_id or item.post_id
+            notes.skip(Skip("subscription", where, f"to a {kind} that is not imported"))
+            notes.count("subscription", "skipped")
 
     def thread(
         self,
@@ -236,6 +355,18 @@ class WordPressSource:
             kind=kind,
         )
         record.extra["wordpress_status"] = comment.approved
+        if comment.meta.get(FEEDBACK_META, "").strip():
+            record.extra["feedback_form"] = comment.meta[FEEDBACK_META].strip()
+        if _truthy(comment.meta.get(CLOSED_META, "")):
+            # wpDiscuz can close one comment to replies; Masthead closes whole threads.
+            notes.skip(
+                Skip(
+                    "comment",
+                    comment.comment_id,
+                    "closed to replies in wpDiscuz: Masthead closes threads, not one comment; "
+                    "imported open",
+                )
+            )
         if user_id is not None:
             known = authors_by_id.get(user_id)
             # WXR lists only authors of posts; a commenting subscriber is known by the comment.

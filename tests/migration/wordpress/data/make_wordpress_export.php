@@ -202,6 +202,9 @@ comment($old, 0, 'Reader', 'reader@example.org', 'This was wrong.', '2024-03-03 
 wp_trash_post($old); // its comments become post-trashed
 
 ob_end_clean();
+if (!empty($masthead_site_only)) {
+    return; // make_wordpress_db.php builds on this site and exports it itself
+}
 ob_start();
 export_wp(['content' => 'all']);
 $xml = ob_get_clean();
