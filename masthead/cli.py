@@ -130,6 +130,9 @@ def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) 
             # uvicorn would otherwise believe X-Forwarded-For/-Proto from 127.0.0.1 by itself;
             # core.clientip alone interprets them, for MASTHEAD_TRUSTED_PROXIES only.
             proxy_headers=False,
+            # Open event streams (docs/live.md) never finish by themselves: on shutdown they get
+            # this long, then are cut, and the browsers reconnect to another process.
+            timeout_graceful_shutdown=10,
         )
     finally:
         stop_children()

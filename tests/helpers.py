@@ -397,3 +397,214 @@ def comment_and_commit(
     )
     with run_on_commit_callbacks():
         return post_comment(actor or guest_actor(), thread, data)
+
+
+# --- a real `masthead run` and its event streams (tests/live, tests/e2e/test_live.py) ------------
+
+_DATA_TEMPLATE: dict[str, Path] = {}
+
+
+def _demo_data_template() -> Path:
+    """A data directory with the demo site migrated and loaded, made once per test process; each
+    server gets a copy, so only the first start pays for migrations and demo content."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if "dir" not in _DATA_TEMPLATE:
+        directory = Path(tempfile.mkdtemp(prefix="masthead-live-template-")) / "data"
+        subprocess.run(
+            [sys.executable, "-m", "masthead.cli", "demo"],
+            env=masthead_process_env(directory),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        _DATA_TEMPLATE["dir"] = directory
+    return _DATA_TEMPLATE["dir"]
+
+
+class MastheadServer:
+    """`masthead run` on a free loopback port with the demo site, in a data directory of its own
+    (its own SQLite database: such tests run the same on either test database)."""
+
+    def __init__(self, data_dir: Path, workers: int = 1, **env: str) -> None:
+        import shutil
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        shutil.copytree(_demo_data_template(), data_dir)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "masthead.cli",
+                "run",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--no-worker",
+                "--no-demo",
+            ],
+            env={**masthead_process_env(data_dir), **env},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output = ""
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2):
+                    return
+            except Exception:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.5)
+        self.stop()
+        raise AssertionError(f"masthead run did not start: {self.output}")
+
+    def stop(self) -> None:
+        import subprocess
+
+        self.process.terminate()
+        try:
+            self.output, _ = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.output, _ = self.process.communicate()
+
+    def open_thread(self) -> tuple[int, str]:
+        """The id and path of the demo's first article with an open discussion."""
+        import re
+        import urllib.request
+
+        with urllib.request.urlopen(self.base + "/", timeout=10) as response:
+            home = response.read().decode()
+        for path in dict.fromkeys(re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home)):
+            with urllib.request.urlopen(
+                f"{self.base}/api/v1/threads?url={path}", timeout=10
+            ) as found:
+                thread = json.loads(found.read())
+            if thread["is_open"]:
+                return int(thread["id"]), path
+        raise AssertionError("no open discussion in the demo content")
+
+    def reader(self) -> ServerReader:
+        return ServerReader(self.base)
+
+
+class ServerReader:
+    """A browser's cookies and CSRF token against a real server (urllib)."""
+
+    def __init__(self, base: str) -> None:
+        import urllib.request
+        from http.cookiejar import CookieJar
+
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        import urllib.error
+        import urllib.request
+
+        token = next((cookie.value for cookie in self.jar if cookie.name == "csrftoken"), "")
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+            headers={"Content-Type": "application/json", "X-CSRFToken": token or ""},
+        )
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def comment(self, thread_id: int, body: str, name: str = GUEST_NAME, **fields: Any) -> Any:
+        self.call("GET", f"/api/v1/threads/{thread_id}/me")
+        fields.setdefault("email", f"{name.split()[0].lower()}@example.com")
+        return self.call(
+            "POST", f"/api/v1/threads/{thread_id}/comments", {"body": body, "name": name, **fields}
+        )
+
+
+class EventStream:
+    """A text/event-stream read as a browser's EventSource reads it: a thread reads lines into a
+    queue, so waiting for the next event never leaves the connection half-read."""
+
+    def __init__(self, base: str, path: str, headers: dict[str, str] | None = None) -> None:
+        import http.client
+        import queue
+        import threading
+        from urllib.parse import urlsplit
+
+        address = urlsplit(base)
+        self.connection = http.client.HTTPConnection(
+            address.hostname or "127.0.0.1", address.port, timeout=30
+        )
+        self.connection.request(
+            "GET", path, headers={"Accept": "text/event-stream", **(headers or {})}
+        )
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+        self.headers = dict(self.response.getheaders())
+        self.comments: list[str] = []
+        self.retry = ""
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        if self.status == 200:
+            threading.Thread(target=self._read, daemon=True).start()
+        else:
+            self.body = self.response.read()
+
+    def _read(self) -> None:
+        with contextlib.suppress(Exception):  # closed by the test, or by the server
+            while raw := self.response.readline():
+                self.lines.put(raw.decode().rstrip("\n"))
+        self.lines.put(None)
+
+    def next_event(self, timeout: float = 5.0) -> dict[str, Any] | None:
+        """The next event as {"id", "event", "data"} (data parsed as JSON); None when none comes
+        within `timeout` seconds or the stream ended."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        event: dict[str, Any] = {}
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if line is None:
+                self.lines.put(None)
+                return None
+            if line.startswith(":"):
+                self.comments.append(line[1:].strip())
+            elif line.startswith("retry:"):
+                self.retry = line[6:].strip()
+            elif line.startswith(("id:", "event:", "data:")):
+                name, _, value = line.partition(":")
+                event[name] = json.loads(value.strip()) if name == "data" else value.strip()
+            elif line == "" and "event" in event:
+                return event
+
+    def events_until_quiet(self, quiet: float = 1.5) -> list[dict[str, Any]]:
+        found = []
+        while (event := self.next_event(quiet)) is not None:
+            found.append(event)
+        return found
+
+    def close(self) -> None:
+        import socket
+
+        sock = self.connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.connection.close()

@@ -15,12 +15,20 @@ runs it: the whole sync middleware chain and the view in one call on a worker th
 from a pool of reused one-thread executors (asgiref's `ThreadSensitiveContext(executor=...)`), and
 `response.close()` (request_finished) on the same thread after the response is sent. Requests still
 run concurrently, one thread each; on SQLite, requests that may write (POST, PUT, PATCH, DELETE)
-take turns within the process (`core/turns.py` says why). A streaming response (server-sent events)
-is sent from the event loop as Django's handler sends it.
+take turns within the process (`core/turns.py` says why).
+
+An async view (the live-event streams, `core/streams.py`) runs through the same chain: Django calls
+it on the borrowed thread through async_to_sync, so it runs in the event loop while the thread
+waits. When it answers with an async streaming response, the thread goes back to the pool at once
+and the stream is sent from the event loop, watching for the client to disconnect; an open stream
+holds no thread. (Django's own ASGIHandler would keep the request's thread-sensitive executor, an
+idle thread, for as long as the stream stays open, because of the sync middleware.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +39,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import FileResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 
@@ -40,6 +48,15 @@ from masthead.core.turns import write_turn
 
 IDLE_THREADS = 16
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def is_event_stream(response: HttpResponseBase) -> bool:
+    return isinstance(response, StreamingHttpResponse) and response.is_async
+
+
+async def _until_disconnect(receive: Any) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 class _ThreadPool:
@@ -93,25 +110,52 @@ class MastheadASGIHandler(ASGIHandler):
                 await self.send_response(response, send)
                 return
         executor = self.threads.borrow()
+        stream: HttpResponseBase | None = None
         try:
             async with ThreadSensitiveContext(executor=executor):
-                await self.handle(scope, receive, send)
+                stream = await self.handle(scope, receive, send)
         finally:
             self.threads.give_back(executor)
+        if stream is not None:
+            await self.send_stream(stream, receive, send)
 
-    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def handle(  # type: ignore[override]
+        self, scope: dict[str, Any], receive: Any, send: Any
+    ) -> HttpResponseBase | None:
+        """Answer the request on the borrowed thread; a long-lived stream (an async view's event
+        stream) is returned unsent instead, to be sent once the thread is back in the pool."""
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
-            return
+            return None
         try:
             response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            if is_event_stream(response):
+                return response
             try:
                 await self.send_response(response, send)
             finally:
                 await sync_to_async(response.close, thread_sensitive=True)()
         finally:
             body_file.close()
+        return None
+
+    async def send_stream(self, response: HttpResponseBase, receive: Any, send: Any) -> None:
+        """Send an event stream from the event loop until it ends or the client goes away."""
+        sending = asyncio.create_task(self.send_response(response, send))
+        watching = asyncio.create_task(_until_disconnect(receive))
+        try:
+            await asyncio.wait((sending, watching), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sending, watching):
+                task.cancel()
+            await asyncio.gather(sending, watching, return_exceptions=True)
+            # The body's own clean-up (its subscription, its slot) runs now, not when collected.
+            source: Any = getattr(response, "_iterator", None)
+            if hasattr(source, "aclose"):
+                with contextlib.suppress(Exception):
+                    await source.aclose()
+            await sync_to_async(response.close, thread_sensitive=False)()
 
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
         """What a WSGI handler does for one request, on the borrowed thread."""

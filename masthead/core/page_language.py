@@ -10,6 +10,8 @@ by the switcher, else Accept-Language, else the default; those answers carry `Va
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
@@ -18,6 +20,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def is_edition_path(path_info: str, urlconf: str | None = None) -> bool:
@@ -39,8 +42,13 @@ def is_edition_path(path_info: str, urlconf: str | None = None) -> bool:
 
 def chosen_language(request: HttpRequest) -> str:
     """The reader's own choice: the switcher's cookie, then Accept-Language, then the default.
-    A malformed header or cookie counts as no choice (Django's parser ignores what it cannot read)."""
-    return translation.get_language_from_request(request, check_path=False)
+    A malformed header or cookie counts as no choice (Django's parser ignores what it cannot read),
+    and so does a language given `q=0`, which means "not this one" (RFC 9110)."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    accepted = ", ".join(f"{code};q={q}" for code, q in parse_accept_lang_header(header) if q > 0)
+    # Django's parser would take a refused language as a wish: it is asked about the rest only.
+    asked = SimpleNamespace(COOKIES=request.COOKIES, META={"HTTP_ACCEPT_LANGUAGE": accepted})
+    return translation.get_language_from_request(asked, check_path=False)  # type: ignore[arg-type]
 
 
 class PageLanguageMiddleware(LocaleMiddleware):

@@ -238,6 +238,7 @@ def set_thread_closed(actor: Actor, thread: Thread, closed: bool) -> Thread:
                 {"is_closed": before},
                 {"is_closed": closed},
             )
+            signals.thread_closed.send(sender=Thread, thread=thread, actor=actor, closed=closed)
             _changed(thread)
     thread.refresh_from_db()
     return thread
@@ -602,6 +603,9 @@ def set_pinned(actor: Actor, comment: Comment, pinned: bool) -> Comment:
                 comment,
                 {"is_pinned": not pinned},
                 {"is_pinned": pinned},
+            )
+            signals.comment_pinned.send(
+                sender=Comment, comment=comment, actor=actor, pinned=pinned
             )
             _changed(comment.thread)
     return comment

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -21,7 +22,9 @@ from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor, actor_from_request
 from masthead.core.errors import ApiError, ErrorCode, ErrorOut, not_found
 from masthead.core.inputs import AsciiInt, Id, PathId, parse_int, query_int
+from masthead.core.streams import event_stream
 from masthead.discussion import actions, guard, queries, thread_cache
+from masthead.discussion.events import thread_channel
 from masthead.discussion.inputs import CommentInput, clean_body
 from masthead.discussion.models import CommentStatus, Thread
 from masthead.discussion.policy import cached_policy, thread_policy
@@ -437,3 +440,42 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: PathId) -> Any:
         "can_comment": refusal is None,
         "comment_refusal": refusal.code if refusal is not None else "",
     }
+
+
+# --- live events ---------------------------------------------------------------------------------
+
+EVENT_STREAM_DOC = {
+    "responses": {
+        200: {
+            "description": (
+                "A text/event-stream (server-sent events) of the thread, for EventSource: events "
+                "`comment` (a comment item), `edit`, `delete`, `votes`, `pin`, `closed`, `count`, "
+                "and `reset` (fetch the comments afresh), each with an `id:`; comment lines every "
+                "~20 s keep it open. Reconnect with `Last-Event-ID` to get what was missed. See "
+                "docs/live.md."
+            ),
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        204: {"description": "This discussion is not followed live (switched off, or quiet)."},
+    }
+}
+
+
+def _live_thread(thread_id: int) -> bool:
+    thread, policy = queries.readable_thread(thread_id)
+    return queries.follows_live(thread, policy)
+
+
+@router.get(
+    "/threads/{thread_id}/events",
+    response={204: None, 429: ErrorOut, 503: ErrorOut, 404: ErrorOut, 400: ErrorOut},
+    summary="Live events of a thread (server-sent events)",
+    openapi_extra=EVENT_STREAM_DOC,
+)
+async def thread_events(request: HttpRequest, thread_id: PathId) -> Any:
+    """Only what an anonymous reader may see is ever sent. 204 when the discussion is not followed
+    live (EventSource then stops); 429 (too many streams from this address) or 503 (too many
+    streams, or live updates down) with Retry-After: poll the comments meanwhile."""
+    if not await sync_to_async(_live_thread)(thread_id):
+        return HttpResponse(status=204)
+    return await event_stream(request, thread_channel(thread_id))

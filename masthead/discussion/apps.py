@@ -36,8 +36,10 @@ class DiscussionConfig(AppConfig):
         from wagtail.signals import page_published
 
         from masthead.core.hooks import FAST_ANSWER, PAGE_DEPENDENCIES
+        from masthead.discussion import events
         from masthead.discussion.thread_cache import cached_thread_page
 
+        events.connect()  # live events on commit (discussion/events.py)
         hooks.register(PAGE_DEPENDENCIES, _thread_dependency)
         hooks.register(FAST_ANSWER, cached_thread_page)
         # Settings show on every article (intro text, open/closed) and shape every API read.

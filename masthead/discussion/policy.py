@@ -86,6 +86,13 @@ class DiscussionSettings(BaseSiteSetting):
         default=False,
         help_text=_("Show Gravatar images (sends a hash of the email to gravatar.com)."),
     )
+    live_updates = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Open article pages show new comments, votes and edits as they happen; sections and "
+            "articles may override this. Discussions quiet for two weeks are not followed live."
+        ),
+    )
     translation_threads = models.CharField(
         "discussion of translations",
         max_length=8,
@@ -115,6 +122,8 @@ class Policy:
     votes_mode: str = VotesMode.UP_DOWN
     gravatar: bool = False
     inline_highlights: bool = False
+    # Open pages follow the discussion live (core/events.py, discussion/events.py).
+    live: bool = True
     closes_at: Any = None  # datetime when auto-close applies
 
     @property
@@ -196,6 +205,7 @@ def effective_policy(page: Any) -> Policy:
         votes_mode=site.votes_mode,
         gravatar=site.gravatar,
         inline_highlights=pick("inline_highlights", "off") == "on",
+        live=pick("comments_live", "on" if site.live_updates else "off") == "on",
         closes_at=closes_at,
     )
 

@@ -451,3 +451,23 @@ def own_hidden(thread: Thread, actor: Actor) -> list[Comment]:
     return list(
         hidden.select_related("user").only(*COMMENT_FIELDS).order_by("created_at", "id")[:50]
     )
+
+
+def follows_live(thread: Thread, policy: Policy) -> bool:
+    """Whether open pages of `thread` follow it live: the policy's live switch (site, section, article)
+    is on, and the discussion was active in the last LIVE_QUIET_DAYS days (a quiet thread is not
+    worth a connection per reader; the page still shows what is there)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Max
+
+    if not policy.live or policy.is_hidden:
+        return False
+    quiet_days = int(getattr(settings, "LIVE_QUIET_DAYS", 14))
+    since = timezone.now() - timedelta(days=quiet_days)
+    newest = Comment.objects.filter(thread_id=thread.pk, status=CommentStatus.APPROVED).aggregate(
+        newest=Max("created_at")
+    )["newest"]
+    started = Thread.objects.filter(pk=thread.pk).values_list("created_at", flat=True).first()
+    return any(moment is not None and moment >= since for moment in (newest, started))

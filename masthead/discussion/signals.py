@@ -37,3 +37,9 @@ comment_deleted = Signal()
 
 # provides args: comment, actor, old_value, new_value
 vote_changed = Signal()
+
+# provides args: comment, actor, pinned
+comment_pinned = Signal()
+
+# provides args: thread, actor, closed
+thread_closed = Signal()

@@ -9,6 +9,7 @@ page's version in the site's default language.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from wagtail.models import Page
@@ -52,3 +53,16 @@ def thread_dependencies(page: Any) -> list[tuple[str, str]]:
     if original_id is not None:
         dependencies.append(("thread", str(original_id)))
     return dependencies
+
+
+def page_written_from(page: Any, referer: str) -> Any:
+    """The version of `page` a reader posted from: its live translation whose URL is the path of
+    `referer` (a translation showing `page`'s shared thread), else `page` itself. Only pages of
+    the database are returned, so a forged Referer leads nowhere else."""
+    path = urlsplit(referer).path
+    if not path or path == page.url or getattr(page, "translation_key", None) is None:
+        return page
+    for version in page.get_translations().live().public().specific():
+        if version.url == path and discussion_page(version).pk == page.pk:
+            return version
+    return page

@@ -2,11 +2,13 @@
 
 The form post is CSRF-exempt because the cached article page carries no token; instead it accepts only
 same-origin posts (the Origin header, or the Referer when a browser sends no Origin) and it redirects
-only to the thread's own page, looked up in the database.
+only to the thread's own page (or the translation sharing its thread that the reader wrote from),
+looked up in the database.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +26,7 @@ from masthead.discussion import actions, queries
 from masthead.discussion.avatars import avatar_svg
 from masthead.discussion.inputs import CommentInput
 from masthead.discussion.models import CommentStatus, Thread
+from masthead.discussion.translations import page_written_from
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -36,13 +39,25 @@ def is_same_origin(request: HttpRequest) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc == request.get_host()
 
 
+def _page_written_from(request: HttpRequest, thread: Thread) -> Any:
+    """The thread's page, or the translation sharing its thread that the reader wrote from."""
+    if thread.page is None:
+        return None
+    return page_written_from(thread.page, request.META.get("HTTP_REFERER", ""))
+
+
 def _error_page(
     request: HttpRequest, thread: Thread, error: ApiError, data: CommentInput
 ) -> HttpResponse:
     response = render(
         request,
         "discussion/form_error.html",
-        {"thread": thread, "page": thread.page, "error": error, "data": data},
+        {
+            "thread": thread,
+            "page": _page_written_from(request, thread),
+            "error": error,
+            "data": data,
+        },
         status=error.status,
     )
     for name, value in error.headers.items():
@@ -88,7 +103,8 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
     except ApiError as error:
         return _error_page(request, thread, error, data)
     # An external page's thread has no article here: back to the site's home, never off-site.
-    page_url = (thread.page.url if thread.page is not None else None) or "/"
+    page = _page_written_from(request, thread)
+    page_url = (page.url if page is not None else None) or "/"
     if comment.status == CommentStatus.APPROVED:
         target = f"{page_url}?comment={comment.pk}#comment-{comment.pk}"
     else:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,7 +63,9 @@ def clean_text(value: str) -> str:
     return (value or "").replace("\x00", "")
 
 
+@lru_cache(maxsize=4096)
 def clean_email(email: str) -> str:
+    # Cached: readers comment many times under one address, and validating it is not cheap.
     email = (email or "").strip()
     if not email or len(email) > 254:
         return ""

@@ -30,6 +30,7 @@ from masthead.core.clientip import hash_ip
 from masthead.core.hashing import salted_hash
 from masthead.discussion.models import AnchorState, Comment, CommentStatus, Thread, Vote
 
+from .bulk_insert import insert_rows, insert_values, new_row
 from .cleaning import as_utc, clean_email, clean_text, clean_website, fingerprint, fit_id, html_of
 from .models import ImportedObject
 from .records import ImportedStatus, Skip, SourceComment, SourceThread
@@ -48,6 +49,15 @@ STATUSES = {
     # The site's placeholder: "[deleted]" in place, its replies still readable.
     ImportedStatus.DELETED: CommentStatus.DELETED,
 }
+IMPORTED_FIELDS = [
+    "source",
+    "kind",
+    "source_id",
+    "content_type_id",
+    "object_id",
+    "fingerprint",
+    "imported_at",
+]
 COMMENT_FIELDS = [
     "parent",
     "root",
@@ -154,9 +164,11 @@ class ImportWriter(WriterRows):
             return int(redirect)
         return None
 
-    def _resolve_thread(self, record: SourceThread) -> tuple[Thread | None, bool]:
-        """The thread `record` goes into (None: reported skip), and whether it was created."""
-        known = self._imported("thread", [record.source_id]).get(record.source_id)
+    def _resolve_thread(
+        self, record: SourceThread, known: ImportedObject | None
+    ) -> tuple[Thread | None, bool]:
+        """The thread `record` goes into (None: reported skip), and whether it was created;
+        `known` is the thread's source-id row from an earlier run."""
         if known is not None:
             thread = Thread.objects.filter(pk=known.object_id).first()
             if thread is not None:
@@ -182,7 +194,8 @@ class ImportWriter(WriterRows):
         return Thread.objects.create(url=canonical, title=title), True
 
     def _write(self, record: SourceThread) -> Thread | None:
-        thread, created = self._resolve_thread(record)
+        known = self._imported("thread", [record.source_id]).get(record.source_id)
+        thread, created = self._resolve_thread(record, known)
         if thread is None:
             self.notes.count("thread", "skipped")
             self.notes.count("comment", "skipped", len(record.comments))
@@ -190,7 +203,6 @@ class ImportWriter(WriterRows):
         thread_print = fingerprint(
             {"url": record.url, "title": record.title, "closed": record.closed}
         )
-        known = self._imported("thread", [record.source_id]).get(record.source_id)
         changed = self._write_comments(thread, record)
         self._write_subscriptions(thread, record)
         thread_changed = known is None or known.fingerprint != thread_print
@@ -325,7 +337,7 @@ class ImportWriter(WriterRows):
         pk_of: dict[str, int] = {}
         root_of: dict[str, int | None] = {}
         changed = False
-        new_rows: list[tuple[SourceComment, Comment]] = []
+        new_rows: list[tuple[SourceComment, Any]] = []
         updated_rows: list[tuple[SourceComment, Comment]] = []
         prints: dict[str, str] = {}
         level = 0
@@ -333,7 +345,7 @@ class ImportWriter(WriterRows):
         def flush() -> None:
             nonlocal new_rows, updated_rows
             if new_rows:
-                Comment.objects.bulk_create([row for _, row in new_rows], batch_size=BATCH)
+                insert_rows(Comment, [row for _, row in new_rows])
                 for comment, row in new_rows:
                     pk_of[comment.source_id] = row.pk
             if updated_rows:
@@ -373,7 +385,7 @@ class ImportWriter(WriterRows):
                 self.notes.count(comment.kind, "unchanged")
                 continue
             changed = True
-            row = existing if existing is not None else Comment(thread=thread)
+            row: Any = existing if existing is not None else new_row(Comment, thread_id=thread.pk)
             self._fill(row, comment, users, flags.get(comment.source_id, ""))
             row.parent_id = parent_pk
             row.root_id = root_pk
@@ -403,7 +415,7 @@ class ImportWriter(WriterRows):
             )
         return changed
 
-    def _fill(self, row: Comment, comment: SourceComment, users: dict[str, int], flag: str) -> None:
+    def _fill(self, row: Any, comment: SourceComment, users: dict[str, int], flag: str) -> None:
         row.user_id = users.get(comment.user_id) if comment.user_id else None
         row.author_name = clean_text(comment.author_name).strip()[:50] or "Anonymous"
         row.author_email = clean_email(comment.author_email)
@@ -440,28 +452,22 @@ class ImportWriter(WriterRows):
         prints: dict[str, str],
     ) -> None:
         content_type = self._content_type(Comment)
-        fresh: list[ImportedObject] = []
+        now = timezone.now()
+        fresh: list[tuple[Any, ...]] = []
         stale: list[ImportedObject] = []
         for comment in comments:
             sid = comment.source_id
             row = known.get(sid)
             if row is None:
                 fresh.append(
-                    ImportedObject(
-                        source=self.source,
-                        kind="comment",
-                        source_id=sid,
-                        content_type=content_type,
-                        object_id=str(pk_of[sid]),
-                        fingerprint=prints[sid],
-                    )
+                    (self.source, "comment", sid, content_type.pk, str(pk_of[sid]), prints[sid], now)
                 )
             elif row.fingerprint != prints[sid] or row.object_id != str(pk_of[sid]):
                 row.fingerprint = prints[sid]
                 row.object_id = str(pk_of[sid])
                 row.imported_at = timezone.now()
                 stale.append(row)
-        ImportedObject.objects.bulk_create(fresh, batch_size=BATCH)
+        insert_values(ImportedObject, IMPORTED_FIELDS, fresh)
         ImportedObject.objects.bulk_update(
             stale, ["fingerprint", "object_id", "imported_at"], batch_size=BATCH
         )

@@ -27,6 +27,7 @@ from masthead.core import audit, ratelimit
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid, not_found
 from masthead.core.on_commit import enqueue_on_commit
+from masthead.discussion.events import published_reports
 from masthead.discussion.hooks import Verdict
 from masthead.discussion.models import Comment, CommentStatus, Thread
 from masthead.discussion.queries import not_visible
@@ -300,6 +301,7 @@ def report_comment(actor: Actor, comment: Comment, reason: str, note: str = "") 
             raise ApiError(
                 ErrorCode.CONFLICT, _("You have already reported this comment."), 409
             ) from exc
+        published_reports(comment)  # the moderators' queue pages hear of it on commit
         reporters = len(
             {
                 key if key.startswith("user:") else f"ip:{address}"

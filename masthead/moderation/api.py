@@ -13,8 +13,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
@@ -22,8 +23,9 @@ from ninja.utils import check_csrf
 
 from masthead.accounts.guest import read_guest
 from masthead.core.actors import Actor, actor_from_request, can_moderate
-from masthead.core.errors import ApiError, ErrorCode, forbidden, not_found
+from masthead.core.errors import ApiError, ErrorCode, ErrorOut, forbidden, not_found
 from masthead.core.inputs import MAX_COUNT, MAX_ID, AsciiInt, Id, PathId, query_int
+from masthead.core.streams import event_stream
 from masthead.discussion.models import Comment
 from masthead.discussion.queries import not_visible, visible_comment
 from masthead.moderation import actions, queries, tokens
@@ -360,3 +362,28 @@ def report(request: HttpRequest, comment_id: PathId, data: ReportIn) -> tuple[in
         "reason": created.reason,
         "threshold": int(setting("REPORT_THRESHOLD")),
     }
+
+
+@router.get(
+    "/moderation/events",
+    response={403: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Live events of the moderation queue (moderators; server-sent events)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": (
+                    "A text/event-stream for the signed-in moderator's queue page: `pending` (a "
+                    "comment waits for a moderator) and `reported` (a reader reported one), each "
+                    "with the comment's id, thread id, author name and an excerpt. See docs/live.md."
+                ),
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+async def moderation_events(request: HttpRequest) -> StreamingHttpResponse:
+    """The Wagtail admin session's moderator only (403 otherwise); no API token: the queue page uses it."""
+    await sync_to_async(_moderator)(request)
+    from masthead.discussion.events import MODERATION
+
+    return await event_stream(request, MODERATION)

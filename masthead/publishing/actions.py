@@ -183,8 +183,8 @@ def add_articles_in_bulk(section: SectionPage, new: list[NewArticle]) -> list[Ar
     (the caller checks); scheduled pages (`go_live_at`) go through `create_article` instead. Fields
     are validated without the per-row database checks (`clean_fields`); a `ValidationError` is raised
     before anything is written. Side effects on commit, once for the batch: the publishing cache
-    bump that `page_published` would make per page, and each page's search-index and
-    reference-index tasks (what Wagtail's `post_save` handlers enqueue). Per-page signals are not
+    bump that `page_published` would make per page, and one task that search-indexes and
+    reference-indexes the batch (what Wagtail's `post_save` handlers enqueue a task each for). Per-page signals are not
     sent: threads for the pages are made by the caller (the import writer).
     """
     if not new:
@@ -282,7 +282,7 @@ def add_articles_in_bulk(section: SectionPage, new: list[NewArticle]) -> list[Ar
         ],
         batch_size=500,
     )
-    ids = [str(page.pk) for page in pages]
+    ids = [int(page.pk) for page in pages]
     transaction.on_commit(lambda: _after_bulk_articles(ids), robust=True)
     return pages
 
@@ -292,13 +292,9 @@ def _insert_own_row(page: ArticlePage) -> None:
     page.save_base(raw=True, force_insert=True)
 
 
-def _after_bulk_articles(ids: list[str]) -> None:
-    from modelsearch.tasks import insert_or_update_object_task
-    from wagtail.tasks import update_reference_index_task
-
+def _after_bulk_articles(ids: list[int]) -> None:
     from masthead.core import cache_versions
+    from masthead.publishing.tasks import index_articles_task
 
     cache_versions.bump_now("publishing", "")
-    for pk in ids:
-        insert_or_update_object_task.enqueue("publishing", "articlepage", pk)
-        update_reference_index_task.enqueue("publishing", "articlepage", pk)
+    index_articles_task.enqueue(ids)  # one task for the batch, not two per page

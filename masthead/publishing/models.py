@@ -123,6 +123,17 @@ class ReaderPolicyFields(models.Model):
     support_placement = models.CharField(
         max_length=8, choices=SupportPlacement.choices, blank=True, default=""
     )
+    comments_live = models.CharField(
+        "live updates",
+        max_length=8,
+        choices=Toggle.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Show new comments, votes and edits on open pages as they happen. Inherit takes the "
+            "section's choice; the site default is on."
+        ),
+    )
 
     policy_panels = [
         MultiFieldPanel(
@@ -132,6 +143,7 @@ class ReaderPolicyFields(models.Model):
                 FieldPanel("comments_who"),
                 FieldPanel("comments_auto_close_days"),
                 FieldPanel("inline_highlights"),
+                FieldPanel("comments_live"),
                 FieldPanel("support_placement"),
             ],
             heading=_("Reader discussion and support"),

@@ -201,6 +201,24 @@ else:
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Live updates (docs/live.md): the event broker is Redis pub/sub when this is set, else in-process.
+LIVE_REDIS_URL = os.environ.get("MASTHEAD_LIVE_REDIS_URL", REDIS_URL).strip()
+# Without Redis: "cache" (the cache the machine's processes share) or "memory" (this process only);
+# empty chooses "cache" when the cache is the shared diskcache.
+LIVE_BROKER = os.environ.get("MASTHEAD_LIVE_BROKER", "").strip()
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("MASTHEAD_LIVE_HEARTBEAT_SECONDS", "20"))
+LIVE_MAX_STREAMS = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS", "2000"))  # per process
+LIVE_MAX_STREAMS_PER_IP = int(os.environ.get("MASTHEAD_LIVE_MAX_STREAMS_PER_IP", "20"))
+LIVE_RETRY_AFTER_SECONDS = 30  # Retry-After of a refused stream
+# How often a page polls for new comments while its stream is unavailable.
+LIVE_POLL_SECONDS = float(os.environ.get("MASTHEAD_LIVE_POLL_SECONDS", "30"))
+LIVE_RETRY_MS = 3000  # the `retry:` hint: EventSource's wait before reconnecting
+LIVE_SUBSCRIBER_QUEUE = 100  # events a stream may fall behind before it is closed
+LIVE_BACKLOG_EVENTS = 500  # kept per thread for Last-Event-ID ...
+LIVE_BACKLOG_SECONDS = 600  # ... and for at most this long
+LIVE_STREAM_MAX_SECONDS = 1800  # a stream then ends; the client reconnects with Last-Event-ID
+LIVE_QUIET_DAYS = 14  # a discussion without a new comment for this long is not followed live
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,7 +13,7 @@ from django.test import Client
 from lxml import etree, html
 
 from tests.asgi import asgi_request, run_async
-from tests.i18n.conftest import ARABIC_TITLE
+from tests.i18n.conftest import ARABIC_TITLE, translate_into_arabic
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,20 @@ def test_each_version_names_the_other_in_hreflang_and_the_switcher(
     assert client.get(switcher_links(english)["ar"]).status_code == 200
 
 
+def test_the_home_pages_name_each_other(client: Client, an_arabic_article: Any) -> None:
+    english = document(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    arabic = document(client.get("/ar/"))
+    base = english.xpath("string(//link[@rel='canonical']/@href)").removesuffix("/")
+    expected = {"en": f"{base}/", "ar": f"{base}/ar/", "x-default": f"{base}/"}
+    assert alternates(english) == alternates(arabic) == expected
+    assert switcher_links(english) == {"ar": "/ar/"}
+    assert switcher_links(arabic) == {"en": "/"}
+    # Each edition's header links its own front page and search.
+    assert arabic.xpath("string(//a[@class='site-name']/@href)") == "/ar/"
+    assert arabic.xpath("string(//form[@role='search']/@action)") == "/ar/search/"
+    assert english.xpath("string(//a[@class='site-name']/@href)") == "/"
+
+
 def test_an_article_without_a_translation_has_no_switcher_nor_alternates(
     client: Client, an_article: Any
 ) -> None:
@@ -138,7 +152,10 @@ def test_an_unknown_language_prefix_or_page_is_a_404_page(
 ) -> None:
     response = client.get(path)
     assert response.status_code == 404
-    assert b"<html" in response.content
+    root = html.fromstring(response.content).getroottree().getroot()
+    # The Arabic edition's missing page answers in Arabic; an unknown prefix in the default.
+    expected = ("ar", "rtl") if path.startswith("/ar/") else ("en", "ltr")
+    assert (root.get("lang"), root.get("dir")) == expected
 
 
 # --- `/` chooses the edition ------------------------------------------------------------------
@@ -334,3 +351,52 @@ def test_each_edition_has_its_own_news_sitemap_in_its_language(
     assert news("/ar/news-sitemap.xml") == [(ARABIC_TITLE, "ar")]
     robots = client.get("/robots.txt").content.decode()
     assert "/ar/sitemap.xml" in robots and "/ar/news-sitemap.xml" in robots
+
+
+def test_search_and_tag_pages_list_their_own_editions_articles(
+    client: Client, an_article: Any, an_arabic_article: Any
+) -> None:
+    def titles(path: str) -> list[str]:
+        tree = document(client.get(path))
+        return [h.text_content().strip() for h in tree.xpath("//main//h2 | //main//h3")]
+
+    assert ARABIC_TITLE in titles("/ar/tags/water/")
+    assert ENGLISH_TITLE not in titles("/ar/tags/water/")
+    assert ENGLISH_TITLE in titles("/tags/water/")
+    assert ARABIC_TITLE not in titles("/tags/water/")
+    assert ARABIC_TITLE in titles("/ar/search/?q=النهر")
+    assert ENGLISH_TITLE in titles("/search/?q=river")
+    assert ENGLISH_TITLE not in titles("/ar/search/?q=river")
+
+
+def test_an_unpublished_translation_is_neither_linked_nor_served(
+    client: Client, an_article: Any
+) -> None:
+    draft = translate_into_arabic(an_article, publish=False)
+    tree = document(client.get(an_article.url))
+    assert alternates(tree) == {}
+    assert switcher_links(tree) == {}
+    assert not draft.live
+    assert client.get(f"/ar{an_article.url}").status_code == 404
+
+
+def test_a_language_the_reader_refuses_with_q0_is_never_chosen(
+    client: Client, a_thread: Any
+) -> None:
+    """`ar;q=0` says "not Arabic" (RFC 9110): the API answers in the default language."""
+    path = f"/api/v1/threads/{a_thread.pk}/comments"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0")["Content-Language"] == "en"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ar;q=0.1")["Content-Language"] == "ar"
+
+
+def test_an_unprefixed_page_never_answers_in_a_language_refused_with_q0(
+    client: Client, a_campaign: Any
+) -> None:
+    assert client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0")["Content-Language"] == "en"
+    assert (
+        client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0, fr;q=0.2")["Content-Language"]
+        == "fr"
+    )
+    assert (
+        client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar;q=0.1")["Content-Language"] == "ar"
+    )

@@ -149,3 +149,39 @@ def test_shared_threads_show_and_take_the_originals_comments_on_both_editions(
     arabic = region(client, an_arabic_article)[1]
     assert bodies(arabic) == []
     assert original_link(arabic)[0] == "تعليقان على النسخة الإنجليزيّة"  # type: ignore[index]
+
+
+def test_without_javascript_a_reader_of_the_translation_comes_back_to_it_after_posting(
+    client: Client, an_article: Any, an_arabic_article: Any
+) -> None:
+    """Shared threads: the Arabic page's form posts into the English thread, and the reader is
+    sent back to the Arabic page they wrote from, not to the English original."""
+    share_threads("shared")
+    english_thread = thread_for_page(an_article)
+    action = region(client, an_arabic_article)[1].xpath(
+        "string(.//form[@data-comment-form]/@action)"
+    )
+    assert action == f"/discussion/threads/{english_thread.pk}/post/"
+
+    def post(body: str, referer: str) -> Any:
+        form = {"body": body, "name": "ليلى", "email": "laila@example.com"}
+        with run_on_commit_callbacks():
+            return client.post(action, form, HTTP_ORIGIN="http://testserver", HTTP_REFERER=referer)
+
+    response = post("من الصفحة العربية.", f"http://testserver{an_arabic_article.url}")
+    comment = Comment.objects.get(body="من الصفحة العربية.")
+    assert comment.thread_id == english_thread.pk
+    assert response.status_code == 303
+    assert (
+        response["Location"] == f"{an_arabic_article.url}?comment={comment.pk}#comment-{comment.pk}"
+    )
+    followed = client.get(response["Location"])
+    assert 'lang="ar"' in followed.content.decode()
+    assert "من الصفحة العربية." in followed.content.decode()
+    # From the English page, or from anywhere else, the reader goes to the thread's own page.
+    assert post("From the English page.", f"http://testserver{an_article.url}")[
+        "Location"
+    ].startswith(f"{an_article.url}?comment=")
+    assert post("From a forged referer.", "http://testserver/ar/elsewhere/")["Location"].startswith(
+        f"{an_article.url}?comment="
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -71,6 +72,8 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             "page": page,
             "policy": policy,
             "is_open": policy.is_open and not thread.is_closed,
+            "live": queries.follows_live(thread, policy),
+            "live_poll": int(getattr(settings, "LIVE_POLL_SECONDS", 30)),
             "count": comments.count,
             "nodes": comments.items,
             "next_cursor": comments.next_cursor,

@@ -261,7 +261,7 @@ class WordPressSource:
         authors: dict[str, WxrAuthor] = {}
         attachments: dict[str, Attachment] = {}
         categories: dict[str, WxrTerm] = {}
-        for record in read_wxr(self.path):
+        for record in read_wxr(self.path, with_comments=False):
             if isinstance(record, WxrAuthor):
                 authors[record.login] = record
             elif isinstance(record, WxrTerm) and record.taxonomy == "category" and record.term_id:

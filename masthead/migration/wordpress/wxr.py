@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -103,6 +104,7 @@ class WxrItem:
 WxrRecord = WxrChannel | WxrAuthor | WxrTerm | WxrItem
 
 
+@lru_cache(maxsize=512)
 def key(tag: object) -> str:
     """`{http://wordpress.org/export/1.2/}post_id` -> "wp:post_id"; RSS's own tags stay bare."""
     if not isinstance(tag, str):
@@ -164,7 +166,7 @@ def _comment(element: etree._Element) -> WxrComment:
     )
 
 
-def _item(element: etree._Element) -> WxrItem:
+def _item(element: etree._Element, with_comments: bool = True) -> WxrItem:
     values: dict[str, str] = {}
     item = WxrItem(
         post_id="",
@@ -193,7 +195,8 @@ def _item(element: etree._Element) -> WxrItem:
             meta_key, meta_value = _meta(child)
             item.meta[meta_key] = meta_value
         elif name == "wp:comment":
-            item.comments.append(_comment(child))
+            if with_comments:
+                item.comments.append(_comment(child))
         else:
             values[name] = child.text or ""
     item.post_id = values.get("wp:post_id", "").strip()
@@ -252,8 +255,10 @@ def _term(name: str, element: etree._Element) -> WxrTerm:
     )
 
 
-def read_wxr(path: Path) -> Iterator[WxrRecord]:
-    """Yield the export's records in document order; `SourceError` on anything unreadable."""
+def read_wxr(path: Path, *, with_comments: bool = True) -> Iterator[WxrRecord]:
+    """Yield the export's records in document order; `SourceError` on anything unreadable.
+
+    `with_comments=False` leaves each item's comments unread (a pass for authors and media)."""
     name = path.name
     try:
         handle = path.open("rb")
@@ -263,10 +268,10 @@ def read_wxr(path: Path) -> Iterator[WxrRecord]:
         if not handle.read(1):
             raise SourceError(f"{name}: is empty")
         handle.seek(0)
-        yield from _records(handle, name)
+        yield from _records(handle, name, with_comments)
 
 
-def _records(handle: object, name: str) -> Iterator[WxrRecord]:
+def _records(handle: object, name: str, with_comments: bool = True) -> Iterator[WxrRecord]:
     parser = etree.iterparse(
         handle,
         events=("start", "end"),
@@ -309,7 +314,7 @@ def _records(handle: object, name: str) -> Iterator[WxrRecord]:
                     yield _channel(channel, name)
                     channel_sent = True
                 if tag == "item":
-                    yield _item(element)
+                    yield _item(element, with_comments)
                 elif tag == "wp:author":
                     yield _author(element)
                 else:

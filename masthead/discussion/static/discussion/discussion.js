@@ -1,5 +1,5 @@
 /* Masthead discussion: enhances the server-rendered region (post, reply, vote, sort, load more, edit,
- * delete, preview). Plain modern JS, no build. Per-reader state comes from GET /threads/{id}/me, so the
+ * delete, preview, live updates). Plain modern JS, no build. Per-reader state comes from GET /threads/{id}/me, so the
  * page HTML stays the same for every reader and can be cached. Names and other reader text are set with
  * textContent; only comment HTML (sanitised by the server) is set as HTML. */
 (() => {
@@ -13,6 +13,8 @@
   const interpolate = window.interpolate || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
   const LANG = document.documentElement.lang || "en";
   const SORT_KEY = "masthead.discussion.sort";
+  // Live updates (docs/live.md): one EventSource per page; polling while the stream is unavailable.
+  const BACKOFF_MS = [5000, 10000, 30000, 60000, 120000, 300000];
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -109,9 +111,13 @@
       this.live = region.querySelector("[data-live]");
       this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
       this.loadedAt = Date.now();
+      this.live = region.dataset.live === "1";
+      this.pollMs = Math.max(1, Number(region.dataset.livePoll || 30)) * 1000;
+      this.waiting = [];  // new comments announced but not yet shown: nothing moves under the reader
       this.bind();
       refreshTimes(region);
       this.start();
+      if (this.live) this.follow();
     }
 
     async start() {
@@ -343,6 +349,10 @@
       this.setCount(data.count);
       const empty = this.region.querySelector("[data-empty]");
       if (empty) empty.hidden = this.list.children.length > 0;
+      if (this.showNew) {
+        this.waiting = this.waiting.filter((item) => !document.getElementById(`comment-${item.id}`));
+        this.announceWaiting();
+      }
       this.applyMe();
     }
 
@@ -516,6 +526,12 @@
       this.showError("");
       try {
         const item = await this.call("POST", `/threads/${this.threadId}/comments`, data);
+        if (this.waiting) {
+          this.waiting = this.waiting.filter((other) => other.id !== item.id);
+          if (this.showNew) this.announceWaiting();
+        }
+        const existing = document.getElementById(`comment-${item.id}`);
+        if (existing) existing.remove();
         const node = this.insert(item, { mine: true });
         form.elements.body.value = "";
         form.querySelector("[data-preview]").hidden = true;
@@ -658,6 +674,192 @@
       } catch (error) {
         this.flash(card, error.message);
       }
+    }
+
+    // --- live updates ---------------------------------------------------------------------------
+
+    follow() {
+      this.announcer = el("p", { class: "visually-hidden discussion__announcer", "aria-live": "polite", "data-live-announcer": "" });
+      this.showNew = el("button", { type: "button", class: "discussion__new", "data-show-new": "", hidden: true });
+      this.showNew.addEventListener("click", () => this.revealWaiting());
+      this.list.before(this.showNew);
+      this.region.append(this.announcer);
+      this.failures = 0;
+      this.connect();
+    }
+
+    connect() {
+      if (this.source) this.source.close();
+      let opened = false;
+      const source = new EventSource(`${API}/threads/${this.threadId}/events`);
+      this.source = source;
+      source.addEventListener("open", () => {
+        opened = true;
+        this.failures = 0;
+        this.stopPolling();
+      });
+      source.addEventListener("error", () => {
+        // A network hiccup: EventSource reconnects by itself (with Last-Event-ID). Refused (429, 503)
+        // or not followed live (204): it gives up; poll, and try the stream again later.
+        if (source.readyState !== EventSource.CLOSED && opened) return;
+        source.close();
+        if (this.source !== source) return;
+        this.startPolling();
+        const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)];
+        this.failures += 1;
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
+      });
+      const on = (kind, handler) => source.addEventListener(kind, (event) => {
+        let data = null;
+        try { data = JSON.parse(event.data); } catch (error) { return; }
+        handler.call(this, data);
+      });
+      on("comment", this.onLiveComment);
+      on("count", (data) => this.setCount(data.count));
+      on("votes", this.onLiveVotes);
+      on("edit", this.onLiveEdit);
+      on("delete", this.onLiveDelete);
+      on("pin", this.onLivePin);
+      on("closed", this.onLiveClosed);
+      on("reset", () => this.checkForNew());
+    }
+
+    startPolling() {
+      if (!this.pollTimer) this.pollTimer = setInterval(() => this.checkForNew(), this.pollMs);
+    }
+
+    stopPolling() {
+      clearInterval(this.pollTimer);
+      this.pollTimer = null;
+    }
+
+    // What the stream would have said, from the first page: new comments wait behind the button,
+    // vote counts of the comments shown are brought up to date.
+    async checkForNew() {
+      let data;
+      try { data = await this.fetchPage({}); } catch (error) { return; }
+      const walk = (items) => {
+        for (const item of items) {
+          if (!document.getElementById(`comment-${item.id}`)) this.onLiveComment({ ...item, replies: [] });
+          else this.onLiveVotes(item);
+          walk(item.replies || []);
+        }
+      };
+      walk(data.items || []);
+      this.setCount(data.count);
+    }
+
+    onLiveComment(item) {
+      if (document.getElementById(`comment-${item.id}`) || this.waiting.some((other) => other.id === item.id)) return;
+      if (this.kind === "inline" && !item.target) return;
+      this.waiting.push(item);
+      this.announceWaiting();
+    }
+
+    announceWaiting() {
+      const count = this.waiting.length;
+      this.showNew.hidden = count === 0;
+      if (!count) return;
+      this.showNew.textContent = interpolate(ngettext("%(count)s new comment — show", "%(count)s new comments — show", count), { count }, true);
+      this.announcer.textContent = interpolate(ngettext("%(count)s new comment", "%(count)s new comments", count), { count }, true);
+    }
+
+    // Waiting comments go where the chosen sort puts them; replies under their parent.
+    revealWaiting() {
+      const items = this.waiting.sort((a, b) => a.id - b.id);
+      this.waiting = [];
+      let first = null;
+      for (const item of items) {
+        if (document.getElementById(`comment-${item.id}`)) continue;
+        if (item.parent_id && !document.getElementById(`comment-${item.parent_id}`)) continue;
+        const node = item.parent_id ? this.insert(item) : this.placeTopLevel(item);
+        first = first || node;
+      }
+      this.announceWaiting();
+      this.announcer.textContent = "";
+      this.applyMe();
+      if (first) {
+        refreshTimes(this.region);
+        const focusable = first.querySelector(".comment__time");
+        if (focusable) focusable.focus({ preventScroll: true });
+      }
+    }
+
+    placeTopLevel(item) {
+      const node = this.renderItem(item, 0);
+      const roots = [...this.list.children].filter((child) => child.matches("[data-comment-id]") && !child.classList.contains("comment--pinned"));
+      let before = null;
+      if (this.sort === "newest") {
+        before = roots[0] || null;
+      } else if (this.sort === "votes") {
+        const score = (child) => {
+          const card = child.querySelector(":scope > .comment__card");
+          const up = card && card.querySelector("[data-upvotes]");
+          const down = card && card.querySelector("[data-downvotes]");
+          return Number(up ? up.textContent : 0) - Number(down ? down.textContent : 0);
+        };
+        before = roots.find((child) => score(child) <= item.score) || null;
+      }
+      if (before) before.before(node);
+      else this.list.append(node);
+      const empty = this.region.querySelector("[data-empty]");
+      if (empty) empty.hidden = true;
+      return node;
+    }
+
+    ownCard(id) {
+      const node = document.getElementById(`comment-${id}`);
+      return node ? node.querySelector(":scope > .comment__card") : null;
+    }
+
+    onLiveVotes(data) {
+      const card = this.ownCard(data.id);
+      if (!card) return;
+      const up = card.querySelector("[data-upvotes]");
+      const down = card.querySelector("[data-downvotes]");
+      if (up) up.textContent = String(data.upvotes);
+      if (down) down.textContent = String(data.downvotes);
+    }
+
+    onLiveEdit(data) {
+      const card = this.ownCard(data.id);
+      if (!card || card.querySelector(".comment__editor")) return;  // the reader is editing it
+      const body = card.querySelector("[data-body]");
+      if (body) body.innerHTML = data.html; // sanitised by the server
+      const who = card.querySelector(".comment__who");
+      if (who && !card.querySelector(".comment__edited")) who.append(el("span", { class: "comment__edited", text: gettext("edited") }));
+      const waiting = this.waiting.find((item) => item.id === data.id);
+      if (waiting) waiting.html = data.html;
+    }
+
+    onLiveDelete(data) {
+      this.waiting = this.waiting.filter((item) => item.id !== data.id);
+      this.announceWaiting();
+      const node = document.getElementById(`comment-${data.id}`);
+      if (!node) return;
+      if (data.placeholder) {
+        node.querySelector(":scope > .comment__card").replaceChildren(el("p", { class: "comment__placeholder", text: gettext("[deleted]") }));
+        node.classList.add("comment--deleted");
+      } else {
+        node.remove();
+      }
+    }
+
+    onLivePin(data) {
+      const node = document.getElementById(`comment-${data.id}`);
+      if (!node) return;
+      node.classList.toggle("comment--pinned", data.pinned);
+      const who = node.querySelector(":scope > .comment__card .comment__who");
+      const badge = who && who.querySelector(".comment__badge--pinned");
+      if (data.pinned && who && !badge) who.querySelector(".comment__author").after(el("span", { class: "comment__badge comment__badge--pinned", text: gettext("Pinned") }));
+      if (!data.pinned && badge) badge.remove();
+    }
+
+    onLiveClosed(data) {
+      this.open = !data.closed;
+      if (this.form) this.form.hidden = data.closed || !this.me.is_open;
+      for (const link of this.region.querySelectorAll("[data-reply]")) link.hidden = data.closed;
     }
   }
 

@@ -116,3 +116,36 @@
   });
   if (rows.length) focusRow(0);
 })();
+
+// Live: new pending and reported comments are announced (docs/live.md); reloading shows them.
+(function () {
+  "use strict";
+  var root = document.querySelector(".mq");
+  if (!root || !window.EventSource) return;
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) { return format.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); }); };
+  var seen = {};
+  var count = 0;
+  var bar = document.createElement("p");
+  bar.className = "mq-live help-block help-info";
+  bar.setAttribute("role", "status");
+  bar.hidden = true;
+  var link = document.createElement("a");
+  link.href = location.href;
+  bar.appendChild(link);
+  root.insertBefore(bar, root.firstChild);
+  function heard(event) {
+    var data;
+    try { data = JSON.parse(event.data); } catch (error) { return; }
+    var key = event.type + ":" + data.id;
+    if (seen[key]) return;
+    seen[key] = true;
+    count += 1;
+    link.textContent = interpolate(ngettext("%(count)s new in the queue — reload", "%(count)s new in the queue — reload", count), { count: count }, true);
+    bar.hidden = false;
+  }
+  var source = new EventSource("/api/v1/moderation/events");
+  source.addEventListener("pending", heard);
+  source.addEventListener("reported", heard);
+})();
