@@ -42,7 +42,7 @@ def test_discussion_and_inline_feedback_by_keyboard_alone(
     with page.expect_response(lambda response: response.url.endswith("/me")):
         page.goto(live_server.url + an_inline_article.url)
     page.locator(".inline-bubble").wait_for()
-    live = page.locator("#comments [data-live]")
+    live = page.locator("#comments [data-status]")
 
     # Post: the new comment takes the focus, and the live region says it was posted.
     type_into(page, "#comments textarea[name=body]", "Posted without a mouse.")
@@ -56,7 +56,7 @@ def test_discussion_and_inline_feedback_by_keyboard_alone(
     assert focused(page, IN_CARD) == mine.get_attribute("id")
     assert_visible_focus(page)
     page.wait_for_function(
-        "() => document.querySelector('#comments [data-live]').textContent !== ''"
+        "() => document.querySelector('#comments [data-status]').textContent !== ''"
     )
     assert live.inner_text() == "Thank you! Your comment was posted."
 
@@ -96,7 +96,7 @@ def test_discussion_and_inline_feedback_by_keyboard_alone(
         "() => document.querySelector('[data-sort-option=oldest]').getAttribute('aria-current') === 'true'"
     )
     page.wait_for_function(
-        "() => document.querySelector('#comments [data-live]').textContent.startsWith('Comments sorted')"
+        "() => document.querySelector('#comments [data-status]').textContent.startsWith('Comments sorted')"
     )
     assert focused(page, "(node) => node.dataset.sortOption") == "oldest"
     page.wait_for_function(

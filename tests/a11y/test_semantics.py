@@ -61,7 +61,7 @@ def test_the_discussion_and_goal_bar_speak_to_screen_readers(
 
     check_comments()
     assert region.get_by_role("button", name="Upvote", pressed=False).count() == 2
-    live = region.locator("[data-live]")
+    live = region.locator("[data-status]")
     assert live.get_attribute("role") == "status" and live.get_attribute("aria-live") == "polite"
 
     # The goal bar: a progressbar with a name, its range and a spoken value.

@@ -108,7 +108,7 @@
       this.formHome = this.form ? this.form.parentNode : null;
       this.formNext = this.form ? this.form.nextSibling : null;
       this.more = region.querySelector("[data-more]");
-      this.live = region.querySelector("[data-live]");
+      this.live = region.querySelector("[data-status]");
       this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
       this.loadedAt = Date.now();
       this.live = region.dataset.live === "1";
