@@ -108,7 +108,7 @@
       this.formHome = this.form ? this.form.parentNode : null;
       this.formNext = this.form ? this.form.nextSibling : null;
       this.more = region.querySelector("[data-more]");
-      this.live = region.querySelector("[data-status]");
+      this.statusRegion = region.querySelector("[data-status]");
       this.me = { votes: {}, editable_ids: [], deletable_ids: [], hidden: [] };
       this.loadedAt = Date.now();
       this.live = region.dataset.live === "1";
@@ -135,9 +135,9 @@
 
     // Screen readers hear what changed without losing their place (the region's role=status).
     announce(message) {
-      if (!this.live) return;
-      this.live.textContent = "";
-      setTimeout(() => { this.live.textContent = message; }, 50);
+      if (!this.statusRegion) return;
+      this.statusRegion.textContent = "";
+      setTimeout(() => { this.statusRegion.textContent = message; }, 50);
     }
 
     async call(method, path, body) {
