@@ -529,11 +529,17 @@ class MastheadWriter(ImportWriter):
     comment's rendered HTML, inline target, anchor state and moderation record restored in the
     thread's own transaction."""
 
-    readers: dict[str, int]
+    def _users(self, record: SourceThread, comments: list[SourceComment]) -> dict[str, int]:
+        """The comments' authors, and the readers who only voted (restored with the readers)."""
+        users = super()._users(record, comments)
+        voters = {v[7:] for c in comments for v, _ in c.votes if v.startswith("reader:")}
+        for key, row in self._imported("user", voters - users.keys()).items():
+            users[key] = int(row.object_id)
+        return users
 
     def _voter_key(self, voter: str, users: dict[str, int]) -> str:
-        if voter.startswith("reader:") and voter[7:] in self.readers:
-            return f"user:{self.readers[voter[7:]]}"
+        if voter.startswith("reader:") and voter[7:] in users:
+            return f"user:{users[voter[7:]]}"
         return f"{IMPORTED_GUEST_PREFIX}{voter.split(':', 1)[1]}"
 
     def _write(self, record: SourceThread) -> Thread | None:
