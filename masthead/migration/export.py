@@ -424,8 +424,10 @@ def export_site(
                 if target.name.endswith(".gz")
                 else raw
             )
+            outermost = not connection.in_atomic_block
             with transaction.atomic():
-                _read_snapshot()
+                if outermost:  # inside a caller's transaction, its snapshot is the one read
+                    _read_snapshot()
                 for line in document_lines(exported_at, counts):
                     out.write(encode_line(line))
             if out is not raw:

@@ -20,11 +20,13 @@ from masthead.migration.export import export_site
 from masthead.migration.models import ImportedObject
 from masthead.notifications.models import EmailAddress, Subscription
 from tests.helpers import (
+    RIVER,
     a_moderator_user,
     a_verified_user,
     comment_as,
     guest_actor,
     monthly_donation,
+    post_inline,
     user_actor,
 )
 from tests.migration.conftest import run
@@ -33,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def a_site(a_thread: Any, a_campaign: Any) -> Any:
+def a_site(a_thread: Any, a_campaign: Any, an_inline_thread: Any) -> Any:
     """A thread with a moderated tree, votes, a pin, a closure, subscriptions; a campaign with a gift."""
     from masthead.discussion.actions import vote
     from masthead.moderation import actions as moderation
@@ -57,6 +59,7 @@ def a_site(a_thread: Any, a_campaign: Any) -> Any:
     subscribe(guest_actor(), a_thread, email="lurker@example.com")
     moderation.set_thread_closed(moderator, a_thread, True)
     monthly_donation(a_campaign, "giver@example.com")
+    post_inline(an_inline_thread, RIVER, "Which decade?")
     return a_thread
 
 
@@ -103,7 +106,11 @@ def test_export_import_export_gives_the_same_document(
     comments = [line for line in document if line.get("type") == "comment"]
     assert {line["status"] for line in comments} >= {"approved", "pending", "spam", "removed"}
     assert any(line["parent"] for line in comments) and any(line["pinned"] for line in comments)
-    assert next(line for line in document if line.get("type") == "thread")["closed"] is True
+    assert [line["closed"] for line in document if line.get("type") == "thread"].count(True) == 1
+    voters = [voter for line in comments for voter, _ in line["votes"]]
+    assert any(v.startswith("reader:") for v in voters), voters
+    assert any(v.startswith("guest:") for v in voters), voters
+    assert any(line["target"] for line in comments)
     assert len(next(line for line in document if line.get("type") == "donation")["ledger"]) >= 1
     before = counts()
 
@@ -132,13 +139,15 @@ def test_a_thread_not_on_this_site_becomes_an_external_url_thread(
 ) -> None:
     path = tmp_path / "site.json"
     export_site(path)
-    old_url = next(line for line in lines(path) if line.get("type") == "thread")["url"]
+    old_url = next(
+        line["url"] for line in lines(path) if line.get("type") == "thread" and line["closed"]
+    )
     elsewhere = "https://elsewhere.example.org/2020/old-post/"
     path.write_text(path.read_text(encoding="utf-8").replace(old_url, elsewhere), encoding="utf-8")
     wipe(path)
     outcome = run("masthead", str(path))
     assert outcome.status == 0, outcome.out + outcome.err
-    thread = Thread.objects.get()
+    thread = Thread.objects.get(url=elsewhere)
     assert thread.page_id is None and thread.comments.count() == 5
     response = Client().get("/api/v1/threads", {"url": elsewhere})
     assert response.status_code == 200, response.content
@@ -198,3 +207,18 @@ def test_the_export_is_private_and_a_missing_directory_fails_cleanly(
     assert exit_.value.code == 1
     assert len(err.getvalue().strip().splitlines()) == 1 and "no directory" in err.getvalue()
     assert not target.parent.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_outside_any_transaction_reads_one_snapshot(
+    a_thread: Any, tmp_path: Path
+) -> None:
+    # As `masthead export` runs: its own transaction (repeatable read, read only, on PostgreSQL).
+    comment_as(guest_actor(), a_thread, "Seen by the export.")
+    path = tmp_path / "site.json"
+    out = io.StringIO()
+    call_command("masthead_export", str(path), stdout=out)
+    assert "1 comments" in out.getvalue()
+    assert [line["body"] for line in lines(path) if line.get("type") == "comment"] == [
+        "Seen by the export."
+    ]
