@@ -95,7 +95,10 @@ def edition_redirect(request: HttpRequest) -> HttpResponse | None:
         if language == settings.LANGUAGE_CODE:
             return None
         if language in editions:
-            response = HttpResponseRedirect(editions[language])
+            # A campaign's ?utm_... (or any other query) survives the move.
+            query = request.META.get("QUERY_STRING", "")
+            target = f"{editions[language]}?{query}" if query else editions[language]
+            response = HttpResponseRedirect(target)
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
             return response
     return None

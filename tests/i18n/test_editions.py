@@ -175,6 +175,9 @@ def test_home_sends_a_reader_to_the_edition_their_browser_prefers(
     assert ENGLISH_TITLE not in home.content.decode()
     assert "Accept-Language" not in vary(home)  # /ar/ is one copy for every reader
 
+    tagged = client.get("/?utm_source=newsletter&ref=a%26b", HTTP_ACCEPT_LANGUAGE="ar")
+    assert tagged["Location"] == "/ar/?utm_source=newsletter&ref=a%26b"
+
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,ar;q=0.8")
     assert english.status_code == 200
     assert {"Accept-Language", "Cookie"} <= vary(english)
