@@ -240,6 +240,21 @@ def run_one(size: int) -> dict[str, float]:
         if process.returncode != 0:
             raise RuntimeError(f"import failed ({process.returncode}): {err[-2000:]}")
         size_mb = export.stat().st_size / 1024 / 1024
+        # The same site out again: `masthead export` streams, so its peak should not grow with it.
+        document = data_dir / "site.json.gz"
+        with err_path.open("w") as err_file:
+            start = time.perf_counter()
+            exporter = subprocess.Popen(
+                [PYTHON, "-m", "masthead.cli", "export", str(document)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=err_file,
+            )
+            _, status, export_usage = os.wait4(exporter.pid, 0)
+            export_elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"export failed: {err_path.read_text()[-2000:]}")
+        document_mb = document.stat().st_size / 1024 / 1024
     imported = _imported_comments(out)
     return {
         "comments": size,
@@ -249,6 +264,9 @@ def run_one(size: int) -> dict[str, float]:
         "peak_rss_mb": peak_kb / 1024,
         "file_mb": size_mb,
         "imported": imported,
+        "export_seconds": export_elapsed,
+        "export_peak_rss_mb": export_usage.ru_maxrss / 1024,
+        "export_file_mb": document_mb,
     }
 
 
@@ -306,8 +324,27 @@ def main() -> None:
             if len(results) > 1
             else "."
         ),
+        "",
+        "The same site exported again by `masthead export site.json.gz` (its own process):",
+        "",
+        "| comments | export (wall) | document (gzip) | peak RSS |",
+        "|---:|---:|---:|---:|",
+        *(
+            f"| {int(r['comments']):,} | {r['export_seconds']:.1f} s | "
+            f"{r['export_file_mb']:.1f} MiB | {r['export_peak_rss_mb']:.0f} MiB |"
+            for r in results
+        ),
+        "",
+        "Export peak RSS "
+        + " vs ".join(f"{r['export_peak_rss_mb']:.0f} MiB" for r in results)
+        + (
+            f" ({results[-1]['export_peak_rss_mb'] / results[0]['export_peak_rss_mb']:.2f}x;"
+            " target within 1.2x)."
+            if len(results) > 1
+            else "."
+        ),
         f"Load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
-        f"{os.cpu_count()} cores (other helpers' tests and benches share this machine).",
+        f"{os.cpu_count()} cores.",
         "Run: `.venv/bin/python -m bench import_wordpress` (sizes from `BENCH_WXR_SIZES`).",
     ]
     write_section("## WordPress import\n\n" + "\n".join(lines))
