@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+
+from masthead.core.compiled import Param, compiled
 from masthead.core.events import MakeData, publish_on_commit
 from masthead.discussion import signals
 from masthead.discussion.models import Comment, CommentStatus, Thread
@@ -31,26 +34,29 @@ def thread_channel(thread_id: int) -> str:
     return f"thread:{thread_id}"
 
 
-def _public_item(comment_id: int) -> dict[str, Any] | None:
+def _public_item(comment: Comment) -> dict[str, Any] | None:
+    """The API item of `comment`, built from the row the action committed: no query on the posting
+    path (the thread, author and parent are the instances the action already holds)."""
     from masthead.discussion.policy import thread_policy
     from masthead.discussion.serialise import comment_item
 
-    # get(), not first(): a lookup by primary key needs no ORDER BY, whose compilation was the
-    # larger part of this query's cost on every post (bench core's "whole post").
-    try:
-        comment = Comment.objects.select_related("user", "thread", "parent").get(
-            pk=comment_id, status=PUBLIC
-        )
-    except Comment.DoesNotExist:  # withdrawn again before the event was built
+    if comment.status != PUBLIC:  # withdrawn again before the transaction ended
         return None
     policy = thread_policy(comment.thread)
     replying_to = comment.parent if comment.depth >= policy.display_depth else None
     return comment_item(comment, replying_to=replying_to, gravatar=policy.gravatar)
 
 
+_COMMENT_COUNT = compiled(
+    lambda: Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
+    .order_by()
+    .values_list("comment_count")
+)
+
+
 def _count(thread_id: int) -> dict[str, Any] | None:
-    counts = list(Thread.objects.filter(pk=thread_id).values_list("comment_count", flat=True))
-    return {"count": counts[0]} if counts else None
+    row = _COMMENT_COUNT.first(pk=thread_id)
+    return {"count": row[0]} if row else None
 
 
 def _count_event(thread_id: int) -> tuple[str, str, MakeData]:
@@ -86,9 +92,8 @@ def on_posted(comment: Comment, **_: Any) -> None:
 
 
 def on_approved(comment: Comment, **_: Any) -> None:
-    comment_id = comment.pk
     publish_on_commit(
-        (thread_channel(comment.thread_id), "comment", lambda: _public_item(comment_id)),
+        (thread_channel(comment.thread_id), "comment", lambda: _public_item(comment)),
         _count_event(comment.thread_id),
     )
 
