@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import (
@@ -127,6 +128,28 @@ for size in __SIZES__:
         Comment.objects.filter(pk=row["parent"]).update(reply_count=row["n"])
     Thread.objects.filter(pk=thread.pk).update(comment_count=size, version=1)
     out[size] = {"thread": thread.pk, "path": article.url}
+# Every moderation rule on, as a newsroom would have them: banned and suspect words (plain and
+# regular expressions), blocked/suspect/allowed link domains, and bans of addresses and networks.
+from masthead.moderation.models import Ban, DomainRule, WordRule
+if not WordRule.objects.exists():
+    WordRule.objects.bulk_create(
+        [WordRule(kind="banned", pattern=f"slurword{n}") for n in range(20)]
+        + [WordRule(kind="suspect", pattern=f"shadyword{n}") for n in range(20)]
+        + [WordRule(kind="suspect", pattern=r"\\bcheap\\s+pills?\\b", is_regex=True)]
+    )
+    DomainRule.objects.bulk_create(
+        [DomainRule(kind="block", domain=f"spam{n}.example") for n in range(20)]
+        + [DomainRule(kind="suspect", domain=f"shady{n}.example") for n in range(10)]
+        + [DomainRule(kind="allow", domain="gov.example")]
+    )
+    Ban.objects.bulk_create(
+        [Ban(kind="email", value=f"troll{n}@example.net") for n in range(20)]
+        + [Ban(kind="ip", value=f"203.0.113.{n}") for n in range(20)]
+    )
+out["replyable"] = {
+    str(size): list(Comment.objects.filter(thread_id=out[size]["thread"]).values_list("pk", flat=True)[:200])
+    for size in __SIZES__
+}
 print("SEED" + json.dumps(out))
 """
 
@@ -161,6 +184,49 @@ request = function()
   return wrk.format("POST", nil, nil, body)
 end
 """
+
+
+# (f) posting the way readers post: a distinct reader (name, address, no guest cookie) every time,
+# ~400-character bodies drawn from the seed's words, 30% replies to the thread's comments; the
+# seed turns every moderation rule on (word, link-domain and ban rules).
+REALISTIC_LUA = """
+words = {__WORDS__}
+parents = {__PARENTS__}
+counter = 0
+request = function()
+  counter = counter + 1
+  local parts, length = {}, 0
+  while length < 400 do
+    local word = words[math.random(#words)]
+    parts[#parts + 1] = word
+    length = length + #word + 1
+  end
+  local who = id .. "-" .. counter
+  local reply = ""
+  if math.random() < 0.3 then reply = ', __PARENT_FIELD__: ' .. parents[math.random(#parents)] end
+  local body = '{__BODY_FIELD__: "' .. table.concat(parts, " ") .. '.", __NAME_FIELD__: "Reader ' .. who
+    .. '", "email": "reader' .. who .. '@example.org"' .. reply .. __EXTRA__ .. '}'
+  return wrk.format("POST", nil, nil, body)
+end
+setup = function(thread) thread:set("id", math.random(1, 1000000)) end
+init = function(args) id = id or 0 end
+"""
+
+
+def realistic_lua(parents: list[int], isso: bool) -> str:
+    fields = (
+        ('"text"', '"author"', '"parent"', '\', "title": "Bench thread"\'')
+        if isso
+        else ('"body"', '"name"', '"parent_id"', "''")
+    )
+    return (
+        REALISTIC_LUA.replace("__WORDS__", ", ".join(f'"{word}"' for word in WORDS))
+        .replace("__PARENTS__", ", ".join(str(parent) for parent in parents))
+        .replace("__BODY_FIELD__", fields[0])
+        .replace("__NAME_FIELD__", fields[1])
+        .replace("__PARENT_FIELD__", fields[2])
+        .replace("__EXTRA__", fields[3])
+    )
 
 
 def wrk_post(
@@ -279,7 +345,7 @@ def isso_post(url: str, uri: str, data: dict[str, object]) -> int:
         return int(json.loads(response.read())["id"])
 
 
-def seed_isso(url: str, uri: str, size: int) -> None:
+def seed_isso(url: str, uri: str, size: int) -> list[int]:
     """The same shape as Masthead's seed: 70% top-level, replies to earlier comments (Isso nests one level)."""
     rng = random.Random(7)
     roots: list[int] = []
@@ -305,6 +371,7 @@ def seed_isso(url: str, uri: str, size: int) -> None:
                 "parent": roots[rng.randrange(len(roots))],
             },
         )
+    return roots
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -383,8 +450,11 @@ class Printed(list[LoadResult]):
         super().append(result)
 
 
-def run_masthead(data_dir: Path, base: str, results: list[LoadResult], lines: list[str]) -> int:
-    """The read scenarios and the thread-size comparisons; returns the 20-comment thread to post to."""
+def run_masthead(
+    data_dir: Path, base: str, results: list[LoadResult], lines: list[str]
+) -> tuple[int, list[int]]:
+    """The read scenarios and the thread-size comparisons; returns the 20-comment thread to post to
+    and the ids of its comments (to reply to)."""
     threads = seed(data_dir, [20, 1000], "a")
     t20, t1000 = threads["20"], threads["1000"]
     # One read of each first, as a reader's would have been: the figures are for the warmed caches.
@@ -459,7 +529,8 @@ def run_masthead(data_dir: Path, base: str, results: list[LoadResult], lines: li
     lines.extend(
         line for line in shell(data_dir, code).splitlines() if line.startswith("first page")
     )
-    return int(t20["thread"])  # type: ignore[call-overload]
+    replyable = threads["replyable"]["20"]  # type: ignore[index]
+    return int(t20["thread"]), [int(pk) for pk in replyable]  # type: ignore[call-overload]
 
 
 def median_result(rounds: list[LoadResult], label: str) -> LoadResult:
@@ -477,13 +548,40 @@ def median_result(rounds: list[LoadResult], label: str) -> LoadResult:
     )
 
 
+@dataclass
+class PostMix:
+    key: str  # "(d)", "(f)"
+    what: str
+    masthead_lua: str
+    isso_lua: str
+
+
+def post_mixes(parents: list[int], isso_parents: list[int]) -> list[PostMix]:
+    mixes = [PostMix("(d)", "POST comment", POST_LUA, ISSO_POST_LUA)]
+    if parents and isso_parents:
+        mixes.append(
+            PostMix(
+                "(f)",
+                "POST realistic comment",
+                realistic_lua(parents, isso=False),
+                realistic_lua(isso_parents, isso=True),
+            )
+        )
+    return mixes
+
+
 def posting_rounds(
-    data_dir: Path, thread_id: int, isso: Path | None, work: Path | None, lines: list[str]
-) -> tuple[list[LoadResult], list[LoadResult]]:
-    """(d): Masthead and Isso posting in alternate rounds, each on a fresh server, so a slow spell
-    of this shared 2-core machine falls on both; the medians are compared."""
-    ours: dict[int, list[LoadResult]] = {4: [], 16: []}
-    theirs: dict[int, list[LoadResult]] = {4: [], 16: []}
+    data_dir: Path,
+    thread_id: int,
+    mixes: list[PostMix],
+    isso: Path | None,
+    work: Path | None,
+    lines: list[str],
+) -> tuple[list[LoadResult], dict[tuple[str, int], LoadResult]]:
+    """(d), (f): Masthead and Isso posting in alternate rounds, each on a fresh server, so a slow
+    spell of this shared 2-core machine falls on both; the medians are compared."""
+    ours: dict[tuple[str, int], list[LoadResult]] = {}
+    theirs: dict[tuple[str, int], list[LoadResult]] = {}
     for round_number in range(POST_ROUNDS):
         with masthead_server(data_dir, workers=2) as server:
             token = csrf_cookie(server.url, thread_id)
@@ -492,50 +590,54 @@ def posting_rounds(
                 "Cookie": f"csrftoken={token}",
                 "X-CSRFToken": token,
             }
-            for concurrency in (4, 16):
-                result = wrk_post(
-                    f"{server.url}/api/v1/threads/{thread_id}/comments",
-                    concurrency,
-                    POST_LUA,
-                    headers,
-                    f"(d) API POST comment (SQLite), round {round_number + 1}",
-                )
-                print(result.line(), flush=True)
-                ours[concurrency].append(result)
+            for mix in mixes:
+                for concurrency in (4, 16):
+                    result = wrk_post(
+                        f"{server.url}/api/v1/threads/{thread_id}/comments",
+                        concurrency,
+                        mix.masthead_lua,
+                        headers,
+                        f"{mix.key} API {mix.what} (SQLite), round {round_number + 1}",
+                    )
+                    print(result.line(), flush=True)
+                    ours.setdefault((mix.key, concurrency), []).append(result)
         if isso is None or work is None:
             continue
         run_dir = work / f"post{round_number}"
         run_dir.mkdir()
         shutil.copy(work / "seeded" / "comments.db", run_dir / "comments.db")
         with isso_server(isso, run_dir) as url:
-            for concurrency in (4, 16):
-                result = wrk_post(
-                    f"{url}/new?uri=/t20",
-                    concurrency,
-                    ISSO_POST_LUA,
-                    {"Content-Type": "application/json", "Referer": url + "/t20"},
-                    f"Isso POST comment, round {round_number + 1}",
-                )
-                print(result.line(), flush=True)
-                theirs[concurrency].append(result)
-    for concurrency in (4, 16):
-        for name, rounds in (("Masthead", ours[concurrency]), ("Isso", theirs[concurrency])):
-            if rounds:
-                figures = ", ".join(f"{result.requests_per_second:.0f}" for result in rounds)
-                lines.append(f"(d) {name} posts/s at c={concurrency}, rounds: {figures}")
+            for mix in mixes:
+                for concurrency in (4, 16):
+                    result = wrk_post(
+                        f"{url}/new?uri=/t20",
+                        concurrency,
+                        mix.isso_lua,
+                        {"Content-Type": "application/json", "Referer": url + "/t20"},
+                        f"Isso {mix.key} {mix.what}, round {round_number + 1}",
+                    )
+                    print(result.line(), flush=True)
+                    theirs.setdefault((mix.key, concurrency), []).append(result)
+    for (key, concurrency), rounds in ours.items():
+        for name, side in (("Masthead", rounds), ("Isso", theirs.get((key, concurrency), []))):
+            if side:
+                figures = ", ".join(f"{result.requests_per_second:.0f}" for result in side)
+                lines.append(f"{key} {name} posts/s at c={concurrency}, rounds: {figures}")
     lines.append(
-        "(d) a 'database is locked' failure would be a 500, so it would show in non-2xx above"
+        "(d), (f): a 'database is locked' failure would be a 500, so it would show in non-2xx above"
     )
+    what = {mix.key: mix.what for mix in mixes}
     return (
         [
-            median_result(ours[c], f"(d) API POST comment (SQLite), median of {POST_ROUNDS}")
-            for c in (4, 16)
+            median_result(rounds, f"{key} API {what[key]} (SQLite), median of {POST_ROUNDS}")
+            for (key, _c), rounds in ours.items()
         ],
-        [
-            median_result(theirs[c], f"Isso POST comment, median of {POST_ROUNDS}")
-            for c in (4, 16)
-            if theirs[c]
-        ],
+        {
+            (key, concurrency): median_result(
+                rounds, f"Isso {key} {what[key]}, median of {POST_ROUNDS}"
+            )
+            for (key, concurrency), rounds in theirs.items()
+        },
     )
 
 
@@ -545,8 +647,9 @@ def main() -> None:
     with scratch_dir("discussion") as data_dir:
         manage(data_dir, "migrate", "--verbosity", "0")  # before the server's start-up clock runs
         with masthead_server(data_dir, workers=2) as server:
-            post_thread = run_masthead(data_dir, server.url, results, lines)
+            post_thread, post_parents = run_masthead(data_dir, server.url, results, lines)
         isso_results: dict[tuple[str, int], LoadResult] = {}
+        isso_parents: list[int] = []
         isso = ensure_isso()
         with tempfile.TemporaryDirectory(prefix="masthead-bench-isso-") as work_name:
             work = Path(work_name)
@@ -554,7 +657,7 @@ def main() -> None:
                 seeded = work / "seeded"
                 seeded.mkdir()
                 with isso_server(isso, seeded) as url:
-                    seed_isso(url, "/t20", 20)
+                    isso_parents = seed_isso(url, "/t20", 20)
                     seed_isso(url, "/t1000", 1000)
                 # Each scenario gets a fresh Isso on a copy of the seeded database: its
                 # single-threaded server keeps working through a queue left by the previous run otherwise.
@@ -577,11 +680,16 @@ def main() -> None:
                     print(result.line(), flush=True)
                     isso_results[key] = result
             our_posts, their_posts = posting_rounds(
-                data_dir, post_thread, isso, work if isso is not None else None, lines
+                data_dir,
+                post_thread,
+                post_mixes(post_parents, isso_parents),
+                isso,
+                work if isso is not None else None,
+                lines,
             )
             results.extend(our_posts)
-            for result in their_posts:
-                isso_results[("post", result.concurrency)] = result
+            for (key, concurrency), result in their_posts.items():
+                isso_results[(f"post{key}", concurrency)] = result
     ratios: list[str] = []
     by_label = {(result.label[:3], result.concurrency): result for result in results}
     pairs = [
@@ -598,12 +706,16 @@ def main() -> None:
                 ratios.append(
                     f"{text}, c={concurrency}: {ours.requests_per_second / theirs.requests_per_second:.1f}x"
                 )
-    for concurrency in (4, 16):
-        ours, theirs = by_label.get(("(d)", concurrency)), isso_results.get(("post", concurrency))
-        if ours and theirs and theirs.requests_per_second:
-            ratios.append(
-                f"(d) posts/s vs Isso, c={concurrency}: {ours.requests_per_second / theirs.requests_per_second:.2f}x"
+    for key in ("(d)", "(f)"):
+        for concurrency in (4, 16):
+            ours, theirs = (
+                by_label.get((key, concurrency)),
+                isso_results.get((f"post{key}", concurrency)),
             )
+            if ours and theirs and theirs.requests_per_second:
+                ratios.append(
+                    f"{key} posts/s vs Isso, c={concurrency}: {ours.requests_per_second / theirs.requests_per_second:.2f}x"
+                )
     for line in ratios:
         print(line)
     write_results(results, list(isso_results.values()), lines, ratios)

@@ -274,7 +274,9 @@ def _imported_comments(report: str) -> float:
     for line in report.splitlines():
         words = line.split()
         if words[:1] == ["comment"] or (words and words[0].rstrip(":") == "comment"):
-            numbers = [int(word.replace(",", "")) for word in words if word.replace(",", "").isdigit()]
+            numbers = [
+                int(word.replace(",", "")) for word in words if word.replace(",", "").isdigit()
+            ]
             if numbers:
                 return float(numbers[0])
     return -1.0

@@ -19,8 +19,9 @@ from wagtail.models import Page
 from masthead.accounts.verified import verified_email
 from masthead.core import audit, cache_versions
 from masthead.core.actors import Actor, can_moderate
-from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param
+from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param, attnames, compiled
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
+from masthead.core.inputs import MAX_ID
 from masthead.discussion import guard, signals
 from masthead.discussion.hooks import (
     REJECTED,
@@ -121,6 +122,17 @@ _COUNT_COMMENTS_AND_CHANGE = _counter_update(
 )
 _COUNT_REPLIES = _counter_update(Comment, {"reply_count": F("reply_count") + _DELTA})
 _INSERT_COMMENT = CompiledInsert(Comment)
+# The comment a reply answers, looked up in the thread it is posted to (a third of posts are replies).
+_PARENT_IN_THREAD = compiled(
+    lambda: (
+        Comment.objects.filter(
+            pk=Param("pk", models.BigIntegerField()),
+            thread_id=Param("thread", models.BigIntegerField()),
+        )
+        .order_by()
+        .values_list(*attnames(Comment))
+    )
+)
 
 
 def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
@@ -287,9 +299,14 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         website = clean_website(data.website)
     parent = None
     if data.parent_id is not None:
-        if not isinstance(data.parent_id, int) or isinstance(data.parent_id, bool):
+        if (
+            not isinstance(data.parent_id, int)
+            or isinstance(data.parent_id, bool)
+            or not 0 < data.parent_id < MAX_ID
+        ):
             raise invalid(_("Unknown comment to reply to."), parent_id="Unknown comment.")
-        parent = Comment.objects.filter(pk=data.parent_id, thread=thread).first()
+        found = _PARENT_IN_THREAD.instances(Comment, pk=data.parent_id, thread=thread.pk)
+        parent = found[0] if found else None
         if parent is None or parent.status != PUBLIC:
             raise invalid(
                 _("You can only reply to a published comment of this discussion."),
@@ -326,7 +343,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         comment = _INSERT_COMMENT.create(
             thread=thread,
             parent=parent,
-            root=(parent.root or parent) if parent is not None else None,
+            root_id=(parent.root_id or parent.pk) if parent is not None else None,
             depth=parent.depth + 1 if parent is not None else 0,
             user=actor.user if actor.is_authenticated else None,
             guest_key="" if actor.is_authenticated else actor.guest_key,
@@ -604,9 +621,7 @@ def set_pinned(actor: Actor, comment: Comment, pinned: bool) -> Comment:
                 {"is_pinned": not pinned},
                 {"is_pinned": pinned},
             )
-            signals.comment_pinned.send(
-                sender=Comment, comment=comment, actor=actor, pinned=pinned
-            )
+            signals.comment_pinned.send(sender=Comment, comment=comment, actor=actor, pinned=pinned)
             _changed(comment.thread)
     return comment
 

@@ -149,6 +149,7 @@ _LEET = {
 }
 _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 _LEET_TABLE = str.maketrans(_LEET)
+_ANY_LEET = re.compile("[" + "".join(re.escape(char) for char in _LEET) + "]")
 _LEET_WORD = re.compile(r"(?<![\w@$!|€])[\w@$!|€]*[a-z][\w@$!|€]*|[\w@$!|€]*[@$!|€][\w@$!|€]*")
 # Single letters separated by punctuation or spaces: "v.i.a.g.r.a", "c a s i n o".
 _SPACED_LETTERS = re.compile(r"(?<!\w)(?:\w[\W_]{1,3}){3,}\w(?!\w)")
@@ -170,7 +171,8 @@ def fold(text: str) -> str:
     text = strip_marks(text).casefold()
     text = text.translate(_CONFUSABLE_TABLE)
     # Digits become letters only inside words that also have letters, so "2024" and "3 links" stay.
-    text = _LEET_WORD.sub(_unleet, text)
+    if _ANY_LEET.search(text):  # without one, every word would come back as it went in
+        text = _LEET_WORD.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(lambda match: _NON_WORD.sub("", match.group(0)), text)
     return _SPACES.sub(" ", text).strip()
 

@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -71,6 +72,11 @@ class RuleSet:
         comment's REGEX_BUDGET) does not match; the caller holds the comment for a moderator.
         """
         folded = "\n".join(fold(part) for part in text.split("\n\u2063"))
+        # Most comments break no rule: one search per kind over all its plain words decides which
+        # plain rules need trying one by one (in list order, so the rule reported stays the same).
+        kinds_hit = {
+            kind for kind, combined in self._plain_words.items() if combined.search(folded)
+        }
         suspect: WordMatch | None = None
         timed_out: WordMatch | None = None
         deadline = time.monotonic() + float(setting("REGEX_BUDGET"))
@@ -90,12 +96,26 @@ class RuleSet:
                     timed_out = timed_out or WordMatch("timeout", pattern, rule_id)
                     continue
             else:
-                hit = compiled.search(folded) is not None
+                hit = kind in kinds_hit and compiled.search(folded) is not None
             if hit:
                 if kind == "banned":
                     return WordMatch(kind, pattern, rule_id)
                 suspect = suspect or WordMatch(kind, pattern, rule_id)
         return suspect or timed_out
+
+    @cached_property
+    def _plain_words(self) -> dict[str, re.Pattern[str]]:
+        """Each kind's plain words as one alternation (they are escaped literals, `compile_word`)."""
+        words: dict[str, list[str]] = {}
+        for kind, compiled, is_regex, _pattern, _rule_id in self.words:
+            if not is_regex:
+                words.setdefault(kind, []).append(
+                    compiled.pattern.removeprefix(_WORD_START).removesuffix(_WORD_END)
+                )
+        return {
+            kind: re.compile(f"{_WORD_START}(?:{'|'.join(found)}){_WORD_END}")
+            for kind, found in words.items()
+        }
 
     def domain_kind(self, link: Link) -> str | None:
         if any(domain_matches(link, domain) for domain in self.allow_domains):
@@ -146,6 +166,10 @@ def _search_in_time(compiled: Any, text: str, per_rule: float, deadline: float) 
     return compiled.search(text, timeout=min(per_rule, remaining)) is not None
 
 
+# A plain word matches whole words only.
+_WORD_START, _WORD_END = r"(?<!\w)", r"(?!\w)"
+
+
 def compile_word(pattern: str, is_regex: bool) -> Any:
     """A compiled rule: `regex` (searched with a timeout) for regular expressions, `re` for words.
 
@@ -154,7 +178,7 @@ def compile_word(pattern: str, is_regex: bool) -> Any:
     if is_regex:
         return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     folded = re.escape(fold(pattern)).replace(r"\ ", r"[\W_]*")
-    return re.compile(rf"(?<!\w){folded}(?!\w)")
+    return re.compile(f"{_WORD_START}{folded}{_WORD_END}")
 
 
 def probe_texts(pattern: str) -> list[str]:
