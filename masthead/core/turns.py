@@ -9,8 +9,9 @@ DELETE) raised posts/s by a quarter at c=4 and two thirds at c=16 on two cores (
 rounds; bench/RESULTS.md, "Discussion").
 
 Code that waits on the network in the middle of a request (a spam provider, the payment provider)
-steps out of its turn meanwhile with `outside_write_turn()`, so one slow answer does not hold up the
-process's other writes. Reads (GET, HEAD) never take a turn. On PostgreSQL, which writes
+steps out of its turn meanwhile: domain code calls out through `core/outbound.py`, which uses
+`outside_write_turn()`, so one slow answer does not hold up the process's other writes and the
+domain code knows nothing of turns. Reads (GET, HEAD) never take a turn. On PostgreSQL, which writes
 concurrently, there are no turns.
 """
 

@@ -24,7 +24,7 @@ from datetime import timedelta
 from email.message import Message
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
 from django.conf import settings
 from django.db import transaction
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.on_commit import enqueue_on_commit
-from masthead.core.turns import outside_write_turn
+from masthead.core.outbound import fetch
 from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment
 from masthead.moderation.conf import setting
@@ -80,8 +80,8 @@ def _post(method: str, params: dict[str, str]) -> tuple[str, Message]:
     )
     timeout = float(setting("AKISMET_TIMEOUT"))
     try:
-        with outside_write_turn(), urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.read(4096).decode("utf-8", "replace").strip(), response.headers
+        body, headers = fetch(request, timeout=timeout, limit=4096)
+        return body.decode("utf-8", "replace").strip(), headers
     except HTTPError as exc:
         raise ProviderError(f"HTTP {exc.code} from {method}") from exc
     except TimeoutError as exc:

@@ -119,3 +119,68 @@ def test_two_posts_at_once_through_the_asgi_app_run_one_after_the_other(a_thread
         responses = run_async(visit)
     assert [response.status for response in responses] == [201, 201]
     assert len(inside) == 2 and overlaps == [False]
+
+
+@pytest.mark.parametrize("service", ["akismet", "stripe"])
+def test_calls_to_outside_services_let_other_writes_run_while_they_wait(
+    service: str, monkeypatch: Any, settings: Any
+) -> None:
+    """Akismet's and Stripe's calls hold no write turn while the service is slow to answer: a
+    loopback service answers only once another write has had its turn."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from masthead.funding.providers import stripe as stripe_provider
+    from masthead.moderation import akismet
+
+    monkeypatch.setattr(turns, "takes_turns", lambda: True)
+    request_arrived = threading.Event()
+    other_write_ran = threading.Event()
+
+    class SlowService(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            request_arrived.set()
+            answered_in_time = other_write_ran.wait(10)
+            body = (
+                json.dumps({"id": "cus_slow", "object": "customer"}).encode()
+                if service == "stripe"
+                else b"false"
+            )
+            self.send_response(200 if answered_in_time else 504)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowService)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.MASTHEAD_AKISMET_URL, settings.MASTHEAD_AKISMET_KEY = base, "key"
+    settings.STRIPE_API_BASE, settings.STRIPE_SECRET_KEY = base, "sk_test_slow"
+    answers: list[Any] = []
+
+    def call_out() -> None:
+        with turns.write_turn():
+            if service == "stripe":
+                answers.append(stripe_provider._sdk().Customer.create(email="a@example.org").id)
+            else:
+                answers.append(akismet._post("comment-check", {"blog": base})[0])
+
+    def other_write() -> None:
+        request_arrived.wait(10)
+        with turns.write_turn():
+            other_write_ran.set()
+
+    threads = [threading.Thread(target=call_out), threading.Thread(target=other_write)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        server.shutdown()
+    assert other_write_ran.is_set()
+    assert answers == (["cus_slow"] if service == "stripe" else ["false"])

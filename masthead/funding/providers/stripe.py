@@ -15,7 +15,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from masthead.core.turns import outside_write_turn
+from masthead.core.outbound import waiting_on_network
 from masthead.funding.providers.base import (
     PaymentCompletion,
     PaymentStart,
@@ -44,7 +44,17 @@ def _sdk() -> Any:
     stripe.api_key = settings.STRIPE_SECRET_KEY
     stripe.api_base = settings.STRIPE_API_BASE
     stripe.max_network_retries = 1
+    if not isinstance(stripe.default_http_client, _WaitingClient):
+        stripe.default_http_client = _WaitingClient()
     return stripe
+
+
+class _WaitingClient(stripe.RequestsClient):  # type: ignore[misc]
+    """The SDK's HTTP client, telling the server while each call waits on Stripe's answer."""
+
+    def request_with_retries(self, *args: Any, **kwargs: Any) -> Any:
+        with waiting_on_network():
+            return super().request_with_retries(*args, **kwargs)
 
 
 def _field(obj: Any, name: str) -> Any:
@@ -70,7 +80,6 @@ def _wrap(exc: stripe.StripeError) -> ProviderError:
     return ProviderError("The payment provider could not be reached; please try again.")
 
 
-@outside_write_turn()
 def start_payment(donation: Any) -> PaymentStart:
     """Create the Customer, the SetupIntent and (one-time gifts) the PaymentIntent for `donation`."""
     sdk = _sdk()
@@ -128,7 +137,6 @@ def _monthly_plan(sdk: Any, amount: int, currency: str) -> str:
         return sdk.Plan.retrieve(plan_id).id
 
 
-@outside_write_turn()
 def complete_payment(donation: Any) -> PaymentCompletion:
     """Charge the card the donor just confirmed (SetupIntent succeeded)."""
     sdk = _sdk()
@@ -173,7 +181,6 @@ def complete_payment(donation: Any) -> PaymentCompletion:
         raise _wrap(exc) from exc
 
 
-@outside_write_turn()
 def cancel_subscription(subscription_id: str) -> None:
     try:
         _sdk().Subscription.cancel(subscription_id)
