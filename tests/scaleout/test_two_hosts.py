@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -110,22 +111,28 @@ def two_hosts(
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    hosts = []
+
+    def start(name: str) -> MastheadServer:
+        data_dir = root / name
+        data_dir.mkdir()
+        (data_dir / "media").symlink_to(loader_dir / "media")
+        return MastheadServer(
+            data_dir,
+            copy_demo=False,
+            **shared,
+            MASTHEAD_TRUSTED_PROXIES="127.0.0.1",
+            MASTHEAD_DISCUSSION_RATES=f"post_ip={COMMENT_RATE}/h",
+            MASTHEAD_LIVE_HEARTBEAT_SECONDS="0.5",
+        )
+
+    # Started side by side, as two machines would be: each checks the migrations and collects its
+    # static files at start.
+    with ThreadPoolExecutor(2) as pool:
+        starting = [pool.submit(start, name) for name in ("a", "b")]
+    hosts = [future.result() for future in starting if future.exception() is None]
     try:
-        for name in ("a", "b"):
-            data_dir = root / name
-            data_dir.mkdir()
-            (data_dir / "media").symlink_to(loader_dir / "media")
-            hosts.append(
-                MastheadServer(
-                    data_dir,
-                    copy_demo=False,
-                    **shared,
-                    MASTHEAD_TRUSTED_PROXIES="127.0.0.1",
-                    MASTHEAD_DISCUSSION_RATES=f"post_ip={COMMENT_RATE}/h",
-                    MASTHEAD_LIVE_HEARTBEAT_SECONDS="0.5",
-                )
-            )
+        for future in starting:
+            future.result()  # a host that did not start fails the fixture (after the others stop)
         a, b = hosts
         thread_id, article_path = a.open_thread()
         yield TwoHosts(a, b, thread_id, article_path)
