@@ -66,7 +66,7 @@ def shared_redis_url() -> str:
 
 @pytest.fixture(scope="module")
 def shared_database() -> Iterator[str]:
-    """A fresh PostgreSQL database with the demo site, migrated and loaded once; dropped afterwards."""
+    """A fresh, empty PostgreSQL database on DATABASE_URL's server; dropped afterwards."""
     import psycopg
 
     name = f"masthead_twohosts_{os.getpid()}"
@@ -125,8 +125,8 @@ def two_hosts(
             MASTHEAD_LIVE_HEARTBEAT_SECONDS="0.5",
         )
 
-    # Started side by side, as two machines would be: each checks the migrations and collects its
-    # static files at start.
+    # Started side by side, as two machines would be: each migrates and makes sure of the first
+    # admin in turn (masthead.cli.one_host_at_a_time), and collects its own static files.
     with ThreadPoolExecutor(2) as pool:
         starting = [pool.submit(start, name) for name in ("a", "b")]
     hosts = [future.result() for future in starting if future.exception() is None]
