@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 DEFAULT_SETTINGS = "masthead.settings.base"
+# pg_advisory_lock's key for preparing the database ("mast" in ASCII); any fixed number would do.
+PREPARE_LOCK = 0x6D617374
 
 
 def _setup() -> None:
@@ -29,14 +32,36 @@ def manage(argv: Sequence[str]) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def one_host_at_a_time() -> Iterator[None]:
+    """Hosts that share a PostgreSQL database prepare it in turn (a session advisory lock): two
+    started together would otherwise both apply the same migration, load the demo twice or both
+    create the first admin, and one would stop with a unique violation. SQLite's database belongs to
+    one machine's `masthead run`, which prepares it before starting its workers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [PREPARE_LOCK])
+    try:
+        yield
+    finally:
+        # Released with the session too, should the connection have been closed meanwhile.
+        with contextlib.suppress(Exception), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PREPARE_LOCK])
+
+
 def demo() -> int:
     _setup()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
     from masthead.publishing.demo import load_demo_content
 
-    created = load_demo_content()
+    with one_host_at_a_time():
+        call_command("migrate", interactive=False, verbosity=0)
+        created = load_demo_content()
     print(
         "Demo content loaded."
         if created
@@ -51,14 +76,15 @@ def _prepare(load_demo: bool, address: str) -> None:
     from django.core.management import call_command
 
     print(f"Data directory: {settings.DATA_DIR}")
-    call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from masthead.publishing.demo import ensure_first_admin, load_demo_content, site_is_empty
 
-    if load_demo and site_is_empty():
-        load_demo_content()
-        print("Loaded demo content (first run).")
-    username, password = ensure_first_admin()
+    with one_host_at_a_time():
+        call_command("migrate", interactive=False, verbosity=0)
+        if load_demo and site_is_empty():
+            load_demo_content()
+            print("Loaded demo content (first run).")
+        username, password = ensure_first_admin()
     if password:
         print(f"\n  Admin login (shown once): {address}/admin/")
         print(f"    username: {username}\n    password: {password}")
@@ -173,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands.add_parser("demo", help="load demo content into an empty site")
     commands.add_parser(
-        "import", help="import from wordpress, disqus, isso, remark42 or masthead (docs/migration.md)"
+        "import",
+        help="import from wordpress, disqus, isso, remark42 or masthead (docs/migration.md)",
     )
     commands.add_parser("export", help="export discussions and funding to JSON (docs/export.md)")
     args = parser.parse_args(argv)

@@ -425,16 +425,25 @@ def _demo_data_template() -> Path:
 
 class MastheadServer:
     """`masthead run` on a free loopback port with the demo site, in a data directory of its own
-    (its own SQLite database: such tests run the same on either test database)."""
+    (its own SQLite database: such tests run the same on either test database).
 
-    def __init__(self, data_dir: Path, workers: int = 1, **env: str) -> None:
+    `copy_demo=False` starts from an empty data directory instead, for a server whose `env` names a
+    database (DATABASE_URL) that already holds the site: several hosts of one site."""
+
+    def __init__(
+        self, data_dir: Path, workers: int = 1, *, copy_demo: bool = True, **env: str
+    ) -> None:
         import shutil
         import subprocess
         import sys
         import time
         import urllib.request
 
-        shutil.copytree(_demo_data_template(), data_dir)
+        self.data_dir = data_dir
+        if copy_demo:
+            shutil.copytree(_demo_data_template(), data_dir)
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -499,13 +508,15 @@ class MastheadServer:
 
 
 class ServerReader:
-    """A browser's cookies and CSRF token against a real server (urllib)."""
+    """A browser's cookies and CSRF token against a real server (urllib). `headers` go with every
+    request (say the X-Forwarded-For a load balancer adds)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, headers: dict[str, str] | None = None) -> None:
         import urllib.request
         from http.cookiejar import CookieJar
 
         self.base = base
+        self.headers = dict(headers or {})
         self.jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
@@ -518,7 +529,11 @@ class ServerReader:
             self.base + path,
             data=json.dumps(body).encode() if body is not None else None,
             method=method,
-            headers={"Content-Type": "application/json", "X-CSRFToken": token or ""},
+            headers={
+                **self.headers,
+                "Content-Type": "application/json",
+                "X-CSRFToken": token or "",
+            },
         )
         try:
             with self.opener.open(request, timeout=15) as response:

@@ -285,6 +285,10 @@ class RedisBroker:
             url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
         )
         self.script = self.sync.register_script(_PUBLISH)
+        # Pub/sub channels belong to the whole Redis server, not to a database number: sites (or
+        # test runs) sharing a server on different databases would hear each other's events.
+        database = self.sync.connection_pool.connection_kwargs.get("db", 0)
+        self.channel_prefix = f"{prefix}db{database}:"
         self.down_until = 0.0
         self.fanout = _Fanout()
         self.listeners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopListener] = (
@@ -295,8 +299,9 @@ class RedisBroker:
         )
 
     def _keys(self, channel: str) -> tuple[str, str, str]:
+        """The pub/sub channel, and the keys of the sequence and the backlog."""
         base = self.prefix + channel
-        return base, base + ":seq", base + ":log"
+        return self.channel_prefix + channel, base + ":seq", base + ":log"
 
     def _check_up(self) -> None:
         """After a failure, refuse at once for a few seconds rather than wait on every call."""
@@ -366,7 +371,7 @@ class RedisBroker:
                 channel = channel.decode() if isinstance(channel, bytes) else channel
                 event = _decode(message["data"])
                 for subscription in list(
-                    self.fanout.subscribers.get(channel.removeprefix(self.prefix), ())
+                    self.fanout.subscribers.get(channel.removeprefix(self.channel_prefix), ())
                 ):
                     subscription.offer(event)
         except asyncio.CancelledError:

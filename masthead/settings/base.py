@@ -16,6 +16,7 @@ from masthead.settings.env import (
     email_settings,
     env_bool,
     env_list,
+    env_rates,
     oauth_providers,
     secret_key,
 )
@@ -37,6 +38,9 @@ WAGTAILADMIN_BASE_URL = base_url()
 # Addresses or CIDR networks whose X-Forwarded-For is believed; empty means the socket peer is the client.
 TRUSTED_PROXIES = env_list("MASTHEAD_TRUSTED_PROXIES")
 RATELIMIT_ENABLED = env_bool("MASTHEAD_RATELIMIT_ENABLED", True)
+# Comment, vote and preview rates (discussion/guard.py, e.g. "post_ip=20/m,post_identity=8/m");
+# the ones not named keep their defaults.
+DISCUSSION_RATES = env_rates("MASTHEAD_DISCUSSION_RATES")
 
 INSTALLED_APPS = [
     "masthead.core",

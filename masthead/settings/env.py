@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -20,6 +23,24 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+RATE_SPEC = re.compile(r"^[0-9]+/[0-9]*[smhd]$")
+
+
+def env_rates(name: str) -> dict[str, str]:
+    """Named rates from `name=count/period` items ("post_ip=20/m,post_identity=8/m"); a malformed
+    item stops the start rather than leaving a limit silently at its default."""
+    rates: dict[str, str] = {}
+    for item in env_list(name):
+        key, _, spec = item.partition("=")
+        key, spec = key.strip(), spec.strip()
+        if not key or not RATE_SPEC.match(spec):
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not name=count/period (period s, m, h or d, e.g. 20/m, 10/30s)"
+            )
+        rates[key] = spec
+    return rates
 
 
 def served_url(host: str, port: str | int) -> str:

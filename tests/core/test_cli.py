@@ -215,3 +215,48 @@ def test_the_served_app_leaves_its_start_up_objects_out_of_full_collections(
     frozen, views_loaded = result.stdout.split()
     assert int(frozen) > 50_000, result.stderr
     assert views_loaded == "True"
+
+
+@pytest.mark.django_db
+def test_hosts_sharing_a_postgresql_database_prepare_it_one_at_a_time() -> None:
+    """While one host prepares the database (holding the advisory lock), another host's preparation
+    waits; it goes on as soon as the first is done."""
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from masthead.cli import PREPARE_LOCK, one_host_at_a_time
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's database belongs to one masthead run")
+    db = connection.settings_dict
+    first_host = psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=db["NAME"],
+        autocommit=True,
+    )
+    entered = threading.Event()
+
+    def second_host() -> None:
+        try:
+            with one_host_at_a_time():
+                entered.set()
+        finally:
+            from django.db import connection as own_connection
+
+            own_connection.close()
+
+    try:
+        first_host.execute("SELECT pg_advisory_lock(%s)", [PREPARE_LOCK])
+        waiting = threading.Thread(target=second_host)
+        waiting.start()
+        assert not entered.wait(1.0), "the second host prepared while the first held the lock"
+        first_host.execute("SELECT pg_advisory_unlock(%s)", [PREPARE_LOCK])
+        assert entered.wait(30)
+        waiting.join(30)
+    finally:
+        first_host.close()

@@ -190,6 +190,34 @@ def test_redis_carries_an_event_published_in_one_process_to_streams_in_another(
     assert latency < 0.5
 
 
+def test_redis_keeps_sites_on_other_database_numbers_apart(redis_url: str) -> None:
+    """Pub/sub channels are server-wide: two sites on one Redis server, each on a database number
+    of its own, must not hear each other's events (two test runs share a server the same way)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(redis_url)
+    other_number = 13 if parts.path.strip("/") != "13" else 12
+    other_url = urlunsplit(parts._replace(path=f"/{other_number}"))
+    prefix = f"masthead-test:{uuid.uuid4().hex}:"
+    ours, theirs = RedisBroker(redis_url, prefix), RedisBroker(other_url, prefix)
+
+    async def scenario() -> list[Event]:
+        subscription = await ours.subscribe("thread:7")
+        await asyncio.to_thread(theirs.publish, "thread:7", "comment", {"id": 70})
+        await asyncio.to_thread(ours.publish, "thread:7", "comment", {"id": 71})
+        got = await collect(subscription, 2, timeout=0.5)
+        subscription.close()
+        return got
+
+    try:
+        assert [event.data for event in run_async(scenario)] == [{"id": 71}]
+    finally:
+        for broker in (ours, theirs):
+            keys = broker.sync.keys(prefix + "*")
+            if keys:
+                broker.sync.delete(*keys)
+
+
 def test_redis_numbers_events_in_order_whichever_process_publishes(
     two_processes: tuple[RedisBroker, RedisBroker],
 ) -> None:

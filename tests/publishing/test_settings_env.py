@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from masthead.settings.env import base_url, email_settings, secret_key
+from masthead.settings.env import base_url, email_settings, env_rates, secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,3 +190,18 @@ def test_a_configured_base_url_wins_over_the_served_address(
     assert base_url() == "https://news.example"
     monkeypatch.setenv("MASTHEAD_BASE_URL", "  ")
     assert base_url() == "http://127.0.0.1:8100"
+
+
+def test_discussion_rates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MASTHEAD_DISCUSSION_RATES names the rates to change; a malformed one stops the start
+    instead of leaving that limit at its default unnoticed."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.delenv("MASTHEAD_DISCUSSION_RATES", raising=False)
+    assert env_rates("MASTHEAD_DISCUSSION_RATES") == {}
+    monkeypatch.setenv("MASTHEAD_DISCUSSION_RATES", " post_ip=4/h, post_identity = 10/30s ")
+    assert env_rates("MASTHEAD_DISCUSSION_RATES") == {"post_ip": "4/h", "post_identity": "10/30s"}
+    for wrong in ("post_ip", "post_ip=4", "post_ip=four/m", "=4/m", "post_ip=4/w"):
+        monkeypatch.setenv("MASTHEAD_DISCUSSION_RATES", wrong)
+        with pytest.raises(ImproperlyConfigured, match="MASTHEAD_DISCUSSION_RATES"):
+            env_rates("MASTHEAD_DISCUSSION_RATES")

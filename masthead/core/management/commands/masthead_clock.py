@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from masthead.core.clock import periodic_jobs
+from masthead.core.clock import claim_round, periodic_jobs
 
 logger = logging.getLogger("masthead.clock")
 
@@ -23,12 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            call_command("publish_scheduled", verbosity=0)
-            for job in periodic_jobs():
-                try:
-                    job()
-                except Exception:
-                    logger.exception("Periodic job %s failed", getattr(job, "__name__", job))
+            # --once always runs; a running clock runs the round only if no other host's did.
+            if options["once"] or claim_round(options["interval"]):
+                call_command("publish_scheduled", verbosity=0)
+                for job in periodic_jobs():
+                    try:
+                        job()
+                    except Exception:
+                        logger.exception("Periodic job %s failed", getattr(job, "__name__", job))
             if options["once"]:
                 return
             time.sleep(options["interval"])
