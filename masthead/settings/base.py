@@ -16,6 +16,7 @@ from masthead.settings.env import (
     email_settings,
     env_bool,
     env_list,
+    media_storage,
     oauth_providers,
     secret_key,
 )
@@ -313,11 +314,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploads: the data directory's media/, or an S3-compatible bucket (MASTHEAD_MEDIA_BUCKET, docs/deploy.md).
+MEDIA_STORAGE, MEDIA_URL = media_storage()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
