@@ -1,10 +1,12 @@
-"""Debian's nginx, started with the shipped deploy/nginx/masthead.conf, in front of two `masthead
-run` processes on one PostgreSQL database and one Redis: the layout of docs/deploy.md, on loopback.
+"""Debian's nginx, started with the shipped deploy/nginx/masthead.conf, in front of two web
+processes started as deploy/systemd's units start them, on one PostgreSQL database, one Redis and
+one data directory: the layout of docs/deploy.md, on loopback.
 A reader's article page, a guest comment and a live event stream go through it, over TLS and
 HTTP/2 where a browser would; static files and uploads come from the data directory.
 
 The site file is the shipped one with only its addresses, ports and paths changed (`site_config`
-fails when one of the lines it changes is gone), so what is tested is what is shipped.
+fails when one of the lines it changes is gone), and the commands are the units' ExecStart= lines,
+so what is tested is what is shipped.
 
 Runs once, in the PostgreSQL pass (`make test-postgres`): it makes a database of its own on that
 server and uses no test database, so the SQLite pass has nothing to add and skips it.
@@ -20,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import ssl
@@ -41,6 +44,7 @@ from tests.helpers import EventStream, ServerReader, free_port, masthead_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "deploy" / "nginx" / "masthead.conf"
+UNITS = ROOT / "deploy" / "systemd"
 # The address the test's reader connects from: nginx sees it, and must be what Masthead sees.
 READER_ADDRESS = "127.0.0.2"
 FORGED_ADDRESS = "198.51.100.7"
@@ -48,6 +52,21 @@ FORGED_ADDRESS = "198.51.100.7"
 
 def nginx_binary() -> str:
     return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def unit_commands(unit: str, instance: str = "") -> list[list[str]]:
+    """The ExecStart= commands of a deploy/systemd unit, run from this virtualenv: its %i is
+    `instance`, and a web process runs one uvicorn worker."""
+    commands = []
+    for line in (UNITS / unit).read_text().splitlines():
+        if line.startswith("ExecStart="):
+            command = line.removeprefix("ExecStart=").replace("%i", instance)
+            command = command.replace("${MASTHEAD_WEB_WORKERS}", "1")
+            command = command.replace("/opt/masthead/venv/bin/", "")
+            commands.append(shlex.split(command))
+    assert commands, f"{unit} has no ExecStart="
+    venv_bin = Path(sys.executable).parent
+    return [[str(venv_bin / words[0]), *words[1:]] for words in commands]
 
 
 def site_config(
@@ -156,7 +175,8 @@ def stop(process: subprocess.Popen[Any]) -> str:
 
 @dataclass
 class Stack:
-    """nginx on three loopback ports in front of two web processes on one database and one Redis."""
+    """nginx on three loopback ports in front of two web processes on one database, one Redis
+    and one data directory."""
 
     data_dir: Path
     work: Path
@@ -271,37 +291,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "MASTHEAD_LIVE_HEARTBEAT_SECONDS": "1",
     }
     try:
-        # Migrated and loaded once, before any web process starts (as deploy/systemd's
-        # masthead-migrate.service does); the two then share the database and the data directory.
-        demo = subprocess.run(
-            [sys.executable, "-m", "masthead.cli", "demo"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert demo.returncode == 0, f"masthead demo failed: {demo.stdout}{demo.stderr}"
-        # Started together, each with a data directory of its own (a copy: the same uploads),
-        # because each collects static files on start. nginx serves the first one's; on one
-        # machine the web processes would share MASTHEAD_DATA_DIR (docs/deploy.md).
-        shutil.copytree(running.data_dir, work / "data-2")
-        for port, data_dir in zip(
-            running.web_ports, [running.data_dir, work / "data-2"], strict=True
-        ):
+        # As deploy/systemd does it: masthead-migrate.service's commands once, then (for the
+        # test) the demo content, then two masthead-web@PORT processes on one data directory.
+        demo = [sys.executable, "-m", "masthead.cli", "demo"]
+        for command in [*unit_commands("masthead-migrate.service"), demo]:
+            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+            assert done.returncode == 0, f"{command} failed: {done.stdout}{done.stderr}"
+        for port in running.web_ports:
+            (command,) = unit_commands("masthead-web@.service", instance=str(port))
             web = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "masthead.cli",
-                    "run",
-                    "--no-worker",
-                    "--no-demo",
-                    "--workers",
-                    "1",
-                    "--port",
-                    str(port),
-                ],
-                env={**env, "MASTHEAD_DATA_DIR": str(data_dir)},
+                command,
+                env=env,
                 cwd=ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -310,7 +310,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             )
             running.processes.append(web)
         for port, web in zip(running.web_ports, running.processes, strict=True):
-            wait_for_port(port, web, "masthead run")
+            wait_for_port(port, web, "masthead-web@.service's command")
         site = work / "masthead.conf"
         site.write_text(
             site_config(
