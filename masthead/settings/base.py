@@ -16,6 +16,7 @@ from masthead.settings.env import (
     email_settings,
     env_bool,
     env_list,
+    media_origins,
     media_storage,
     oauth_providers,
     secret_key,
@@ -387,7 +388,9 @@ CSP_FRAME_ORIGINS = env_list(
     "MASTHEAD_CSP_FRAME_SRC",
     "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
 )
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": reader_policy(CSP_FRAME_ORIGINS)}
+# Uploads on S3-compatible storage are shown from the bucket's (or its CDN's) origin.
+MEDIA_ORIGINS = media_origins(MEDIA_STORAGE, MEDIA_URL)
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": reader_policy(CSP_FRAME_ORIGINS, MEDIA_ORIGINS)}
 
 # Moderation: an optional Akismet-compatible spam check; off without a key.
 MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "").strip()

@@ -191,3 +191,20 @@ def media_storage(environ: Mapping[str, str] | None = None) -> tuple[dict[str, A
         )
     media_url = f"{public}/" if public else "/media/"
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, media_url
+
+
+def media_origins(storage: Mapping[str, Any], media_url: str) -> list[str]:
+    """Where browsers fetch uploads from when that is not the site itself, for the
+    Content-Security-Policy's img-src and media-src: MASTHEAD_MEDIA_URL's origin, or the bucket's
+    service for signed links."""
+    if media_url.startswith(("http://", "https://")):
+        parts = urlsplit(media_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    if not storage["BACKEND"].endswith("S3Storage"):
+        return []
+    endpoint = storage["OPTIONS"].get("endpoint_url", "")
+    if not endpoint:
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    # The bucket is in the path or in a subdomain, as the service answers.
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image as PILImage
 
-from masthead.settings.env import media_storage
+from masthead.settings.env import media_origins, media_storage
 from tests.helpers import free_port, masthead_process_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,6 +139,9 @@ def test_masthead_reads_the_bucket_from_its_environment(
         "name = default_storage.save('documents/agenda.txt', ContentFile(b'Council agenda'))\n"
         "print(name)\n"
         "print(default_storage.url(name))\n"
+        "from django.test import Client\n"
+        "answer = Client(HTTP_HOST='127.0.0.1').get('/api/v1/openapi.json')\n"
+        "print(answer['Content-Security-Policy'].replace(' ', '_'))\n"
     )
     env = {**masthead_process_env(tmp_path / "data"), **media_env(s3_endpoint)}
     env.update({name: os.environ[name] for name in KEYS})
@@ -151,9 +154,31 @@ def test_masthead_reads_the_bucket_from_its_environment(
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    name, url = done.stdout.split()[-2:]
+    name, url, policy = done.stdout.split()[-3:]
     assert name in keys_in(bucket)
     assert url == f"{s3_endpoint}/{BUCKET}/{name}"
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.read() == b"Council agenda"
     assert not (tmp_path / "data" / "media" / name).exists()
+    # Pages may show the bucket's images and video.
+    directives = dict(part.strip("_").split("_", 1) for part in policy.split(";"))
+    assert s3_endpoint in directives["img-src"].split("_")
+    assert s3_endpoint in directives["media-src"].split("_")
+
+
+def test_signed_links_are_allowed_by_the_policy_too() -> None:
+    storage, url = media_storage(
+        {"MASTHEAD_MEDIA_BUCKET": BUCKET, "MASTHEAD_MEDIA_ENDPOINT_URL": "https://s3.example.net"}
+    )
+    assert media_origins(storage, url) == ["https://s3.example.net", "https://*.s3.example.net"]
+    storage, url = media_storage({"MASTHEAD_MEDIA_BUCKET": BUCKET})
+    assert media_origins(storage, url) == ["https://*.amazonaws.com"]
+    storage, url = media_storage({})
+    assert media_origins(storage, url) == []
+
+
+def test_the_admin_shows_images_from_the_bucket(client: Any, settings: Any, db: None) -> None:
+    settings.MEDIA_ORIGINS = ["https://media.example.org"]
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    images = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert "https://media.example.org" in images.split()
