@@ -202,7 +202,7 @@ class Stack:
 
     def browser(self) -> ServerReader:
         """A reader's browser on https://, connecting from READER_ADDRESS, whose requests claim
-        another address in X-Forwarded-For (nginx must not pass that on)."""
+        another address in X-Forwarded-For (which Masthead must pass over)."""
         reader = ServerReader(self.https)
         reader.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(reader.jar),
