@@ -10,6 +10,8 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+# tests/deploy: deploy/nginx/masthead.conf is started in front of two Masthead processes.
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 # makemessages (make messages, and the catalog test) runs xgettext/msgmerge.
 command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)
 

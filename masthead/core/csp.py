@@ -10,7 +10,7 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
-from masthead.core.csp_policy import ADMIN_POLICY, ADMIN_PREFIX, stripe_policy
+from masthead.core.csp_policy import ADMIN_PREFIX, admin_policy, stripe_policy
 
 
 class MastheadCSPMiddleware(CSPMiddleware):
@@ -21,7 +21,8 @@ class MastheadCSPMiddleware(CSPMiddleware):
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):
-            parts.replace = {**ADMIN_POLICY, **(parts.replace or {})}
+            admin = admin_policy(getattr(settings, "MEDIA_ORIGINS", ()))
+            parts.replace = {**admin, **(parts.replace or {})}
         return parts
 
 

@@ -9,6 +9,7 @@ headers") says why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,12 @@ ADMIN_POLICY: dict[str, Any] = {
     "img-src": [SELF, "data:", "blob:"],
 }
 
+
+def admin_policy(media_origins: Sequence[str]) -> dict[str, Any]:
+    """ADMIN_POLICY, with the uploads' origins among the images (the choosers' previews)."""
+    return {**ADMIN_POLICY, "img-src": [*ADMIN_POLICY["img-src"], *media_origins]}
+
+
 STRIPE_JS_ORIGIN = "https://js.stripe.com"
 
 
@@ -33,14 +40,15 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def reader_policy(frame_origins: list[str]) -> dict[str, Any]:
-    """The policy of every page outside the admin (settings.CONTENT_SECURITY_POLICY's directives)."""
+def reader_policy(frame_origins: list[str], media_origins: Sequence[str] = ()) -> dict[str, Any]:
+    """The policy of every page outside the admin (settings.CONTENT_SECURITY_POLICY's directives);
+    `media_origins`: where uploads are fetched from when not from this site (settings.MEDIA_ORIGINS)."""
     return {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "https://www.gravatar.com"],
-        "media-src": [SELF],
+        "img-src": [SELF, "data:", "https://www.gravatar.com", *media_origins],
+        "media-src": [SELF, *media_origins],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF, *frame_origins],  # video and embed providers (MASTHEAD_CSP_FRAME_SRC)

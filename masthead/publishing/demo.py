@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from modelsearch.index import insert_or_update_object
 from wagtail.documents.models import Document
@@ -43,7 +43,14 @@ def ensure_first_admin() -> tuple[str, str | None]:
     if user_model.objects.filter(is_superuser=True).exists():
         return "admin", None
     password = secrets.token_urlsafe(12)
-    user_model.objects.create_superuser("admin", "admin@localhost", password)
+    try:
+        with transaction.atomic():
+            user_model.objects.create_superuser("admin", "admin@localhost", password)
+    except IntegrityError:
+        # Several web processes of one deployment start at once: one of them made it.
+        if user_model.objects.filter(is_superuser=True).exists():
+            return "admin", None
+        raise
     return "admin", password
 
 

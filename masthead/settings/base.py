@@ -17,6 +17,8 @@ from masthead.settings.env import (
     env_bool,
     env_list,
     env_rates,
+    media_origins,
+    media_storage,
     oauth_providers,
     secret_key,
 )
@@ -317,11 +319,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploads: the data directory's media/, or an S3-compatible bucket (MASTHEAD_MEDIA_BUCKET, docs/deploy.md).
+MEDIA_STORAGE, MEDIA_URL = media_storage()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -389,7 +392,9 @@ CSP_FRAME_ORIGINS = env_list(
     "MASTHEAD_CSP_FRAME_SRC",
     "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
 )
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": reader_policy(CSP_FRAME_ORIGINS)}
+# Uploads on S3-compatible storage are shown from the bucket's (or its CDN's) origin.
+MEDIA_ORIGINS = media_origins(MEDIA_STORAGE, MEDIA_URL)
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": reader_policy(CSP_FRAME_ORIGINS, MEDIA_ORIGINS)}
 
 # Moderation: an optional Akismet-compatible spam check; off without a key.
 MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "").strip()

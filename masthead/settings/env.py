@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -168,3 +170,62 @@ def oauth_providers(environ: dict[str, str] | None = None) -> dict[str, dict[str
             "OAUTH_PKCE_ENABLED": True,
         }
     return providers
+
+
+def media_storage(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any], str]:
+    """STORAGES["default"] and MEDIA_URL: uploads (images, renditions, documents, avatars) in the
+    data directory's media/, or, when MASTHEAD_MEDIA_BUCKET is set, in that S3-compatible bucket
+    (django-storages), which every host of a deployment then shares.
+
+    MASTHEAD_MEDIA_ENDPOINT_URL names a service other than AWS (MinIO, Garage, R2...), and
+    MASTHEAD_MEDIA_REGION its region; MASTHEAD_MEDIA_PREFIX puts the files under a folder of the
+    bucket. MASTHEAD_MEDIA_URL is where readers fetch the bucket's files (the bucket's public
+    address, or a CDN in front of it): links are then plain URLs under it. Without it, links are
+    signed and expire after an hour, for a bucket that is not public. The keys are boto3's own:
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
+    """
+    env = os.environ if environ is None else environ
+
+    def value(name: str) -> str:
+        return env.get(name, "").strip()
+
+    bucket = value("MASTHEAD_MEDIA_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "/media/"
+    options: dict[str, Any] = {"bucket_name": bucket, "file_overwrite": False}
+    for option, name in (
+        ("endpoint_url", "MASTHEAD_MEDIA_ENDPOINT_URL"),
+        ("region_name", "MASTHEAD_MEDIA_REGION"),
+        ("location", "MASTHEAD_MEDIA_PREFIX"),
+    ):
+        if value(name):
+            options[option] = value(name).strip("/") if option == "location" else value(name)
+    public = value("MASTHEAD_MEDIA_URL").rstrip("/")
+    if public:
+        address = urlsplit(public)
+        if address.scheme not in ("http", "https") or not address.netloc:
+            raise ValueError(f"MASTHEAD_MEDIA_URL {public!r} is not an http(s) address")
+        options.update(
+            custom_domain=address.netloc + address.path,
+            url_protocol=f"{address.scheme}:",
+            querystring_auth=False,
+        )
+    media_url = f"{public}/" if public else "/media/"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, media_url
+
+
+def media_origins(storage: Mapping[str, Any], media_url: str) -> list[str]:
+    """Where browsers fetch uploads from when that is not the site itself, for the
+    Content-Security-Policy's img-src and media-src: MASTHEAD_MEDIA_URL's origin, or the bucket's
+    service for signed links."""
+    if media_url.startswith(("http://", "https://")):
+        parts = urlsplit(media_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    if not storage["BACKEND"].endswith("S3Storage"):
+        return []
+    endpoint = storage["OPTIONS"].get("endpoint_url", "")
+    if not endpoint:
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    # The bucket is in the path or in a subdomain, as the service answers.
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
