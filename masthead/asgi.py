@@ -8,10 +8,13 @@ else runs Django's sync middleware chain and view in one call on a reused worker
 import gc
 import os
 
+from masthead.core.malloc import limit_arenas
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings.base")
 
 from django.core.asgi import get_asgi_application
 
+limit_arenas()  # before the first thread: see core/malloc.py
 get_asgi_application()  # django.setup()
 
 from masthead.core.handler import MastheadASGIHandler  # noqa: E402

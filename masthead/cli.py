@@ -166,6 +166,9 @@ def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from masthead.core.malloc import limit_arenas
+
+    limit_arenas()  # before the first thread, in the parent every process of `masthead run` comes from
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "manage":
         return manage(argv[1:])

@@ -30,7 +30,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.conf import settings
@@ -52,6 +52,11 @@ class Event:
     data: dict[str, Any]
     at: float = 0.0
 
+    @cached_property
+    def encoded(self) -> bytes:
+        """The event in the text/event-stream format, encoded once for all its subscribers."""
+        return self.encode()
+
     def encode(self) -> bytes:
         """The event in the text/event-stream format."""
         data = json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
@@ -67,12 +72,60 @@ class SlowConsumer(Exception):
     """A subscriber fell more than its queue behind; its stream is closed (the client reconnects)."""
 
 
+class Mailbox:
+    """A bounded queue with one consumer, used from its event loop's thread only: a deque and at most
+    one waiting future. (An asyncio.Queue keeps three deques, and `wait_for` adds a task to every
+    wait: thousands of open streams each keep one of these waiting.)"""
+
+    __slots__ = ("items", "maxsize", "waiter")
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.items: deque[Event | None] = deque()
+        self.waiter: asyncio.Future[None] | None = None
+
+    def qsize(self) -> int:
+        return len(self.items)
+
+    def put_nowait(self, item: Event | None) -> None:
+        if self.maxsize > 0 and len(self.items) >= self.maxsize:
+            raise asyncio.QueueFull
+        self.items.append(item)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    def get_nowait(self) -> Event | None:
+        if not self.items:
+            raise asyncio.QueueEmpty
+        return self.items.popleft()
+
+    async def get(self, timeout: float) -> Event | None:
+        """The next item; TimeoutError after `timeout` seconds without one."""
+        if not self.items:
+            loop = asyncio.get_running_loop()
+            waiter = self.waiter = loop.create_future()
+            timer = loop.call_later(timeout, _wake, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self.waiter = None
+            if not self.items:
+                raise TimeoutError
+        return self.items.popleft()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 @dataclass(eq=False)
 class Subscription:
     """One stream's view of a channel: replayed events first, then live ones, each id once."""
 
     channel: str
-    queue: asyncio.Queue[Event | None]
+    queue: Mailbox
     loop: asyncio.AbstractEventLoop
     on_close: Callable[[Subscription], None]
     last_id: int = 0
@@ -107,7 +160,7 @@ class Subscription:
                 event = self.replay.pop(0)
             else:
                 try:
-                    got = await asyncio.wait_for(self.queue.get(), timeout)
+                    got = await self.queue.get(timeout)
                 except TimeoutError:
                     return None
                 if got is None:
@@ -216,7 +269,7 @@ class InProcessBroker:
     async def subscribe(self, channel: str, last_id: int = 0) -> Subscription:
         subscription = Subscription(
             channel,
-            asyncio.Queue(_queue_size()),
+            Mailbox(_queue_size()),
             asyncio.get_running_loop(),
             self._closed,
             last_id=max(0, last_id),
@@ -389,7 +442,7 @@ class RedisBroker:
         loop = asyncio.get_running_loop()
         name, sequence, log = self._keys(channel)
         subscription = Subscription(
-            channel, asyncio.Queue(_queue_size()), loop, self._closed, last_id=max(0, last_id)
+            channel, Mailbox(_queue_size()), loop, self._closed, last_id=max(0, last_id)
         )
         try:
             self._check_up()
@@ -534,7 +587,7 @@ class CacheBroker:
     async def subscribe(self, channel: str, last_id: int = 0) -> Subscription:
         loop = asyncio.get_running_loop()
         subscription = Subscription(
-            channel, asyncio.Queue(_queue_size()), loop, self._closed, last_id=max(0, last_id)
+            channel, Mailbox(_queue_size()), loop, self._closed, last_id=max(0, last_id)
         )
         try:
             newest = (await loop.run_in_executor(None, self._newest, [channel]))[channel]

@@ -39,7 +39,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 
@@ -57,6 +57,16 @@ def is_event_stream(response: HttpResponseBase) -> bool:
 async def _until_disconnect(receive: Any) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+def _let_go_of_request(response: HttpResponseBase) -> None:
+    """Close the request of an event stream now (it has no upload to keep), so the open stream does
+    not keep the request, its headers, session and resolver match alive for up to half an hour:
+    Django hands `request.close` to the response, to be called when the response is closed."""
+    closers = response._resource_closers  # type: ignore[attr-defined]
+    for closer in [c for c in closers if isinstance(getattr(c, "__self__", None), HttpRequest)]:
+        closers.remove(closer)
+        closer()
 
 
 class _ThreadPool:
@@ -109,6 +119,8 @@ class MastheadASGIHandler(ASGIHandler):
             if response is not None:
                 await self.send_response(response, send)
                 return
+            # Not kept for the rest of the call: an event stream lasts up to half an hour.
+            request = None
         executor = self.threads.borrow()
         stream: HttpResponseBase | None = None
         try:
@@ -131,6 +143,7 @@ class MastheadASGIHandler(ASGIHandler):
         try:
             response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
             if is_event_stream(response):
+                await sync_to_async(_let_go_of_request, thread_sensitive=True)(response)
                 return response
             try:
                 await self.send_response(response, send)

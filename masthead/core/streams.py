@@ -136,7 +136,7 @@ async def event_stream(request: HttpRequest, channel: str) -> StreamingHttpRespo
                 if event is None:
                     yield b": keep-alive\n\n"
                     continue
-                yield event.encode()  # after a `reset` (its id the newest) the client refetches
+                yield event.encoded  # after a `reset` (its id the newest) the client refetches
         except SlowConsumer:
             logger.info("live events: closed a stream that fell behind on %s", channel)
         except BrokerUnavailable:

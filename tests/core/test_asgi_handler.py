@@ -109,3 +109,72 @@ def test_a_host_the_site_does_not_serve_is_refused(a_thread: Any) -> None:
         lambda: asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me", host="evil.example")
     )
     assert response.status == 400
+
+
+def test_an_open_event_stream_keeps_neither_its_request_nor_a_thread(a_thread: Any) -> None:
+    """What thousands of open streams cost: the request (headers, session, resolver match) and the
+    thread that answered it are let go once the stream is under way."""
+    import gc
+
+    from django.http import HttpRequest
+
+    from masthead.asgi import application
+
+    path = f"/api/v1/threads/{a_thread.pk}/events"
+
+    async def follow(opened: asyncio.Future[int], closing: asyncio.Event) -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), (b"accept", b"text/event-stream")],
+            "client": ("192.0.2.5", 5000),
+            "server": ("testserver", 80),
+        }
+        asked = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await closing.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and not opened.done():
+                opened.set_result(message["status"])
+
+        await application(scope, receive, send)
+
+    async def visit() -> tuple[list[int], int, int]:
+        loop = asyncio.get_running_loop()
+        closing = asyncio.Event()
+        opened = [loop.create_future() for _ in range(3)]
+        threads_before = threading.active_count()
+        tasks, statuses = [], []
+        for future in opened:  # one after another: each stream's thread is back before the next
+            tasks.append(asyncio.create_task(follow(future, closing)))
+            statuses.append(await future)
+        await asyncio.sleep(0.2)
+        gc.collect()
+        requests = sum(
+            1
+            for thing in gc.get_objects()
+            if issubclass(type(thing), HttpRequest) and vars(thing).get("path") == path
+        )
+        threads_open = threading.active_count() - threads_before
+        closing.set()
+        await asyncio.gather(*tasks)
+        return statuses, requests, threads_open
+
+    statuses, requests, extra_threads = run_async(visit)
+    assert statuses == [200, 200, 200]
+    assert requests == 0, "an open stream keeps its request alive"
+    assert extra_threads <= 1  # the pool keeps the one thread that answered them in turn
