@@ -58,8 +58,10 @@ def preload_application() -> None:
     from django.db import connections
 
     import masthead.asgi  # noqa: F401  - Django set up, views and hooks imported, gc frozen
+    from masthead.core.db.sqlite3.base import close_idle_connections
 
     connections.close_all()
+    close_idle_connections()  # close_all() keeps SQLite connections for reuse in the process
 
 
 def _run_web_worker(config: Any, listener: socket.socket) -> None:

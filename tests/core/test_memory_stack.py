@@ -83,6 +83,10 @@ def test_the_default_stack_publishes_scheduled_articles_without_a_clock_process(
         assert names(stack) == ["masthead-tasks", "masthead-web"]
         assert Path(f"/proc/{running.process.pid}/comm").read_text().strip() == "masthead-run"
         assert "masthead_clock" not in command_lines([running.process.pid, *stack])
+        # What the parent holds open its children inherit: no database or cache file (an SQLite
+        # connection must not cross a fork).
+        parent_files = [os.readlink(fd) for fd in Path(f"/proc/{running.process.pid}/fd").iterdir()]
+        assert not [name for name in parent_files if str(tmp_path) in name], parent_files
         assert all(children(pid) == [] for pid in stack)
     finally:
         running.stop()
