@@ -7,7 +7,9 @@ rests for `BENCH_REST_SECONDS` (3) and every process of its tree is read from /p
 PSS (`Pss:` of smaps_rollup: each shared page divided among the processes that map it, so the PSS of a
 tree adds up to what it costs the machine) and USS (pages no other process maps). The target (issue 17:
 the whole default stack at rest ≤ 350 MiB) is on the PSS total; RSS counts shared pages once per
-process. The same again with two more web workers gives the figure per extra worker.
+process. Then each page is read under load (wrk, c=16, `BENCH_LOAD_SECONDS` (4) each) and, after
+the same rest, read again: a worker writes into pages it shared as it serves. The same again with two
+more web workers gives the figure per extra worker.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 import urllib.request
@@ -23,9 +26,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import PYTHON, free_port, machine_line, scratch_dir, wait_for, write_section
+from bench.common import (
+    PYTHON,
+    free_port,
+    machine_line,
+    scratch_dir,
+    wait_for,
+    write_section,
+    wrk,
+)
 
 REST_SECONDS = float(os.environ.get("BENCH_REST_SECONDS", "3"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "4"))
 TARGET_MIB = 350
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 
@@ -105,8 +117,9 @@ def get(url: str) -> bytes:
         return response.read()  # type: ignore[no-any-return]
 
 
-def warm_up(base: str, rounds: int) -> None:
-    """Read the pages a reader reads, enough times that each web worker serves each of them."""
+def warm_up(base: str, rounds: int) -> list[str]:
+    """Read the pages a reader reads, enough times that each web worker serves each of them; returns
+    their paths."""
     home = get(base + "/").decode()
     article = next(iter(dict.fromkeys(re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home))))
     thread = json.loads(get(f"{base}/api/v1/threads?url={article}"))
@@ -120,9 +133,17 @@ def warm_up(base: str, rounds: int) -> None:
     for _ in range(rounds):
         for path in paths:
             get(base + path)
+    return paths
 
 
-def measure(data_dir: Path, workers: int | None) -> list[ProcessMemory]:
+def load(base: str, paths: list[str]) -> None:
+    """Sustained reads of each path (wrk, c=16), as a busy spell would make them."""
+    for path in paths:
+        wrk(base + path, concurrency=16, seconds=LOAD_SECONDS)
+
+
+def measure(data_dir: Path, workers: int | None) -> tuple[list[ProcessMemory], list[ProcessMemory]]:
+    """The stack's memory at rest after a warm-up, and at rest again after sustained reads."""
     port = free_port()
     command = [PYTHON, "-m", "masthead.cli", "run", "--port", str(port)]
     if workers is not None:
@@ -136,9 +157,12 @@ def measure(data_dir: Path, workers: int | None) -> list[ProcessMemory]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/robots.txt", timeout=180)
-        warm_up(base, rounds=10 * (workers or DEFAULT_WORKERS))
+        paths = warm_up(base, rounds=10 * (workers or DEFAULT_WORKERS))
         time.sleep(REST_SECONDS)
-        return stack_memory(process.pid)
+        at_rest = stack_memory(process.pid)
+        load(base, paths)
+        time.sleep(REST_SECONDS)
+        return at_rest, stack_memory(process.pid)
     finally:
         process.terminate()
         try:
@@ -180,28 +204,43 @@ def total(readings: list[ProcessMemory], field: str) -> int:
 
 def main() -> None:
     more = DEFAULT_WORKERS + 2
-    with scratch_dir("memory") as data_dir:
+    with scratch_dir("memory") as scratch:
+        template = scratch / "template"
         subprocess.run(
             [PYTHON, "-m", "masthead.cli", "demo"],
-            env={**os.environ, "MASTHEAD_DATA_DIR": str(data_dir)},
+            env={**os.environ, "MASTHEAD_DATA_DIR": str(template)},
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        default = measure(data_dir, None)
-        extra = measure(data_dir, more)
+        # Each run starts from a copy of the same site, its cache empty: a run after another would
+        # find its pages already rendered in the shared cache and do (and hold) less.
+        shutil.copytree(template, scratch / "default")
+        shutil.copytree(template, scratch / "more")
+        default, default_loaded = measure(scratch / "default", None)
+        extra, extra_loaded = measure(scratch / "more", more)
     lines = table(
         f"`masthead run` with default options (SQLite, task worker on, `--workers` default "
         f"{DEFAULT_WORKERS}), at rest after warm-up:",
         default,
     )
     lines += ["", *table(f"`masthead run --workers {more}`, the same way:", extra)]
+    lines += [
+        "",
+        *table(
+            f"The default stack again after {LOAD_SECONDS} s of wrk at c=16 on each of those pages, "
+            f"at rest:",
+            default_loaded,
+        ),
+    ]
+    per_loaded = (total(extra_loaded, "pss_kib") - total(default_loaded, "pss_kib")) / 2
     per_pss = (total(extra, "pss_kib") - total(default, "pss_kib")) / 2
     per_rss = (total(extra, "rss_kib") - total(default, "rss_kib")) / 2
     default_pss = total(default, "pss_kib") / 1024
     lines += [
         "",
         f"Per extra web worker: PSS {mib(per_pss)} MiB, RSS {mib(per_rss)} MiB "
-        f"(({more} workers - {DEFAULT_WORKERS}) / 2).",
+        f"(({more} workers - {DEFAULT_WORKERS}) / 2); after the same load: PSS "
+        f"{mib(per_loaded)} MiB (total {mib(total(extra_loaded, 'pss_kib'))} MiB with {more}).",
         f"Default stack at rest: PSS {default_pss:,.1f} MiB against the target of {TARGET_MIB} MiB "
         f"({'met' if default_pss <= TARGET_MIB else 'not met'}); RSS "
         f"{mib(total(default, 'rss_kib'))} MiB counts shared pages once per process.",
