@@ -9,8 +9,8 @@ the pages a child writes become its own, so each extra process costs a fraction 
 interpreter's ~130 MiB (bench/RESULTS.md, "Memory"). uvicorn's own `--workers` spawns fresh
 interpreters that each import everything again.
 
-The parent serves nothing and opens no database connection: it waits for signals. SIGTERM or SIGINT
-(Ctrl-C) stops every child (web workers get uvicorn's graceful shutdown, at most
+The parent serves nothing and opens no database connection: it waits for signals. SIGTERM, SIGINT
+(Ctrl-C) or SIGHUP stops every child (web workers get uvicorn's graceful shutdown, at most
 `timeout_graceful_shutdown` seconds for open event streams) and then the parent; a child that dies
 on its own is forked again, unless it died during its start, which would repeat.
 """
@@ -31,7 +31,9 @@ from typing import Any
 WEB = "masthead-web"
 TASKS = "masthead-tasks"
 PARENT = "masthead-run"
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# SIGHUP too: the parent's default would end it alone and leave its children running (under nohup
+# it stays ignored).
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 # A child that dies sooner than this after its fork is failing at start-up (the application does not
 # load, the database cannot be opened): forking it again would repeat that, so the stack stops.
 START_SECONDS = 5.0
@@ -164,9 +166,11 @@ class Supervisor:
         while self.children and time.monotonic() < deadline:
             self.reap()
             if self.children:
-                signal.sigtimedwait(
-                    {signal.SIGCHLD}, max(0.0, min(0.5, deadline - time.monotonic()))
-                )
+                pause = max(0.0, min(0.5, deadline - time.monotonic()))
+                if hasattr(signal, "sigtimedwait"):  # not on macOS
+                    signal.sigtimedwait({signal.SIGCHLD}, pause)
+                else:
+                    time.sleep(min(pause, 0.05))
         for pid in list(self.children):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
