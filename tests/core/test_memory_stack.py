@@ -71,46 +71,35 @@ def is_live(base: str) -> bool:
     return "Scheduled by the clock" in home
 
 
-def test_the_default_stack_publishes_scheduled_articles_without_a_clock_process(
+def test_the_stack_runs_the_clock_in_the_task_worker_replaces_a_dead_worker_and_stops_whole(
     tmp_path: Path,
 ) -> None:
-    """`masthead run` with its task worker: a scheduled article goes live (the clock's job) while the
-    stack is the parent, its web worker and the task worker, and nothing else."""
-    running = MastheadServer(tmp_path / "data", with_worker=True, before_start=schedule_an_article)
+    """`masthead run` with its task worker and two web workers: a scheduled article goes live (the
+    clock's job) while the stack is the parent, its web workers and the task worker, and nothing
+    else; a web worker that dies is forked again; Ctrl-C ends every process."""
+    running = MastheadServer(
+        tmp_path / "data", workers=2, with_worker=True, before_start=schedule_an_article
+    )
     try:
         assert wait_until(lambda: is_live(running.base)), "the scheduled article never went live"
-        stack = children(running.process.pid)
-        assert names(stack) == ["masthead-tasks", "masthead-web"]
-        assert Path(f"/proc/{running.process.pid}/comm").read_text().strip() == "masthead-run"
-        assert "masthead_clock" not in command_lines([running.process.pid, *stack])
+        parent = running.process.pid
+        stack = children(parent)
+        assert names(stack) == ["masthead-tasks", "masthead-web", "masthead-web"]
+        assert Path(f"/proc/{parent}/comm").read_text().strip() == "masthead-run"
+        assert "masthead_clock" not in command_lines([parent, *stack])
+        assert all(children(pid) == [] for pid in stack)
         # What the parent holds open its children inherit: no database or cache file (an SQLite
         # connection must not cross a fork).
-        parent_files = [os.readlink(fd) for fd in Path(f"/proc/{running.process.pid}/fd").iterdir()]
+        parent_files = [os.readlink(fd) for fd in Path(f"/proc/{parent}/fd").iterdir()]
         assert not [name for name in parent_files if str(tmp_path) in name], parent_files
-        assert all(children(pid) == [] for pid in stack)
-    finally:
-        running.stop()
-    assert running.process.returncode == 0, running.output
-    assert not any(Path(f"/proc/{pid}").exists() for pid in stack), "a child outlived the stop"
 
-
-def test_a_web_worker_that_dies_is_replaced_and_a_stop_ends_every_child(tmp_path: Path) -> None:
-    running = MastheadServer(tmp_path / "data", workers=2, with_worker=True)
-    try:
-        stack = children(running.process.pid)
-        assert names(stack) == ["masthead-tasks", "masthead-web", "masthead-web"]
         web = [pid for pid in stack if names([pid]) == ["masthead-web"]]
         time.sleep(5)  # past the start-up window, in which a death stops the stack instead
         os.kill(web[0], signal.SIGKILL)
-        assert wait_until(
-            lambda: (
-                len(children(running.process.pid)) == 3
-                and web[0] not in children(running.process.pid)
-            )
-        )
+        assert wait_until(lambda: len(children(parent)) == 3 and web[0] not in children(parent))
         with urllib.request.urlopen(f"{running.base}/", timeout=10) as response:
             assert response.status == 200
-        stack = children(running.process.pid)
+        stack = children(parent)
         running.process.send_signal(signal.SIGINT)  # Ctrl-C
         running.process.wait(timeout=30)
     finally:
