@@ -38,7 +38,9 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 # load, the database cannot be opened): forking it again would repeat that, so the stack stops.
 START_SECONDS = 5.0
 # How long the parent waits for its children to stop before it kills them: longer than the web
-# workers' graceful shutdown (cli.py gives them 10 s for open streams).
+# workers' graceful shutdown (cli.py gives them 10 s for open streams). RQ's worker (with Redis) can
+# take up to a minute after its warm shutdown: it joins its pub/sub thread, which may be asleep for
+# 60 s (rq 3.0 with redis-py 8.2); its work loop has ended by then, so the kill loses nothing.
 STOP_SECONDS = 20.0
 
 
