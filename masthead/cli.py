@@ -6,9 +6,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
-import subprocess
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 
 DEFAULT_SETTINGS = "masthead.settings.base"
@@ -94,24 +93,28 @@ def _prepare(load_demo: bool, address: str) -> None:
         print(f"No EMAIL_URL set: emails are written to files in {mail_dir}")
 
 
-def _background_processes() -> list[subprocess.Popen[bytes]]:
-    """The task worker and the clock (scheduled publishing, periodic jobs), as child processes."""
-    from django.conf import settings
-
-    python = sys.executable
-    worker_cmd = [python, "-m", "masthead.cli", "manage"]
-    if settings.REDIS_URL:
-        worker_cmd += [
-            "rqworker",
-            "default",
-            "--job-class",
-            "django_tasks_rq.Job",
-            "--with-scheduler",
-        ]
-    else:
-        worker_cmd += ["db_worker", "--queue-name", "*", "--interval", "0.5"]
-    clock_cmd = [python, "-m", "masthead.cli", "manage", "masthead_clock"]
-    return [subprocess.Popen(worker_cmd), subprocess.Popen(clock_cmd)]  # noqa: S603
+def _prepare_apart(load_demo: bool, address: str) -> int:
+    """Run `_prepare` in a forked child and return its exit code: what migrating and loading the demo
+    import and allocate then stays out of the serving parent, whose memory every web worker shares."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            _setup()
+            _prepare(load_demo, address)
+            code = 0
+        except KeyboardInterrupt:
+            pass
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 def serve_at(host: str, port: int) -> str:
@@ -126,43 +129,33 @@ def serve_at(host: str, port: int) -> str:
 
 
 def run(host: str, port: int, load_demo: bool, workers: int, with_worker: bool) -> int:
+    """Set up on the first run, then serve: web workers and the task worker (the clock on one of its
+    threads), forked from one parent that loaded the application (core/processes.py)."""
     address = serve_at(host, port)
-    _setup()
-    _prepare(load_demo, address)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    prepared = _prepare_apart(load_demo, address)
+    if prepared != 0:
+        return prepared
     import uvicorn
 
-    children = _background_processes() if with_worker else []
+    from masthead.core.processes import serve
 
-    def stop_children(*_: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-
-    def on_terminate(*_: object) -> None:
-        stop_children()
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, on_terminate)
+    config = uvicorn.Config(
+        "masthead.asgi:application",
+        host=host,
+        port=port,
+        log_level=os.environ.get("MASTHEAD_LOG_LEVEL", "warning").lower(),
+        access_log=False,
+        lifespan="off",
+        # uvicorn would otherwise believe X-Forwarded-For/-Proto from 127.0.0.1 by itself;
+        # core.clientip alone interprets them, for MASTHEAD_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        # Open event streams (docs/live.md) never finish by themselves: on shutdown they get
+        # this long, then are cut, and the browsers reconnect to another process.
+        timeout_graceful_shutdown=10,
+    )
     print(f"Serving Masthead on {address}/ (Ctrl-C to stop)")
-    try:
-        uvicorn.run(
-            "masthead.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=os.environ.get("MASTHEAD_LOG_LEVEL", "warning").lower(),
-            access_log=False,
-            lifespan="off",
-            # uvicorn would otherwise believe X-Forwarded-For/-Proto from 127.0.0.1 by itself;
-            # core.clientip alone interprets them, for MASTHEAD_TRUSTED_PROXIES only.
-            proxy_headers=False,
-            # Open event streams (docs/live.md) never finish by themselves: on shutdown they get
-            # this long, then are cut, and the browsers reconnect to another process.
-            timeout_graceful_shutdown=10,
-        )
-    finally:
-        stop_children()
-    return 0
+    return serve(config, max(1, workers), with_worker)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,7 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="web server processes (default: one per core, at most 4)",
     )
     run_parser.add_argument(
-        "--no-worker", action="store_true", help="do not start the background task worker"
+        "--no-worker",
+        action="store_true",
+        help="do not start the background task worker (nor the clock, which runs inside it)",
     )
     commands.add_parser(
         "manage", help="Django management commands, e.g. `masthead manage createsuperuser`"

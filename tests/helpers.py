@@ -12,7 +12,7 @@ import itertools
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -425,13 +425,22 @@ def _demo_data_template() -> Path:
 
 class MastheadServer:
     """`masthead run` on a free loopback port with the demo site, in a data directory of its own
-    (its own SQLite database: such tests run the same on either test database).
+    (its own SQLite database: such tests run the same on either test database). Without the task
+    worker (and so without the clock) unless `with_worker`; `before_start(data_dir)` may change the
+    copied site before the server starts.
 
     `copy_demo=False` starts from an empty data directory instead, for a server whose `env` names a
     database (DATABASE_URL) that already holds the site: several hosts of one site."""
 
     def __init__(
-        self, data_dir: Path, workers: int = 1, *, copy_demo: bool = True, **env: str
+        self,
+        data_dir: Path,
+        workers: int = 1,
+        *,
+        copy_demo: bool = True,
+        with_worker: bool = False,
+        before_start: Callable[[Path], object] | None = None,
+        **env: str,
     ) -> None:
         import shutil
         import subprocess
@@ -444,6 +453,8 @@ class MastheadServer:
             shutil.copytree(_demo_data_template(), data_dir)
         else:
             data_dir.mkdir(parents=True, exist_ok=True)
+        if before_start is not None:
+            before_start(data_dir)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -456,7 +467,7 @@ class MastheadServer:
                 str(self.port),
                 "--workers",
                 str(workers),
-                "--no-worker",
+                *([] if with_worker else ["--no-worker"]),
                 "--no-demo",
             ],
             env={**masthead_process_env(data_dir), **env},

@@ -1,11 +1,36 @@
-"""The clock (core/clock.py): every host starts one; through the shared Redis one runs each round."""
+"""The clock (core/clock.py): its round, as `masthead_clock --once` runs it in process; and every
+host starts one, through the shared Redis one runs each round."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+import pytest
+from django.core.management import call_command
+from wagtail import hooks
+
 from masthead.core.clock import claim_round
+from masthead.core.hooks import EVERY_MINUTE
+
+
+@pytest.mark.django_db
+def test_a_failing_periodic_job_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("the outbox is on fire")
+
+    def sweep() -> None:
+        ran.append("sweep")
+
+    with (
+        hooks.register_temporarily(EVERY_MINUTE, broken),
+        hooks.register_temporarily(EVERY_MINUTE, sweep),
+    ):
+        call_command("masthead_clock", "--once")
+    assert ran == ["sweep"]
+    assert "Periodic job broken failed" in caplog.text
 
 
 def test_one_clock_of_several_hosts_claims_each_round(redis_url: str, settings: Any) -> None:

@@ -33,6 +33,16 @@ _idle: dict[str, list[tuple[int, Any]]] = {}  # database file -> (its inode, an 
 _idle_lock = threading.Lock()
 
 
+def close_idle_connections() -> None:
+    """Close the connections kept for reuse: before this process forks (core/processes.py), so that
+    no child inherits one (an SQLite connection must not cross a fork)."""
+    with _idle_lock:
+        entries = [connection for idle in _idle.values() for _, connection in idle]
+        _idle.clear()
+    for connection in entries:
+        connection.close()
+
+
 def _inode(path: str) -> int | None:
     try:
         return os.stat(path).st_ino

@@ -1,36 +1,29 @@
-"""The clock: runs periodic jobs (scheduled publishing, and what other apps register) once a minute."""
+"""The clock as a process of its own: periodic jobs (scheduled publishing, and what other apps register)
+once a minute. `masthead run` runs the clock inside its task worker instead (`masthead_worker`); this
+command is for deployments that run the task worker some other way."""
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from masthead.core.clock import claim_round, periodic_jobs
-
-logger = logging.getLogger("masthead.clock")
+from masthead.core.clock import INTERVAL_SECONDS, claim_round, run_periodic_jobs
 
 
 class Command(BaseCommand):
-    help = "Run periodic jobs every --interval seconds (started by `masthead run`)."
+    help = "Run periodic jobs every --interval seconds (`masthead_worker` runs them in its own process)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--interval", type=float, default=60.0)
+        parser.add_argument("--interval", type=float, default=INTERVAL_SECONDS)
         parser.add_argument("--once", action="store_true", help="run the jobs once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             # --once always runs; a running clock runs the round only if no other host's did.
             if options["once"] or claim_round(options["interval"]):
-                call_command("publish_scheduled", verbosity=0)
-                for job in periodic_jobs():
-                    try:
-                        job()
-                    except Exception:
-                        logger.exception("Periodic job %s failed", getattr(job, "__name__", job))
+                run_periodic_jobs()
             if options["once"]:
                 return
             time.sleep(options["interval"])
