@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from masthead.core import audit, cache_versions, ratelimit
 from masthead.core.actors import Actor
+from masthead.core.durability import commit_durably
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.core.hashing import hash_email
 from masthead.core.language import reader_language
@@ -284,6 +285,7 @@ def attach_payment_start(donation: Donation, start: PaymentStart) -> Donation:
 @transaction.atomic
 def record_completion(donation: Donation, completion: PaymentCompletion) -> Donation:
     """The card was charged or the subscription created: the donation waits for the webhook."""
+    commit_durably()
     locked = Donation.objects.select_for_update().get(pk=donation.pk)
     if completion.subscription_id and not locked.stripe_subscription_id:
         locked.stripe_subscription_id = completion.subscription_id
@@ -333,6 +335,7 @@ def add_ledger_entry(
     first_positive = amount > 0 and not donation.ledger.filter(amount__gt=0).exists()
     try:
         with transaction.atomic():
+            commit_durably()
             entry = LedgerEntry.objects.create(
                 campaign_id=donation.campaign_id,
                 donation=donation,

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from masthead.core.actors import Actor
+from masthead.core.durability import commit_durably
 from masthead.funding import actions
 from masthead.funding.models import (
     Donation,
@@ -302,6 +303,7 @@ def store_event(payload: dict[str, Any], provider: str = "stripe") -> PaymentEve
     """Store the raw event once (its id is unique); return the stored row either way."""
     try:
         with transaction.atomic():
+            commit_durably()  # the provider is answered 200 after this and will not send it again
             return PaymentEvent.objects.create(
                 provider=provider,
                 event_id=payload["id"],
@@ -316,6 +318,7 @@ def store_event(payload: dict[str, Any], provider: str = "stripe") -> PaymentEve
 @transaction.atomic
 def apply_event(event_pk: int) -> str:
     """Apply one stored event in one transaction; replays of a finished event change nothing."""
+    commit_durably()
     event = PaymentEvent.objects.select_for_update().get(pk=event_pk)
     if event.status in FINAL:
         return event.status

@@ -322,3 +322,35 @@ def test_live_mode_event_for_a_test_mode_donation_is_rejected(
     assert deliver(payload).status_code == 200
     assert PaymentEvent.objects.get().status == "rejected"
     assert raised(a_pending_donation.campaign) == 10_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_money_commits_wait_for_the_disk_even_when_comments_do_not(
+    a_pending_donation: Any, deliver: Any
+) -> None:
+    """PostgreSQL may commit comments without waiting for the disk (MASTHEAD_PG_SYNCHRONOUS_COMMIT);
+    the webhook's stored event and the ledger entry it makes wait, whatever that default."""
+    from django.db import connection
+    from django.db.models.signals import pre_save
+
+    from tests.helpers import connected
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's commits have one durability for all")
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")  # the site default, say
+    seen: dict[str, str] = {}
+
+    def note(sender: Any, **_: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen[sender.__name__] = cursor.fetchone()[0]
+
+    with connected(pre_save, note):
+        response = deliver(event("payment_intent.succeeded", intent(a_pending_donation)))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        after = cursor.fetchone()[0]
+    assert response.status_code == 200
+    assert seen["PaymentEvent"] == "on" and seen["LedgerEntry"] == "on"
+    assert after == "off", "only those transactions wait; the session's default stays"
