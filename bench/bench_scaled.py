@@ -1,0 +1,233 @@
+"""The scaled configuration: the discussion reads and posting on PostgreSQL + Redis beside SQLite.
+
+In one sitting, the read scenarios of `bench discussion` ((a') first page of a 20-comment thread,
+(a) first page and (b) View all of a 1,000-comment thread, (c) the article page with 1,000 comments)
+and its cheap posting mix run twice, each on a fresh `masthead run --workers 2`: first on SQLite (the
+default: diskcache in the data directory), then on `DATABASE_URL` (a fresh PostgreSQL database,
+`bench_scaled_<pid>`, dropped afterwards) + `REDIS_URL` (database 13, flushed before and after). For
+each scenario: req/s, p50/p99, the ratio PostgreSQL/SQLite, and the CPU time Masthead's own processes
+spent per request (utime + stime of the server's process tree from /proc, before and after the run).
+
+Environment: BENCH_SECONDS (per run, default 6), BENCH_SCALED_CONCURRENCY (reads, default "16"),
+BENCH_SCALED_PG (the server, default postgres://postgres:postgres@127.0.0.1:5432),
+BENCH_SCALED_REDIS (default redis://127.0.0.1:6379/13).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.bench_discussion import POST_LUA, SECONDS, csrf_cookie, seed, wrk_post
+from bench.common import (
+    LoadResult,
+    machine_line,
+    manage,
+    masthead_server,
+    scratch_dir,
+    write_section,
+    wrk,
+)
+
+READ_CONCURRENCY = [
+    int(value) for value in os.environ.get("BENCH_SCALED_CONCURRENCY", "16").split(",") if value
+]
+POST_CONCURRENCY = [4]
+PG_SERVER = os.environ.get("BENCH_SCALED_PG", "postgres://postgres:postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_SCALED_REDIS", "redis://127.0.0.1:6379/13")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_pids(pid: int) -> list[int]:
+    """`pid` and all its descendants (uvicorn's supervisor spawns the web workers)."""
+    found = [pid]
+    index = 0
+    while index < len(found):
+        children = subprocess.run(
+            ["pgrep", "-P", str(found[index])], capture_output=True, text=True
+        ).stdout.split()
+        found.extend(int(child) for child in children)
+        index += 1
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the process tree under `pid`, in seconds."""
+    total = 0
+    for one in tree_pids(pid):
+        with contextlib.suppress(OSError):
+            # The command name (field 2) may hold spaces: split after its closing parenthesis.
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+@dataclass
+class Measured:
+    result: LoadResult
+    cpu_ms_per_request: float
+
+
+def measured(pid: int, run: object) -> Measured:
+    before = cpu_seconds(pid)
+    result: LoadResult = run()  # type: ignore[operator]
+    spent = cpu_seconds(pid) - before
+    requests = max(1.0, result.requests_per_second * SECONDS)
+    return Measured(result, spent / requests * 1000)
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` in os.environ for the seeding shells and the server (bench.common passes it on)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _admin_sql(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(statement)  # type: ignore[arg-type]
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@contextlib.contextmanager
+def postgres_and_redis() -> Iterator[dict[str, str]]:
+    name = f"bench_scaled_{os.getpid()}"
+    _admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _admin_sql(f"CREATE DATABASE {name}")
+    _flush_redis()
+    try:
+        yield {"DATABASE_URL": f"{PG_SERVER}/{name}", "REDIS_URL": REDIS_URL}
+    finally:
+        _admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _flush_redis()
+
+
+def run_configuration(name: str, env: dict[str, str]) -> dict[tuple[str, int], Measured]:
+    """The reads and posting on one configuration; keyed by (scenario, concurrency)."""
+    found: dict[tuple[str, int], Measured] = {}
+    with environment(env), scratch_dir(f"scaled-{name.lower()}") as data_dir:
+        manage(data_dir, "migrate", "--verbosity", "0")
+        threads = seed(data_dir, [20, 1000], "a")
+        t20, t1000 = threads["20"], threads["1000"]
+        reads = [
+            (
+                "(a')",
+                "API first page, 20-comment thread",
+                f"/api/v1/threads/{t20['thread']}/comments",
+            ),
+            (
+                "(a)",
+                "API first page, 1,000-comment thread",
+                f"/api/v1/threads/{t1000['thread']}/comments",
+            ),
+            (
+                "(b)",
+                "API View all, 1,000-comment thread",
+                f"/api/v1/threads/{t1000['thread']}/comments?limit=all",
+            ),
+            ("(c)", "article page, 1,000 comments", str(t1000["path"])),
+        ]
+        with masthead_server(data_dir, workers=2) as server:
+            pid = server.process.pid
+            for _, _, path in reads:  # one read of each first: the figures are for warm caches
+                with urllib.request.urlopen(f"{server.url}{path}", timeout=60) as response:
+                    response.read()
+            for concurrency in READ_CONCURRENCY:
+                for key, label, path in reads:
+                    url = f"{server.url}{path}"
+                    one = measured(
+                        pid,
+                        lambda url=url, label=label, c=concurrency, key=key: wrk(
+                            url, concurrency=c, seconds=SECONDS, label=f"{key} {label} ({name})"
+                        ),
+                    )
+                    print(_line(one), flush=True)
+                    found[(key, concurrency)] = one
+            token = csrf_cookie(server.url, t20["thread"])
+            headers = {
+                "Content-Type": "application/json",
+                "Cookie": f"csrftoken={token}",
+                "X-CSRFToken": token,
+            }
+            for concurrency in POST_CONCURRENCY:
+                url = f"{server.url}/api/v1/threads/{t20['thread']}/comments"
+                one = measured(
+                    pid,
+                    lambda url=url, c=concurrency: wrk_post(
+                        url, c, POST_LUA, headers, f"(d) API POST comment ({name})"
+                    ),
+                )
+                print(_line(one), flush=True)
+                found[("(d)", concurrency)] = one
+    return found
+
+
+def _line(one: Measured) -> str:
+    return f"{one.result.line()}  cpu {one.cpu_ms_per_request:.2f} ms/req"
+
+
+def main() -> None:
+    sqlite = run_configuration("SQLite", {"DATABASE_URL": "", "REDIS_URL": ""})
+    with postgres_and_redis() as env:
+        scaled = run_configuration("PostgreSQL + Redis", env)
+    rows = [
+        "| Scenario | c | SQLite req/s | p50/p99 ms | CPU ms/req | PG+Redis req/s | p50/p99 ms | CPU ms/req | PG/SQLite |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    ratios: list[str] = []
+    for key, ours in sqlite.items():
+        theirs = scaled.get(key)
+        if theirs is None:
+            continue
+        a, b = ours.result, theirs.result
+        ratio = b.requests_per_second / a.requests_per_second if a.requests_per_second else 0.0
+        label = a.label.rsplit(" (", 1)[0]
+        ratios.append(f"{label}, c={key[1]}: PG+Redis/SQLite {ratio:.2f}x")
+        rows.append(
+            f"| {label} | {key[1]} | {a.requests_per_second:.0f} | {a.p50_ms:.1f}/{a.p99_ms:.1f} | "
+            f"{ours.cpu_ms_per_request:.2f} | {b.requests_per_second:.0f} | {b.p50_ms:.1f}/{b.p99_ms:.1f} | "
+            f"{theirs.cpu_ms_per_request:.2f} | {ratio:.2f}x |"
+        )
+    for line in ratios:
+        print(line)
+    errors = sum(m.result.errors + m.result.non_2xx for m in [*sqlite.values(), *scaled.values()])
+    write_section(
+        "\n".join(
+            [
+                "## Scaled configuration (PostgreSQL + Redis beside SQLite)",
+                "",
+                f"`python -m bench scaled` · {machine_line()} · {SECONDS} s per run, "
+                "`masthead run --workers 2`, rate limits off; reads after one warming request, "
+                "posting the cheap mix of `bench discussion` (d). CPU ms/req: utime+stime of "
+                "Masthead's processes (server and workers) during the run, per request.",
+                "",
+                *rows,
+                "",
+                f"Errors and non-2xx answers over all runs: {errors}.",
+            ]
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
