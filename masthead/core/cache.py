@@ -15,6 +15,8 @@ connections in a forked child by itself. `core/disk_cache.py` does the same for 
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -39,3 +41,66 @@ class RedisCache(DjangoRedisCache):  # type: ignore[misc]  # Django's backends a
     @cached_property
     def _cache(self) -> RedisCacheClient:
         return shared_client(self._servers, self._options)  # type: ignore[attr-defined]
+
+
+class LocalCopies:
+    """Values kept in this process as well as in the shared cache, for at most `seconds`, the least
+    recently used going first beyond `capacity` (each value's weight is given when it is put).
+
+    A copy is only ever served after checking it against the shared cache's version counters
+    (`core/cache_versions.py`), so a bump made by any process on any host makes it stale at once; the
+    copy saves moving and unpickling the value itself (a 1,000-comment thread's JSON is ~0.5 MB). The
+    time limit bounds how long a copy could outlive a version counter the shared cache lost.
+    """
+
+    def __init__(self, capacity: int, seconds: float = 60) -> None:
+        self.capacity = capacity
+        self.seconds = seconds
+        self._entries: OrderedDict[str, tuple[float, int, Any]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+        _all_local_copies.append(self)
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[2]
+
+    def put(self, key: str, value: Any, weight: int = 1) -> None:
+        if weight > self.capacity:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + self.seconds, weight, value)
+            self._weight += weight
+            while self._weight > self.capacity:
+                self._drop(next(iter(self._entries)))
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._weight = 0
+
+    def _drop(self, key: str) -> None:
+        self._weight -= self._entries.pop(key)[1]
+
+
+_all_local_copies: list[LocalCopies] = []
+
+
+def clear_local_copies() -> None:
+    """Forget every process-local copy (tests empty the shared cache between them)."""
+    for copies in _all_local_copies:
+        copies.clear()
