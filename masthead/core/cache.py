@@ -14,6 +14,7 @@ connections in a forked child by itself. `core/disk_cache.py` does the same for 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -104,3 +105,135 @@ def clear_local_copies() -> None:
     """Forget every process-local copy (tests empty the shared cache between them)."""
     for copies in _all_local_copies:
         copies.clear()
+    for watch in list(_watches.values()):
+        watch.forget()
+
+
+class VersionWatch:
+    """This process's copies of the version counters (`core/cache_versions.py`) kept in Redis, each
+    dropped as soon as any process anywhere bumps it.
+
+    Every bump is written together with a message on the cache's bump channel (`publish_bump`: SET
+    and PUBLISH in one MULTI, so no reader sees the new value before the message is sent). This
+    process keeps one subscription to that channel and, before answering from its copies, takes
+    whatever messages have arrived (a poll of the subscription's socket, no round trip). A bump made
+    on another host has therefore reached this process's socket before that host's commit has been
+    answered, let alone before the reader's next request arrives here: the page is served fresh.
+
+    Without the subscription (Redis unreachable, or the connection lost) the copies are dropped and
+    every read goes to Redis, as before; subscribing again retries after a second. Copies live at
+    most `seconds`, a bound for a counter lost from Redis some other way (a flush, an eviction).
+    """
+
+    def __init__(self, cache: DjangoRedisCache, seconds: float = 30) -> None:
+        self.cache = cache
+        self.channel = cache.make_key("versions:bumped")
+        self.seconds = seconds
+        self._values: dict[str, tuple[float, int]] = {}
+        self._epoch = 0  # counts the drops: a read that raced with one is not kept
+        self._pubsub: Any = None
+        self._retry_at = 0.0
+        self._lock = threading.Lock()
+
+    def versions(self, keys: list[str]) -> list[int]:
+        with self._lock:
+            watching = self._take_messages()
+            now = time.monotonic()
+            found = {
+                key: entry[1]
+                for key in keys
+                if (entry := self._values.get(key)) is not None and entry[0] > now
+            }
+            epoch = self._epoch
+        missing = [key for key in keys if key not in found]
+        if missing:
+            fetched = self.cache.get_many(missing)
+            with self._lock:
+                keep = self._take_messages() and watching and self._epoch == epoch
+                for key in missing:
+                    found[key] = int(fetched.get(key, 0))
+                    if keep:
+                        self._values[key] = (now + self.seconds, found[key])
+        return [found[key] for key in keys]
+
+    def bump(self, key: str, value: int, timeout: int) -> None:
+        """Set `key` to `value` and tell every process (this one at once)."""
+        client = self.cache._cache.get_client(write=True)
+        with client.pipeline(transaction=True) as pipeline:
+            pipeline.set(self.cache.make_and_validate_key(key), value, ex=timeout)
+            pipeline.publish(self.channel, key)
+            pipeline.execute()
+        with self._lock:
+            self._values.pop(key, None)
+            self._epoch += 1
+
+    def forget(self) -> None:
+        with self._lock:
+            self._drop_all()
+
+    def _drop_all(self) -> None:
+        self._values.clear()
+        self._epoch += 1
+
+    def _take_messages(self) -> bool:
+        """Apply the bumps that have arrived; False when not subscribed (copies are not to be used)."""
+        if self._pubsub is None and not self._subscribe():
+            return False
+        try:
+            while (message := self._pubsub.get_message(timeout=0.0)) is not None:
+                if message.get("type") == "message":
+                    data = message["data"]
+                    self._values.pop(data.decode() if isinstance(data, bytes) else str(data), None)
+                    self._epoch += 1
+        except Exception:  # the subscription is gone: read from Redis until it is back
+            self._unsubscribed()
+            return False
+        return True
+
+    def _subscribe(self) -> bool:
+        if time.monotonic() < self._retry_at:
+            return False
+        pubsub = None
+        try:
+            pubsub = self.cache._cache.get_client().pubsub()
+            pubsub.subscribe(self.channel)
+            # Wait for Redis to confirm: only then are later bumps sure to be sent here.
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                message = pubsub.get_message(timeout=0.1)
+                if message is not None and message.get("type") == "subscribe":
+                    self._pubsub = pubsub
+                    self._drop_all()  # bumps made while unsubscribed were never heard
+                    return True
+        except Exception:  # noqa: S110 - Redis down: counted as not subscribed, retried later
+            pass
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                pubsub.close()
+        self._unsubscribed()
+        return False
+
+    def _unsubscribed(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                self._pubsub.close()
+        self._pubsub = None
+        self._retry_at = time.monotonic() + 1.0
+        self._drop_all()
+
+
+_watches: dict[str, VersionWatch] = {}
+
+
+def version_watch(cache: Any) -> VersionWatch | None:
+    """The watch for `cache` when it is Masthead's Redis cache (one per channel per process); else
+    None (the file cache answers version reads from local files: nothing to save)."""
+    if not isinstance(cache, RedisCache):
+        return None
+    channel = cache.make_key("versions:bumped")
+    location = repr(cache._servers)  # type: ignore[attr-defined]
+    with _creating:
+        watch = _watches.get(location + channel)
+        if watch is None:
+            watch = _watches[location + channel] = VersionWatch(cache)
+        return watch

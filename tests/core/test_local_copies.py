@@ -1,14 +1,17 @@
-"""Each process keeps copies of the pages it served (core/cache.py, `LocalCopies`); with Redis, a version
-bump written by another process or host still makes them stale at once."""
+"""Each process keeps copies of the pages it served (core/cache.py, `LocalCopies`) and of the version
+counters it read (`VersionWatch`); with Redis, a bump made by another process (another host) still makes
+them stale at once, and a cached hit makes no round trip to Redis."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache.backends.redis import RedisCache as StockRedisCache
 from django.db import connection
 from django.db.models import F
 from django.test import Client, override_settings
@@ -22,10 +25,15 @@ from tests.helpers import Reader
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class SharedRedis:
+    url: str
+    prefix: str
+
+
 @pytest.fixture
-def shared_redis(redis_url: str) -> Iterator[StockRedisCache]:
-    """This process's cache in Redis, and a client of the same data as another host has it (Django's
-    own backend: its own connections, nothing shared with this process's)."""
+def shared_redis(redis_url: str) -> Iterator[SharedRedis]:
+    """This process's cache in Redis, under a prefix of the test's own."""
     prefix = f"masthead-test-{uuid.uuid4().hex}"
     caches = {
         "default": {
@@ -37,14 +45,33 @@ def shared_redis(redis_url: str) -> Iterator[StockRedisCache]:
     clear_local_copies()
     recent_pages.clear()
     with override_settings(CACHES=caches):
-        yield StockRedisCache(redis_url, {"KEY_PREFIX": prefix})
+        yield SharedRedis(redis_url, prefix)
     clear_local_copies()
     recent_pages.clear()
 
 
-def bump_on_another_host(other: StockRedisCache, namespace: str, key: object) -> None:
-    """What `cache_versions.bump_now` does, written through the other host's connection."""
-    other.set(f"v:{namespace}:{key}", uuid.uuid4().int >> 66, None)
+ANOTHER_HOST = """
+import sys
+import django
+from django.conf import settings
+url, prefix, namespace, key = sys.argv[1:]
+settings.configure(
+    CACHES={"default": {"BACKEND": "masthead.core.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}},
+    INSTALLED_APPS=[],
+)
+django.setup()
+from masthead.core import cache_versions
+cache_versions.bump_now(namespace, key)
+"""
+
+
+def bump_on_another_host(redis: SharedRedis, namespace: str, key: object) -> None:
+    """`cache_versions.bump_now` in a process of its own, as another host's commit runs it."""
+    subprocess.run(
+        [sys.executable, "-c", ANOTHER_HOST, redis.url, redis.prefix, namespace, str(key)],
+        check=True,
+        timeout=60,
+    )
 
 
 def quietly_add_comment(thread: Any, text: str) -> None:
@@ -59,7 +86,7 @@ def quietly_add_comment(thread: Any, text: str) -> None:
 
 
 def test_a_thread_page_copy_is_dropped_when_another_host_bumps_the_thread(
-    a_thread: Any, shared_redis: StockRedisCache
+    a_thread: Any, shared_redis: SharedRedis
 ) -> None:
     reader = Reader()
     path = f"/api/v1/threads/{a_thread.pk}/comments"
@@ -77,7 +104,7 @@ def test_a_thread_page_copy_is_dropped_when_another_host_bumps_the_thread(
 
 
 def test_a_cached_article_page_is_dropped_when_another_host_bumps_its_thread(
-    an_article: Any, a_thread: Any, shared_redis: StockRedisCache
+    an_article: Any, a_thread: Any, shared_redis: SharedRedis
 ) -> None:
     client = Client()
     client.get(an_article.url)
@@ -93,7 +120,7 @@ def test_a_cached_article_page_is_dropped_when_another_host_bumps_its_thread(
 
 
 def test_a_cached_article_page_is_dropped_when_another_host_publishes(
-    an_article: Any, shared_redis: StockRedisCache
+    an_article: Any, shared_redis: SharedRedis
 ) -> None:
     client = Client()
     client.get(an_article.url)
@@ -114,3 +141,19 @@ def test_local_copies_keep_the_most_recent_within_their_capacity_and_time() -> N
     expired = LocalCopies(capacity=10, seconds=-1)
     expired.put("a", "gone", 1)
     assert expired.get("a") is None
+
+
+def test_a_cached_hit_makes_no_round_trip_to_redis(
+    a_thread: Any, shared_redis: SharedRedis
+) -> None:
+    import redis
+
+    server = redis.Redis.from_url(shared_redis.url)
+    reader = Reader()
+    path = f"/api/v1/threads/{a_thread.pk}/comments"
+    reader.get(path)
+    reader.get(path)
+    before = server.info("stats")["total_commands_processed"]
+    for _ in range(5):
+        assert reader.get(path)["X-Cache"] == "hit"
+    assert server.info("stats")["total_commands_processed"] - before == 1  # the INFO itself
