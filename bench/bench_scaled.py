@@ -114,6 +114,9 @@ def postgres_and_redis() -> Iterator[dict[str, str]]:
     name = f"bench_scaled_{os.getpid()}"
     _admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     _admin_sql(f"CREATE DATABASE {name}")
+    if os.environ.get("BENCH_SCALED_PG_SYNCHRONOUS_COMMIT"):  # an A/B knob for the server's setting
+        setting = os.environ["BENCH_SCALED_PG_SYNCHRONOUS_COMMIT"]
+        _admin_sql(f"ALTER DATABASE {name} SET synchronous_commit = {setting}")
     _flush_redis()
     try:
         yield {"DATABASE_URL": f"{PG_SERVER}/{name}", "REDIS_URL": REDIS_URL}
