@@ -15,6 +15,7 @@ connections in a forked child by itself. `core/disk_cache.py` does the same for 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -133,6 +134,7 @@ class VersionWatch:
         self._epoch = 0  # counts the drops: a read that raced with one is not kept
         self._pubsub: Any = None
         self._retry_at = 0.0
+        self._pid = os.getpid()
         self._lock = threading.Lock()
 
     def versions(self, keys: list[str]) -> list[int]:
@@ -177,6 +179,11 @@ class VersionWatch:
 
     def _take_messages(self) -> bool:
         """Apply the bumps that have arrived; False when not subscribed (copies are not to be used)."""
+        if self._pid != os.getpid():
+            # A forked child (an RQ work horse) must not read the parent's subscription socket: each
+            # message would reach only one of them. It subscribes on its own.
+            self._pid, self._pubsub = os.getpid(), None
+            self._drop_all()
         if self._pubsub is None and not self._subscribe():
             return False
         try:
