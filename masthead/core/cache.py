@@ -74,13 +74,14 @@ class LocalCopies:
             self._entries.move_to_end(key)
             return entry[2]
 
-    def put(self, key: str, value: Any, weight: int = 1) -> None:
+    def put(self, key: str, value: Any, weight: int = 1, seconds: float | None = None) -> None:
         if weight > self.capacity:
             return
+        lifetime = self.seconds if seconds is None else min(seconds, self.seconds)
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (time.monotonic() + self.seconds, weight, value)
+            self._entries[key] = (time.monotonic() + lifetime, weight, value)
             self._weight += weight
             while self._weight > self.capacity:
                 self._drop(next(iter(self._entries)))

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.cache import cache, caches
 from django.db import transaction
 
-from masthead.core.cache import version_watch
+from masthead.core.cache import LocalCopies, version_watch
 from masthead.core.hooks import PAGE_DEPENDENCIES, resolved
 
 Dependency = tuple[str, str]
@@ -60,6 +60,28 @@ def bump_now(namespace: str, key: object = "") -> None:
 def bump(namespace: str, key: object = "") -> None:
     """Invalidate after the current transaction commits, so no reader caches the pre-commit state."""
     transaction.on_commit(lambda: bump_now(namespace, key), robust=True)
+
+
+# Values stored under keys that carry the versions they were made under (`set_versioned`).
+_versioned_copies = LocalCopies(capacity=4096)
+
+
+def get_versioned(key: str) -> Any:
+    """The value `set_versioned` stored under `key`, or None. `key` must include the version counters
+    the value depends on (read with `versions`): such a key always names the same value, so this
+    process keeps a copy as well and asks the shared cache only for keys it has not seen."""
+    value = _versioned_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _versioned_copies.put(key, value)
+    return value
+
+
+def set_versioned(key: str, value: Any, timeout: int) -> None:
+    """Store an immutable `value` under `key`, a key that names the versions it depends on."""
+    cache.set(key, value, timeout)
+    _versioned_copies.put(key, value, seconds=timeout)
 
 
 def page_dependencies(page: Any) -> list[Dependency]:

@@ -157,3 +157,21 @@ def test_a_cached_hit_makes_no_round_trip_to_redis(
     for _ in range(5):
         assert reader.get(path)["X-Cache"] == "hit"
     assert server.info("stats")["total_commands_processed"] - before == 1  # the INFO itself
+
+
+def test_a_post_sees_discussion_settings_changed_on_another_host(
+    a_thread: Any, a_home: Any, shared_redis: SharedRedis, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The thread's policy is kept in this process too (under the site's version): closing comments
+    on another host reaches this process's next post through the version bump."""
+    from masthead.discussion.policy import DiscussionSettings
+    from tests.helpers import assert_error
+
+    reader = Reader()
+    assert reader.comment(a_thread.pk, "Before.").status_code == 201
+    with django_capture_on_commit_callbacks(execute=False):  # this process never bumps
+        settings = DiscussionSettings.for_site(a_home.get_site())
+        settings.comments_open = False
+        settings.save()
+    bump_on_another_host(shared_redis, "publishing", "")
+    assert_error(reader.comment(a_thread.pk, "After."), 403, "closed")
