@@ -186,13 +186,16 @@ def _no_pages_kept_from_other_tests() -> Any:
     from django.contrib.contenttypes.models import ContentType
 
     from masthead.accounts.reserved_names import forget_reserved_names
+    from masthead.core.cache import clear_local_copies
     from masthead.publishing.page_cache import recent_pages
 
     ContentType.objects.clear_cache()  # a previous transactional test's flush gave them new ids
     recent_pages.clear()
+    clear_local_copies()
     forget_reserved_names()  # names reserved by another test's (rolled back) authors and users
     yield
     recent_pages.clear()
+    clear_local_copies()
     # A transactional test's flush re-creates content types under new ids: forget the cached ones,
     # or the next test in this process builds pages with ids that no longer exist.
     ContentType.objects.clear_cache()

@@ -7,6 +7,10 @@ A write bumps the counters it affects, on commit; the next read builds a new key
 
 Apps declare what a page depends on under the `PAGE_DEPENDENCIES` hook (core/hooks.py), with a
 `func(page)` that returns (namespace, key) pairs. Publishing serves pages through `page_cache_key`.
+
+With Redis, each process keeps copies of the counters it has read and every bump is announced on a
+Redis channel that drops them everywhere (`core.cache.VersionWatch`): a cached hit then makes no
+round trip to Redis at all.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
+from masthead.core.cache import LocalCopies, version_watch
 from masthead.core.hooks import PAGE_DEPENDENCIES, resolved
 
 Dependency = tuple[str, str]
@@ -31,6 +36,9 @@ def _version_key(namespace: str, key: object = "") -> str:
 
 def versions(dependencies: Iterable[Dependency]) -> list[int]:
     keys = [_version_key(namespace, key) for namespace, key in dependencies]
+    watch = version_watch(caches["default"])
+    if watch is not None:
+        return watch.versions(keys)  # this process's copies, dropped by every bump (core/cache.py)
     found = cache.get_many(keys)
     return [int(found.get(key, 0)) for key in keys]
 
@@ -42,12 +50,38 @@ def bump_now(namespace: str, key: object = "") -> None:
     and a write, and two processes bumping at once cannot both write the same "next" number (the file
     cache has no atomic increment), which would leave a page cached between their commits in place.
     """
-    cache.set(_version_key(namespace, key), secrets.randbits(62), VERSION_TTL)
+    watch = version_watch(caches["default"])
+    if watch is not None:
+        watch.bump(_version_key(namespace, key), secrets.randbits(62), VERSION_TTL)
+    else:
+        cache.set(_version_key(namespace, key), secrets.randbits(62), VERSION_TTL)
 
 
 def bump(namespace: str, key: object = "") -> None:
     """Invalidate after the current transaction commits, so no reader caches the pre-commit state."""
     transaction.on_commit(lambda: bump_now(namespace, key), robust=True)
+
+
+# Values stored under keys that carry the versions they were made under (`set_versioned`).
+_versioned_copies = LocalCopies(capacity=4096)
+
+
+def get_versioned(key: str) -> Any:
+    """The value `set_versioned` stored under `key`, or None. `key` must include the version counters
+    the value depends on (read with `versions`): such a key always names the same value, so this
+    process keeps a copy as well and asks the shared cache only for keys it has not seen."""
+    value = _versioned_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _versioned_copies.put(key, value)
+    return value
+
+
+def set_versioned(key: str, value: Any, timeout: int) -> None:
+    """Store an immutable `value` under `key`, a key that names the versions it depends on."""
+    cache.set(key, value, timeout)
+    _versioned_copies.put(key, value, seconds=timeout)
 
 
 def page_dependencies(page: Any) -> list[Dependency]:

@@ -221,16 +221,14 @@ def policy_for(page_id: int | None, load_page: Callable[[], Any], stamp: str = "
     discussion settings are saved, so reads and writes both see a change at once. `load_page` is only
     called on a miss, so a cached post or read needs no page query at all.
     """
-    from django.core.cache import cache
-
     from masthead.core import cache_versions
 
     (version,) = cache_versions.versions([("publishing", "")])
     key = f"disc:policy:{page_id}:{version}:{stamp}"
-    policy = cache.get(key)
+    policy = cache_versions.get_versioned(key)
     if policy is None:
         policy = effective_policy(load_page())
-        cache.set(key, policy, POLICY_CACHE_SECONDS)
+        cache_versions.set_versioned(key, policy, POLICY_CACHE_SECONDS)
     return policy
 
 

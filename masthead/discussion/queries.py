@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -113,15 +112,15 @@ def page_state(page_id: int | None) -> tuple[bool, Policy | None]:
 
     (site_version,) = cache_versions.versions([("publishing", "")])
     key = f"disc:readable:{page_id}:{site_version}"
-    state = cache.get(key)
+    state = cache_versions.get_versioned(key)
     if state is None and page_id is None:
         state = (True, policy_for(None, lambda: None))
-        cache.set(key, state, READ_STATE_SECONDS)
+        cache_versions.set_versioned(key, state, READ_STATE_SECONDS)
     elif state is None:
         page = Page.objects.filter(pk=page_id).first()
         public = page is not None and page.live and not page.get_view_restrictions().exists()
         state = (public, cached_policy(page) if public else None)
-        cache.set(key, state, READ_STATE_SECONDS)
+        cache_versions.set_versioned(key, state, READ_STATE_SECONDS)
     return state
 
 

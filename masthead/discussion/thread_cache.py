@@ -6,6 +6,11 @@ page's parameters, and a copy is kept under the exact query string for the fast 
 database. The copy is valid while the thread's and the site's version counters are unchanged (bumped
 on commit of every change readers see: comments, votes, unpublishing, view restrictions, discussion
 settings), for at most PAGE_CACHE_SECONDS.
+
+Each process also keeps the copies it served last (`core.cache.LocalCopies`): a hit then reads only
+the two version counters from the shared cache (one round trip to Redis), not the page itself, and
+answers with bytes already encoded. The counters are read on every hit, so a comment posted through
+any process or host still makes every process's copy stale at once.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from masthead.core import cache_versions
+from masthead.core.cache import LocalCopies
 from masthead.core.language import request_language
 from masthead.discussion import queries
 from masthead.discussion.models import Thread
@@ -29,6 +35,8 @@ from masthead.discussion.serialise import page_payload
 PAGE_CACHE_SECONDS = 300
 THREAD_PAGE_PATH = re.compile(r"^/api/v1/threads/([1-9][0-9]{0,17})/comments$")
 MAX_FAST_QUERY = 200
+# This process's copies of fast-path answers: (version key, stamp, UTF-8 body) by fast key.
+local_copies = LocalCopies(capacity=16 * 1024 * 1024)  # bytes of JSON
 
 
 def read_stamp(version_key: str) -> tuple[int, ...]:
@@ -64,11 +72,14 @@ def _fast_key(thread_id: int, query: str, language: str) -> str:
 def keep_for_fast_path(thread: Thread, query: str, stamp: tuple[int, ...], body: str) -> None:
     """Keep `body` as the answer to exactly `query` while `stamp` (from `read_stamp`) is current."""
     if len(query) <= MAX_FAST_QUERY:
-        cache.set(
-            _fast_key(thread.pk, query, translation.get_language()),
-            (thread.version_key, stamp, body),
-            PAGE_CACHE_SECONDS,
-        )
+        key = _fast_key(thread.pk, query, translation.get_language())
+        cache.set(key, (thread.version_key, stamp, body), PAGE_CACHE_SECONDS)
+        _keep_locally(key, thread.version_key, stamp, body)
+
+
+def _keep_locally(key: str, version_key: str, stamp: tuple[int, ...], body: str) -> None:
+    encoded = body.encode()
+    local_copies.put(key, (version_key, stamp, encoded), len(encoded))
 
 
 def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
@@ -80,12 +91,24 @@ def cached_thread_page(request: HttpRequest) -> HttpResponse | None:
     if len(query) > MAX_FAST_QUERY:
         return None
     language = request_language(request)
-    entry = cache.get(_fast_key(int(match.group(1)), query, language))
+    key = _fast_key(int(match.group(1)), query, language)
+    local = local_copies.get(key)
+    if local is not None:
+        version_key, stamp, encoded = local
+        if read_stamp(version_key) == stamp:
+            return _answer(encoded, language)
+        local_copies.discard(key)  # stale: another process may have kept a current one
+    entry = cache.get(key)
     if entry is None:
         return None
     version_key, stamp, body = entry
     if read_stamp(version_key) != stamp:
         return None
+    _keep_locally(key, version_key, stamp, body)
+    return _answer(body, language)
+
+
+def _answer(body: str | bytes, language: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["X-Cache"] = "hit"
     response["Content-Language"] = language

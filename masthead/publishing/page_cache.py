@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from masthead.core.cache import LocalCopies
 from masthead.core.cache_versions import page_cache_key_for, page_dependencies
 from masthead.core.language import request_language
 from masthead.publishing.editions import prefers_other_edition
@@ -89,6 +90,7 @@ def forget_route_now(path: str | None) -> None:
     """Drop the fast-path entry for `path` at once (the on-commit version bump is the real invalidation)."""
     if path:
         cache.delete(_route_key(path))
+        local_routes.discard(path)
 
 
 class _RecentPages:
@@ -126,6 +128,10 @@ class _RecentPages:
 
 
 recent_pages = _RecentPages()
+# The routes (a path's dependencies and variant) this process served lately. A route only names the
+# versions to read: a page re-published under a new variant misses with the old route, which is then
+# dropped and read again from the shared cache.
+local_routes = LocalCopies(capacity=4096, seconds=PROCESS_LOCAL_MAX_SECONDS)  # routes
 
 
 # Paths Wagtail could serve as pages (the same shape as the `cached_page` URL), minus other apps' roots.
@@ -141,9 +147,22 @@ def cached_response_for_path(request: HttpRequest) -> HttpResponse | None:
         return None  # the full stack decides whether an edition in their language exists
     if cache_seconds() <= 0 or not is_cacheable_request(request):
         return None
+    route = local_routes.get(request.path)
+    if route is not None:
+        response = _cached_response(request, route)
+        if response is not None:
+            return response
+        local_routes.discard(request.path)  # maybe re-published since: read the shared route
     route = cache.get(_route_key(request.path))
     if not isinstance(route, dict) or "dependencies" not in route:
         return None  # none yet, or one stored by an earlier version of Masthead
+    response = _cached_response(request, route)
+    if response is not None:
+        local_routes.put(request.path, route)
+    return response
+
+
+def _cached_response(request: HttpRequest, route: dict[str, Any]) -> HttpResponse | None:
     if route["host"] != request.get_host():
         return None
     key = page_cache_key_for(

@@ -150,6 +150,19 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A commit returns once its WAL is written, not flushed to disk (the same durability as the
+        # SQLite default below, WAL with synchronous=NORMAL: a crash of the machine may lose the last
+        # moments' commits, never consistency). Waiting for the flush (~5 ms here) held every post's
+        # row locks (the thread's counters) that much longer and halved posting throughput.
+        # MASTHEAD_PG_SYNCHRONOUS_COMMIT=on restores waiting (docs/architecture.md).
+        SYNCHRONOUS_COMMIT = os.environ.get("MASTHEAD_PG_SYNCHRONOUS_COMMIT", "").strip() or "off"
+        if SYNCHRONOUS_COMMIT not in {"on", "off", "local", "remote_write", "remote_apply"}:
+            raise ValueError(f"MASTHEAD_PG_SYNCHRONOUS_COMMIT={SYNCHRONOUS_COMMIT!r} is not a mode")
+        pg_options: dict[str, Any] = DATABASES["default"].setdefault("OPTIONS", {})  # type: ignore[assignment]
+        pg_options["options"] = (
+            f"{pg_options.get('options', '')} -c synchronous_commit={SYNCHRONOUS_COMMIT}".strip()
+        )
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -178,7 +191,7 @@ CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "masthead.core.cache.RedisCache",  # one connection pool per process
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "masthead",
         }

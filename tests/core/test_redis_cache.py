@@ -16,7 +16,7 @@ from masthead.core.errors import ApiError, ErrorCode
 def redis_caches(redis_url: str) -> dict[str, Any]:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "masthead.core.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"masthead-test-{uuid.uuid4().hex}",
         }
@@ -44,3 +44,29 @@ def test_page_cache_versions_bumped_in_one_process_are_seen_by_another(redis_url
         key = "v:thread:42"
         assert other_process.get(key) != before[0]
         assert [other_process.get(key)] == cache_versions.versions([("thread", "42")])
+
+
+def test_requests_reuse_the_processes_redis_connections(redis_url: str) -> None:
+    """Under the ASGI server each request runs in a context of its own, where Django makes a new cache
+    object: with Masthead's backend they share the process's connection pool, so a burst of requests
+    opens no new connection to Redis once the first is open."""
+    import asyncio
+
+    import redis
+    from django.core.cache import cache
+
+    server = redis.Redis.from_url(redis_url)
+
+    async def request(n: int) -> object:
+        await asyncio.sleep(0)
+        return cache.get(f"page:{n}")
+
+    async def burst() -> None:
+        await asyncio.gather(*(request(n) for n in range(20)))
+
+    with override_settings(CACHES=redis_caches(redis_url)):
+        asyncio.run(burst())  # the first request may open the connection
+        opened = server.info("stats")["total_connections_received"]
+        for _ in range(5):
+            asyncio.run(burst())
+        assert server.info("stats")["total_connections_received"] == opened

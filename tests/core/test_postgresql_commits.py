@@ -1,0 +1,54 @@
+"""On PostgreSQL a commit does not wait for its WAL to be flushed (the SQLite default's durability),
+unless MASTHEAD_PG_SYNCHRONOUS_COMMIT says otherwise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.helpers import masthead_process_env
+
+
+@pytest.mark.django_db
+def test_the_connection_commits_without_waiting_for_the_disk() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, "-c synchronous_commit=off"),
+        ({"MASTHEAD_PG_SYNCHRONOUS_COMMIT": "on"}, "-c synchronous_commit=on"),
+        (
+            {"DATABASE_URL": "postgres://u:p@db.invalid:5432/news?options=-c%20work_mem%3D8MB"},
+            "-c work_mem=8MB -c synchronous_commit=off",
+        ),
+    ],
+)
+def test_the_commit_mode_is_chosen_by_environment(
+    tmp_path: Path, variables: dict[str, str], expected: str
+) -> None:
+    env = {
+        **masthead_process_env(tmp_path / "data"),
+        "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
+        **variables,
+    }
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == expected, result.stderr
