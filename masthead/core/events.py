@@ -337,7 +337,7 @@ class RedisBroker:
         self.sync = redis.Redis.from_url(
             url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
         )
-        self.script = self.sync.register_script(_PUBLISH)
+        self.script_sha = ""  # loaded on the first publish (_run_publish)
         # Pub/sub channels belong to the whole Redis server, not to a database number: sites (or
         # test runs) sharing a server on different databases would hear each other's events.
         database = self.sync.connection_pool.connection_kwargs.get("db", 0)
@@ -372,26 +372,32 @@ class RedisBroker:
         self._check_up()
         keep = int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60
         length = int(_setting("LIVE_BACKLOG_EVENTS", 500))
-        pipe = self.sync.pipeline(transaction=False)
+        from redis.exceptions import NoScriptError
+
+        calls = []
         for channel, kind, data in events:
             name, sequence, log = self._keys(channel)
-            self.script(
-                keys=[sequence, log],
-                args=[
-                    name,
-                    kind,
-                    json.dumps(data, separators=(",", ":")),
-                    repr(time.time()),
-                    length,
-                    keep,
-                ],
-                client=pipe,
-            )
+            data_text = json.dumps(data, separators=(",", ":"))
+            calls.append((sequence, log, name, kind, data_text, repr(time.time()), length, keep))
         try:
-            return [int(number) for number in pipe.execute()]
+            try:
+                return self._run_publish(calls)
+            except NoScriptError:  # Redis restarted or its scripts were flushed: load it again
+                self.script_sha = ""
+                return self._run_publish(calls)
         except Exception:
             self._went_down()
             raise
+
+    def _run_publish(self, calls: list[tuple[Any, ...]]) -> list[int]:
+        # EVALSHA in a plain pipeline: one round trip. (redis-py's Script objects in a pipeline ask
+        # SCRIPT EXISTS first, a second round trip on every post.)
+        if not self.script_sha:
+            self.script_sha = str(self.sync.script_load(_PUBLISH))
+        pipe = self.sync.pipeline(transaction=False)
+        for sequence, log, *args in calls:
+            pipe.evalsha(self.script_sha, 2, sequence, log, *args)
+        return [int(number) for number in pipe.execute()]
 
     def _lock(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
         lock = self._loop_locks.get(loop)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from masthead.core import cache_versions
 from masthead.moderation.links import Link, extract_links
 from masthead.moderation.normalise import fold, has_mixed_script_word
 
@@ -25,6 +26,7 @@ NAME = "naive-bayes"
 FEATURES_VERSION = 1
 MAX_VOCABULARY = 30_000
 LATEST_KEY = "moderation:classifier:latest"
+CLASSIFIER_VERSION = ("moderation", "classifier")
 _WORD = re.compile(r"[a-z][a-z0-9']{1,24}")
 
 
@@ -114,22 +116,23 @@ _cached: dict[str, Any] = {"id": None, "model": None}
 
 def active_model() -> Model | None:
     """The newest stored model, loaded once per version in this process."""
-    from django.core.cache import cache
-
     from masthead.moderation.models import ClassifierModel
 
-    latest = cache.get(LATEST_KEY)
+    # Under the classifier's version counter (bumped when a model is stored): with Redis each process
+    # keeps what it read until the next bump, so a post asks nothing of the cache here.
+    key = f"{LATEST_KEY}:{cache_versions.versions([CLASSIFIER_VERSION])[0]}"
+    latest = cache_versions.get_versioned(key)
     if latest is None:
         # The training time is part of the identity: a rolled-back row's id can be reused.
         found = ClassifierModel.objects.order_by("-version").values_list("pk", "trained_at").first()
         latest = tuple(found) if found is not None else ()  # () remembers "no model yet" as well
-        cache.set(LATEST_KEY, latest, 60)
+        cache_versions.set_versioned(key, latest, 60)
     if not latest:
         return None
     if _cached["id"] != latest:
         row = ClassifierModel.objects.filter(pk=latest[0]).first()
         if row is None:
-            cache.delete(LATEST_KEY)
+            cache_versions.bump_now(*CLASSIFIER_VERSION)
             return None
         model = Model(
             version=row.version,

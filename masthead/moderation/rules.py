@@ -1,7 +1,8 @@
 """Rule lists as the checks use them: loaded once per rules version and kept in the process.
 
-Editing a word, domain or ban bumps a version in the shared cache, so every worker reloads on its next
-check; a check costs one cache read, not a query per list.
+Editing a word, domain or ban bumps a version counter (core/cache_versions.py), so every worker reloads
+on its next check; a check costs one read of the counter (with Redis, none: each process keeps the
+counter until a bump anywhere drops it), not a query per list.
 
 Moderators' regular expressions run on the `regex` package with a time limit per rule (REGEX_TIMEOUT)
 and per comment (REGEX_BUDGET): a catastrophic pattern such as `(a+)+$` on hostile text stops there,
@@ -20,14 +21,14 @@ from functools import cached_property
 from typing import Any
 
 import regex
-from django.core.cache import cache
 from django.utils import timezone
 
+from masthead.core import cache_versions
 from masthead.moderation.conf import setting
 from masthead.moderation.links import Link, domain_matches
 from masthead.moderation.normalise import fold
 
-VERSION_KEY = "moderation:rules:version"
+RULES_VERSION = ("moderation", "rules")
 # When a pattern is saved it is tried on long hostile runs; a sound pattern takes microseconds there,
 # a catastrophic one grows (at least) polynomially and runs out of time.
 PROBE_LENGTH = 2000
@@ -214,14 +215,16 @@ _local = threading.local()
 
 def bump_rules_version(**_: Any) -> None:
     """Make every process reload the rules (connected to save/delete of the rule models)."""
-    cache.set(VERSION_KEY, timezone.now().isoformat() + f":{id(object())}", None)
+    cache_versions.bump_now(*RULES_VERSION)
 
 
 def current_rules() -> RuleSet:
-    version = cache.get(VERSION_KEY)
-    if version is None:
+    # A version counter like the pages' (core/cache_versions.py): with Redis each process keeps the
+    # one it read until a bump anywhere drops it, so the three checks of a post make no round trip.
+    version = str(cache_versions.versions([RULES_VERSION])[0])
+    if version == "0":  # never bumped, or evicted: a fresh one makes every process reload
         bump_rules_version()
-        version = cache.get(VERSION_KEY) or "none"
+        version = str(cache_versions.versions([RULES_VERSION])[0])
     rules: RuleSet | None = getattr(_local, "rules", None)
     if rules is None or rules.version != version:
         rules = load_rules(version)

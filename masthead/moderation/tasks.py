@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from masthead.core import cache_versions
 from masthead.moderation import classifier
 from masthead.moderation.conf import setting
 
@@ -70,7 +70,7 @@ def train_now(include_seed: bool | None = None, note: str = "") -> object:
             MODELS_KEPT:
         ]
         ClassifierModel.objects.filter(pk__in=list(stale)).delete()
-        transaction.on_commit(lambda: cache.delete(classifier.LATEST_KEY))
+        cache_versions.bump(*classifier.CLASSIFIER_VERSION)  # on commit
     return row
 
 

@@ -351,3 +351,25 @@ def test_without_redis_the_server_uses_the_cache_its_processes_share(settings: A
     assert isinstance(events.broker(), CacheBroker)
     settings.LIVE_BROKER = "memory"
     assert isinstance(events.broker(), InProcessBroker)
+
+
+def test_redis_publishing_survives_a_restart_that_forgot_the_script(
+    two_processes: tuple[RedisBroker, RedisBroker],
+) -> None:
+    """The publish script is sent once per process and then called by its digest; a Redis that
+    restarted (SCRIPT FLUSH here) has forgotten it, and the next publish loads it again."""
+    publisher, reader = two_processes
+
+    async def scenario() -> list[Event]:
+        there = await reader.subscribe("thread:9")
+        await asyncio.to_thread(publisher.publish, "thread:9", "comment", {"id": 1})
+        publisher.sync.script_flush()
+        await asyncio.to_thread(publisher.publish, "thread:9", "comment", {"id": 2})
+        got = await collect(there, 2)
+        there.close()
+        return got
+
+    assert [(event.id, event.data) for event in run_async(scenario)] == [
+        (1, {"id": 1}),
+        (2, {"id": 2}),
+    ]
