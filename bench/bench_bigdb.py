@@ -1,0 +1,344 @@
+"""Big database: first-page reads on PostgreSQL with 1,000 comments in 100 threads, then 1,000,000
+comments in 100,000 threads (issue #17: "p99 flat").
+
+A fresh PostgreSQL database (dropped at the end) is migrated with `masthead manage migrate`, then seeded
+straight in SQL (`INSERT ... SELECT ... FROM generate_series`: the ORM row by row would take most of an
+hour): external-URL threads of 10 comments each, 7 top-level and 3 replies, ~400-character bodies from
+bench_discussion's words. The first page of random threads is read (1) in process, uncached: the
+thread's light read, the page's two queries and the JSON, as the API view does on a cache miss; and (2)
+through `masthead run --workers 2` (disk cache, no Redis) with wrk at c=16, each request a random
+seeded thread and a random `limit` from 7 to 100 (the same 7 top-level comments and their replies, but
+a distinct cache key), so most reads miss both the fast path and the JSON cache; the hits are counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from bench.bench_discussion import body_text
+from bench.common import machine_line, manage, masthead_server, scratch_dir, shell, write_section
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
+SERVER = os.environ.get("MASTHEAD_BENCH_PG", "postgres://postgres:postgres@127.0.0.1:5432")
+SMALL_THREADS = 100
+BIG_THREADS = int(os.environ.get("MASTHEAD_BENCH_BIG_THREADS", "100000"))
+PER_THREAD = 10  # 7 top-level comments, 3 replies
+ROOTS = 7
+READS = 1000
+URL_PREFIX = "https://news.example/bigdb/"
+CHUNK = 20000  # threads per INSERT round while growing (progress, and smaller transactions)
+
+
+# --- seeding -------------------------------------------------------------------------------------
+
+THREADS_SQL = """
+INSERT INTO discussion_thread (page_id, url, title, comment_count, is_closed, version, created_at)
+SELECT NULL, %(prefix)s || n, 'Discussion ' || n, %(per)s, false, 1,
+       now() - interval '30 days' + n * interval '20 seconds'
+FROM generate_series(%(first)s::int, %(last)s::int) AS n
+"""
+
+# Top-level comments: the first 3 of each thread get one reply each (reply_count 1).
+ROOTS_SQL = """
+INSERT INTO discussion_comment (
+    thread_id, parent_id, root_id, depth, user_id, guest_key, author_name, author_email,
+    author_website, ip_hash, body, html, status, created_at, edited_at, upvotes, downvotes, score,
+    is_pinned, reply_count, moderation, target, anchor_state)
+SELECT t.id, NULL, NULL, 0, NULL, '', 'Reader ' || ((t.id * 7 + k) %% 97),
+       'r' || ((t.id * 7 + k) %% 97) || '@example.com', '', '',
+       (%(bodies)s::text[])[1 + (t.id * 7 + k) %% %(nbodies)s],
+       '<p>' || ((%(bodies)s::text[])[1 + (t.id * 7 + k) %% %(nbodies)s]) || '</p>',
+       'approved', t.created_at + k * interval '10 minutes', NULL,
+       k %% 7, k %% 3, k %% 7 - k %% 3, false, CASE WHEN k <= 3 THEN 1 ELSE 0 END, '{}'::jsonb,
+       NULL, ''
+FROM discussion_thread t CROSS JOIN generate_series(1, %(roots)s::int) AS k
+WHERE t.id BETWEEN %(lo)s AND %(hi)s
+"""
+
+REPLIES_SQL = """
+INSERT INTO discussion_comment (
+    thread_id, parent_id, root_id, depth, user_id, guest_key, author_name, author_email,
+    author_website, ip_hash, body, html, status, created_at, edited_at, upvotes, downvotes, score,
+    is_pinned, reply_count, moderation, target, anchor_state)
+SELECT c.thread_id, c.id, c.id, 1, NULL, '', 'Reader ' || ((c.id * 3) %% 97), 'x@example.com', '',
+       '', (%(bodies)s::text[])[1 + (c.id * 3) %% %(nbodies)s],
+       '<p>' || ((%(bodies)s::text[])[1 + (c.id * 3) %% %(nbodies)s]) || '</p>',
+       'approved', c.created_at + interval '3 hours', NULL, 0, 0, 0, false, 0, '{}'::jsonb, NULL, ''
+FROM discussion_comment c
+WHERE c.thread_id BETWEEN %(lo)s AND %(hi)s AND c.parent_id IS NULL AND c.reply_count = 1
+"""
+
+
+def bodies() -> list[str]:
+    rng = random.Random(7)
+    return [body_text(rng) for _ in range(64)]
+
+
+def add_threads(conn: psycopg.Connection, first: int, last: int) -> tuple[int, int]:
+    """Threads number `first`..`last` (external URLs) with their comments; returns their id range."""
+    texts = bodies()
+    lo = hi = 0
+    for start in range(first, last + 1, CHUNK):
+        end = min(last, start + CHUNK - 1)
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(
+                THREADS_SQL + " RETURNING id",
+                {"prefix": URL_PREFIX, "per": PER_THREAD, "first": start, "last": end},
+            )
+            ids = [row[0] for row in cur.fetchall()]
+            chunk_lo, chunk_hi = min(ids), max(ids)
+            params = {
+                "bodies": texts,
+                "nbodies": len(texts),
+                "roots": ROOTS,
+                "lo": chunk_lo,
+                "hi": chunk_hi,
+            }
+            cur.execute(ROOTS_SQL, params)
+            cur.execute(REPLIES_SQL, params)
+        lo = lo or chunk_lo
+        hi = chunk_hi
+        if last - first > CHUNK:
+            print(f"  seeded threads {start:,}-{end:,}", flush=True)
+    conn.execute("ANALYZE discussion_thread")
+    conn.execute("ANALYZE discussion_comment")
+    return lo, hi
+
+
+def counts(conn: psycopg.Connection) -> tuple[int, int]:
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM discussion_thread), (SELECT count(*) FROM discussion_comment)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+IN_PROCESS = """
+import json, random, time
+from masthead.discussion import queries
+from masthead.discussion.serialise import page_payload
+rng = random.Random(11)
+ids = [rng.randint(__LO__, __HI__) for _ in range(__READS__)]
+def read(thread_id):
+    thread, policy = queries.readable_thread(thread_id)
+    page = queries.thread_page(thread, "newest", policy.page_size, None, policy.display_depth)
+    assert len(page.items) == __ROOTS__, len(page.items)
+    return json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
+for thread_id in ids[:20]:  # connection, policy cache, compiled queries
+    read(thread_id)
+times = []
+for thread_id in ids:
+    start = time.perf_counter()
+    read(thread_id)
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print("INPROC " + json.dumps({"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)]}))
+"""
+
+LUA = """
+local lo, hi = __LO__, __HI__
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(os.time() + #threads * 7919 + math.floor(os.clock() * 1000000))
+  hits = 0
+  responses = 0
+end
+function request()
+  local path = "/api/v1/threads/" .. math.random(lo, hi) .. "/comments?limit=" .. math.random(7, 100)
+  return wrk.format("GET", path)
+end
+function response(status, headers, body)
+  responses = responses + 1
+  if headers["X-Cache"] == "hit" then
+    hits = hits + 1
+  end
+end
+function done(summary, latency, requests)
+  local h, r = 0, 0
+  for _, t in ipairs(threads) do
+    h = h + t:get("hits")
+    r = r + t:get("responses")
+  end
+  io.write(string.format("CACHEHITS %d %d\\n", h, r))
+end
+"""
+
+
+@dataclass
+class Measured:
+    label: str
+    threads: int
+    comments: int
+    inproc_p50: float
+    inproc_p99: float
+    rps: float
+    p50: float
+    p99: float
+    hits: int
+    responses: int
+    non_2xx: int
+
+
+def _ms(text: str | None) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)$", text or "")
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+
+def wrk_random(base: str, lo: int, hi: int) -> tuple[float, float, float, int, int, int]:
+    """wrk at c=16 over random threads: req/s, p50, p99, fast-path hits, responses, non-2xx."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA.replace("__LO__", str(lo)).replace("__HI__", str(hi)))
+    try:
+        output = subprocess.run(
+            ["wrk", "--latency", "-t", "2", "-c", "16", "-d", f"{SECONDS}s", "-s", script.name]
+            + [f"{base}/api/v1/threads/{lo}/comments"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    pct = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))", output, re.MULTILINE))
+    hits_match = re.search(r"CACHEHITS (\d+) (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return (
+        rps,
+        _ms(pct.get("50")),
+        _ms(pct.get("99")),
+        int(hits_match.group(1)) if hits_match else -1,
+        int(hits_match.group(2)) if hits_match else -1,
+        int(non_2xx.group(1)) if non_2xx else 0,
+    )
+
+
+def measure(
+    data_dir: Path, env: dict[str, str], conn: psycopg.Connection, label: str, lo: int, hi: int
+) -> Measured:
+    threads, comments = counts(conn)
+    code = (
+        IN_PROCESS.replace("__LO__", str(lo))
+        .replace("__HI__", str(hi))
+        .replace("__READS__", str(READS))
+        .replace("__ROOTS__", str(ROOTS))
+    )
+    output = shell(data_dir, code, env=env)
+    inproc = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
+    print(
+        f"{label}: in process, uncached, {READS} random threads: "
+        f"p50 {inproc['p50']:.2f} ms  p99 {inproc['p99']:.2f} ms",
+        flush=True,
+    )
+    with masthead_server(data_dir, workers=2, env=env) as server:
+        rps, p50, p99, hits, responses, non_2xx = wrk_random(server.url, lo, hi)
+    print(
+        f"{label}: API c=16, random threads: {rps:.1f} req/s  p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
+        f"fast-path hits {hits}/{responses}  non-2xx {non_2xx}",
+        flush=True,
+    )
+    return Measured(
+        label,
+        threads,
+        comments,
+        inproc["p50"],
+        inproc["p99"],
+        rps,
+        p50,
+        p99,
+        hits,
+        responses,
+        non_2xx,
+    )
+
+
+# --- run -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    name = f"bench_bigdb_{os.getpid()}"
+    admin = psycopg.connect(f"{SERVER}/postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    results: list[Measured] = []
+    started = time.monotonic()
+    seed_seconds = 0.0
+    try:
+        env = {"DATABASE_URL": f"{SERVER}/{name}"}
+        with scratch_dir("bigdb") as data_dir:
+            manage(data_dir, "migrate", "--verbosity", "0", env=env)
+            with psycopg.connect(f"{SERVER}/{name}", autocommit=True) as conn:
+                lo, hi = add_threads(conn, 1, SMALL_THREADS)
+                results.append(measure(data_dir, env, conn, "small", lo, hi))
+                seed_start = time.monotonic()
+                _, big_hi = add_threads(conn, SMALL_THREADS + 1, BIG_THREADS)
+                seed_seconds = time.monotonic() - seed_start
+                threads, comments = counts(conn)
+                print(
+                    f"grew to {threads:,} threads, {comments:,} comments in {seed_seconds:.0f} s",
+                    flush=True,
+                )
+                results.append(measure(data_dir, env, conn, "big", lo, big_hi))
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    small, big = results
+    ratios = (big.inproc_p99 / small.inproc_p99, big.p99 / small.p99)
+    print(f"p99 ratio big/small: in process {ratios[0]:.2f}x, API {ratios[1]:.2f}x")
+    write_results(results, ratios, seed_seconds, time.monotonic() - started)
+
+
+def write_results(
+    results: list[Measured], ratios: tuple[float, float], seed_seconds: float, total: float
+) -> None:
+    table = [
+        "| Database | threads | comments | in process p50 ms | in process p99 ms | API req/s | API p50 ms | API p99 ms | fast-path hits | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for one in results:
+        table.append(  # noqa: PERF401
+            f"| {one.label} | {one.threads:,} | {one.comments:,} | {one.inproc_p50:.2f} | "
+            f"{one.inproc_p99:.2f} | {one.rps:.1f} | {one.p50:.1f} | {one.p99:.1f} | "
+            f"{one.hits}/{one.responses} | {one.non_2xx} |"
+        )
+    flat = ratios[0] < 1.5 and ratios[1] < 1.5
+    section = "\n".join(
+        [
+            "## Big database",
+            "",
+            f"`python -m bench bigdb` · {machine_line()} · PostgreSQL, `masthead run --workers 2`, "
+            f"disk cache, {SECONDS} s per wrk run, c=16; whole run {total:.0f} s (growing to "
+            f"1,000,000 comments: {seed_seconds:.0f} s).",
+            "",
+            *table,
+            "",
+            f"- p99 big/small: in process {ratios[0]:.2f}x, through the API {ratios[1]:.2f}x: "
+            + ("flat." if flat else "NOT flat."),
+            f"- Each thread: {ROOTS} top-level comments and {PER_THREAD - ROOTS} replies (~400 characters), "
+            "external-URL threads seeded in SQL. In process: the first page of "
+            f"{READS:,} random threads, uncached (thread read, the page's queries, JSON), as the API view "
+            "does on a miss. API: each request a random seeded thread and a random `limit` from 7 to 100 "
+            "(the same page, a distinct cache key), so most reads miss the fast path and the JSON cache "
+            "(hits counted above from `X-Cache: hit`).",
+        ]
+    )
+    write_section(section)
+
+
+if __name__ == "__main__":
+    main()
