@@ -164,8 +164,10 @@ function request()
 end
 function response(status, headers, body)
   responses = responses + 1
-  if headers["X-Cache"] == "hit" then
-    hits = hits + 1
+  for name, value in pairs(headers) do
+    if string.lower(name) == "x-cache" and value == "hit" then
+      hits = hits + 1
+    end
   end
 end
 function done(summary, latency, requests)
@@ -207,8 +209,10 @@ def wrk_random(base: str, lo: int, hi: int) -> tuple[float, float, float, int, i
         script.write(LUA.replace("__LO__", str(lo)).replace("__HI__", str(hi)))
     try:
         output = subprocess.run(
-            ["wrk", "--latency", "-t", "2", "-c", "16", "-d", f"{SECONDS}s", "-s", script.name]
-            + [f"{base}/api/v1/threads/{lo}/comments"],
+            [
+                *("wrk", "--latency", "-t", "2", "-c", "16", "-d", f"{SECONDS}s"),
+                *("-s", script.name, f"{base}/api/v1/threads/{lo}/comments"),
+            ],
             capture_output=True,
             text=True,
             check=True,
