@@ -147,6 +147,32 @@ times.sort()
 print("INPROC " + json.dumps({"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)]}))
 """
 
+# The queries of one first page (a thread in the middle of the range), each under EXPLAIN ANALYZE: their
+# execution time in the database and the indexes they use (a sequential scan of comments would not be flat).
+PLANS = """
+import json
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from masthead.discussion import queries
+with CaptureQueriesContext(connection) as captured:
+    thread, policy = queries.readable_thread(__ID__)
+    queries.thread_page(thread, "newest", policy.page_size, None, policy.display_depth)
+total, scans = 0.0, []
+with connection.cursor() as cursor:
+    for query in captured.captured_queries:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        total += plan[0]["Execution Time"]
+        nodes = [plan[0]["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.get("Plans", []))
+            if node.get("Relation Name", "").startswith("discussion_"):
+                scans.append(node.get("Index Name") or node["Node Type"] + " " + node["Relation Name"])
+print("PLANS " + json.dumps({"queries": len(captured.captured_queries), "ms": total, "scans": scans}))
+"""
+
 LUA = """
 local lo, hi = __LO__, __HI__
 local threads = {}
@@ -194,6 +220,8 @@ class Measured:
     hits: int
     responses: int
     non_2xx: int
+    plan_ms: float
+    scans: list[str]
 
 
 def _ms(text: str | None) -> float:
@@ -245,6 +273,16 @@ def measure(
     )
     output = shell(data_dir, code, env=env)
     inproc = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
+    plans = json.loads(
+        shell(data_dir, PLANS.replace("__ID__", str((lo + hi) // 2)), env=env)
+        .split("PLANS ", 1)[1]
+        .splitlines()[0]
+    )
+    print(
+        f"{label}: one first page: {plans['queries']} queries, {plans['ms']:.2f} ms executing in "
+        f"PostgreSQL (EXPLAIN ANALYZE), through {', '.join(sorted(set(plans['scans'])))}",
+        flush=True,
+    )
     print(
         f"{label}: in process, uncached, {READS} random threads: "
         f"p50 {inproc['p50']:.2f} ms  p99 {inproc['p99']:.2f} ms",
@@ -269,6 +307,8 @@ def measure(
         hits,
         responses,
         non_2xx,
+        plans["ms"],
+        sorted(set(plans["scans"])),
     )
 
 
@@ -311,12 +351,12 @@ def write_results(
     results: list[Measured], ratios: tuple[float, float], seed_seconds: float, total: float
 ) -> None:
     table = [
-        "| Database | threads | comments | in process p50 ms | in process p99 ms | API req/s | API p50 ms | API p99 ms | fast-path hits | non-2xx |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| Database | threads | comments | SQL of one page ms | in process p50 ms | in process p99 ms | API req/s | API p50 ms | API p99 ms | cache hits | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for one in results:
         table.append(  # noqa: PERF401
-            f"| {one.label} | {one.threads:,} | {one.comments:,} | {one.inproc_p50:.2f} | "
+            f"| {one.label} | {one.threads:,} | {one.comments:,} | {one.plan_ms:.2f} | {one.inproc_p50:.2f} | "
             f"{one.inproc_p99:.2f} | {one.rps:.1f} | {one.p50:.1f} | {one.p99:.1f} | "
             f"{one.hits}/{one.responses} | {one.non_2xx} |"
         )
@@ -339,6 +379,9 @@ def write_results(
             "does on a miss. API: each request a random seeded thread and a random `limit` from 7 to 100 "
             "(the same page, a distinct cache key), so most reads miss the fast path and the JSON cache "
             "(hits counted above from `X-Cache: hit`).",
+            "- SQL of one page: the execution times, under EXPLAIN ANALYZE, of the queries of one thread's "
+            f"first page; with 1,000,000 comments they go through {', '.join(results[-1].scans)} "
+            "(no sequential scan of comments).",
         ]
     )
     write_section(section)
