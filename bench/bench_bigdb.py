@@ -35,6 +35,7 @@ BIG_THREADS = int(os.environ.get("MASTHEAD_BENCH_BIG_THREADS", "100000"))
 PER_THREAD = 10  # 7 top-level comments, 3 replies
 ROOTS = 7
 READS = 1000
+ROUNDS = int(os.environ.get("BENCH_BIGDB_ROUNDS", "3"))
 URL_PREFIX = "https://news.example/bigdb/"
 CHUNK = 20000  # threads per INSERT round while growing (progress, and smaller transactions)
 
@@ -110,9 +111,17 @@ def add_threads(conn: psycopg.Connection, first: int, last: int) -> tuple[int, i
         hi = chunk_hi
         if last - first > CHUNK:
             print(f"  seeded threads {start:,}-{end:,}", flush=True)
-    conn.execute("ANALYZE discussion_thread")
-    conn.execute("ANALYZE discussion_comment")
     return lo, hi
+
+
+def settle(conn: psycopg.Connection) -> float:
+    """VACUUM (ANALYZE) and a checkpoint, as a database at rest would be: autovacuum and the
+    checkpointer then have nothing left to do while the reads are timed. Returns the seconds taken."""
+    start = time.monotonic()
+    conn.execute("VACUUM (ANALYZE) discussion_thread")
+    conn.execute("VACUUM (ANALYZE) discussion_comment")
+    conn.execute("CHECKPOINT")
+    return time.monotonic() - start
 
 
 def counts(conn: psycopg.Connection) -> tuple[int, int]:
@@ -129,22 +138,25 @@ IN_PROCESS = """
 import json, random, time
 from masthead.discussion import queries
 from masthead.discussion.serialise import page_payload
-rng = random.Random(11)
-ids = [rng.randint(__LO__, __HI__) for _ in range(__READS__)]
 def read(thread_id):
     thread, policy = queries.readable_thread(thread_id)
     page = queries.thread_page(thread, "newest", policy.page_size, None, policy.display_depth)
     assert len(page.items) == __ROOTS__, len(page.items)
     return json.dumps(page_payload(page, policy.gravatar), separators=(",", ":"))
-for thread_id in ids[:20]:  # connection, policy cache, compiled queries
-    read(thread_id)
-times = []
-for thread_id in ids:
-    start = time.perf_counter()
-    read(thread_id)
-    times.append((time.perf_counter() - start) * 1000)
-times.sort()
-print("INPROC " + json.dumps({"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)]}))
+rounds = []
+for round_number in range(__ROUNDS__):
+    rng = random.Random(11 + round_number)
+    ids = [rng.randint(__LO__, __HI__) for _ in range(__READS__)]
+    for thread_id in ids[:20]:  # connection, policy cache, compiled queries
+        read(thread_id)
+    times = []
+    for thread_id in ids:
+        start = time.perf_counter()
+        read(thread_id)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    rounds.append({"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)]})
+print("INPROC " + json.dumps(rounds))
 """
 
 # The queries of one first page (a thread in the middle of the range), each under EXPLAIN ANALYZE: their
@@ -212,11 +224,14 @@ class Measured:
     label: str
     threads: int
     comments: int
+    load: str  # /proc/loadavg's 1-minute figure when the measurement started
     inproc_p50: float
     inproc_p99: float
+    inproc_p99s: list[float]
     rps: float
     p50: float
     p99: float
+    api_p99s: list[float]
     hits: int
     responses: int
     non_2xx: int
@@ -261,54 +276,70 @@ def wrk_random(base: str, lo: int, hi: int) -> tuple[float, float, float, int, i
     )
 
 
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def measure(
     data_dir: Path, env: dict[str, str], conn: psycopg.Connection, label: str, lo: int, hi: int
 ) -> Measured:
     threads, comments = counts(conn)
-    code = (
-        IN_PROCESS.replace("__LO__", str(lo))
-        .replace("__HI__", str(hi))
-        .replace("__READS__", str(READS))
-        .replace("__ROOTS__", str(ROOTS))
-    )
-    output = shell(data_dir, code, env=env)
-    inproc = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
+    load = Path("/proc/loadavg").read_text().split()[0]
     plans = json.loads(
         shell(data_dir, PLANS.replace("__ID__", str((lo + hi) // 2)), env=env)
         .split("PLANS ", 1)[1]
         .splitlines()[0]
     )
+    scans = sorted(set(plans["scans"]))
     print(
-        f"{label}: one first page: {plans['queries']} queries, {plans['ms']:.2f} ms executing in "
-        f"PostgreSQL (EXPLAIN ANALYZE), through {', '.join(sorted(set(plans['scans'])))}",
+        f"{label} ({threads:,} threads, {comments:,} comments; load average {load}): one first page: "
+        f"{plans['queries']} queries, {plans['ms']:.2f} ms executing in PostgreSQL (EXPLAIN ANALYZE), "
+        f"through {', '.join(scans)}",
         flush=True,
     )
-    print(
-        f"{label}: in process, uncached, {READS} random threads: "
-        f"p50 {inproc['p50']:.2f} ms  p99 {inproc['p99']:.2f} ms",
-        flush=True,
+    code = (
+        IN_PROCESS.replace("__LO__", str(lo))
+        .replace("__HI__", str(hi))
+        .replace("__READS__", str(READS))
+        .replace("__ROOTS__", str(ROOTS))
+        .replace("__ROUNDS__", str(ROUNDS))
     )
+    output = shell(data_dir, code, env=env)
+    inproc = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
+    for number, one in enumerate(inproc, 1):
+        print(
+            f"{label}: in process, uncached, {READS} random threads, round {number}: "
+            f"p50 {one['p50']:.2f} ms  p99 {one['p99']:.2f} ms",
+            flush=True,
+        )
+    api = []
     with masthead_server(data_dir, workers=2, env=env) as server:
-        rps, p50, p99, hits, responses, non_2xx = wrk_random(server.url, lo, hi)
-    print(
-        f"{label}: API c=16, random threads: {rps:.1f} req/s  p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
-        f"fast-path hits {hits}/{responses}  non-2xx {non_2xx}",
-        flush=True,
-    )
+        for number in range(1, ROUNDS + 1):
+            api.append(wrk_random(server.url, lo, hi))
+            rps, p50, p99, hits, responses, non_2xx = api[-1]
+            print(
+                f"{label}: API c=16, random threads, round {number}: {rps:.1f} req/s  "
+                f"p50 {p50:.1f} ms  p99 {p99:.1f} ms  fast-path hits {hits}/{responses}  "
+                f"non-2xx {non_2xx}",
+                flush=True,
+            )
     return Measured(
         label,
         threads,
         comments,
-        inproc["p50"],
-        inproc["p99"],
-        rps,
-        p50,
-        p99,
-        hits,
-        responses,
-        non_2xx,
+        load,
+        median([one["p50"] for one in inproc]),
+        median([one["p99"] for one in inproc]),
+        [one["p99"] for one in inproc],
+        median([one[0] for one in api]),
+        median([one[1] for one in api]),
+        median([one[2] for one in api]),
+        [one[2] for one in api],
+        sum(one[3] for one in api),
+        sum(one[4] for one in api),
+        sum(one[5] for one in api),
         plans["ms"],
-        sorted(set(plans["scans"])),
+        scans,
     )
 
 
@@ -321,20 +352,23 @@ def main() -> None:
     admin.execute(f'CREATE DATABASE "{name}"')
     results: list[Measured] = []
     started = time.monotonic()
-    seed_seconds = 0.0
+    seed_seconds = settle_seconds = 0.0
     try:
         env = {"DATABASE_URL": f"{SERVER}/{name}"}
         with scratch_dir("bigdb") as data_dir:
             manage(data_dir, "migrate", "--verbosity", "0", env=env)
             with psycopg.connect(f"{SERVER}/{name}", autocommit=True) as conn:
                 lo, hi = add_threads(conn, 1, SMALL_THREADS)
+                settle(conn)
                 results.append(measure(data_dir, env, conn, "small", lo, hi))
                 seed_start = time.monotonic()
                 _, big_hi = add_threads(conn, SMALL_THREADS + 1, BIG_THREADS)
                 seed_seconds = time.monotonic() - seed_start
+                settle_seconds = settle(conn)
                 threads, comments = counts(conn)
                 print(
-                    f"grew to {threads:,} threads, {comments:,} comments in {seed_seconds:.0f} s",
+                    f"grew to {threads:,} threads, {comments:,} comments in {seed_seconds:.0f} s, "
+                    f"VACUUM (ANALYZE) and CHECKPOINT {settle_seconds:.0f} s",
                     flush=True,
                 )
                 results.append(measure(data_dir, env, conn, "big", lo, big_hi))
@@ -344,19 +378,24 @@ def main() -> None:
     small, big = results
     ratios = (big.inproc_p99 / small.inproc_p99, big.p99 / small.p99)
     print(f"p99 ratio big/small: in process {ratios[0]:.2f}x, API {ratios[1]:.2f}x")
-    write_results(results, ratios, seed_seconds, time.monotonic() - started)
+    write_results(results, ratios, seed_seconds, settle_seconds, time.monotonic() - started)
 
 
 def write_results(
-    results: list[Measured], ratios: tuple[float, float], seed_seconds: float, total: float
+    results: list[Measured],
+    ratios: tuple[float, float],
+    seed_seconds: float,
+    settle_seconds: float,
+    total: float,
 ) -> None:
     table = [
-        "| Database | threads | comments | SQL of one page ms | in process p50 ms | in process p99 ms | API req/s | API p50 ms | API p99 ms | cache hits | non-2xx |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Database | threads | comments | load avg | SQL of one page ms | in process p50 ms | in process p99 ms | API req/s | API p50 ms | API p99 ms | cache hits | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for one in results:
         table.append(  # noqa: PERF401
-            f"| {one.label} | {one.threads:,} | {one.comments:,} | {one.plan_ms:.2f} | {one.inproc_p50:.2f} | "
+            f"| {one.label} | {one.threads:,} | {one.comments:,} | {one.load} | {one.plan_ms:.2f} | "
+            f"{one.inproc_p50:.2f} | "
             f"{one.inproc_p99:.2f} | {one.rps:.1f} | {one.p50:.1f} | {one.p99:.1f} | "
             f"{one.hits}/{one.responses} | {one.non_2xx} |"
         )
@@ -366,13 +405,25 @@ def write_results(
             "## Big database",
             "",
             f"`python -m bench bigdb` · {machine_line()} · PostgreSQL, `masthead run --workers 2`, "
-            f"disk cache, {SECONDS} s per wrk run, c=16; whole run {total:.0f} s (growing to "
-            f"1,000,000 comments: {seed_seconds:.0f} s).",
+            f"disk cache, {SECONDS} s per wrk run, c=16, medians of {ROUNDS} rounds; whole run "
+            f"{total:.0f} s (growing to {results[-1].comments:,} comments: {seed_seconds:.0f} s, then "
+            f"VACUUM (ANALYZE) and CHECKPOINT {settle_seconds:.0f} s).",
             "",
             *table,
             "",
             f"- p99 big/small: in process {ratios[0]:.2f}x, through the API {ratios[1]:.2f}x: "
-            + ("flat." if flat else "NOT flat."),
+            + ("flat." if flat else "NOT flat (see the rounds and the load average).")
+            + " p99 of each round, in process: "
+            + "; ".join(
+                f"{one.label} " + ", ".join(f"{value:.1f}" for value in one.inproc_p99s)
+                for one in results
+            )
+            + " ms; through the API: "
+            + "; ".join(
+                f"{one.label} " + ", ".join(f"{value:.0f}" for value in one.api_p99s)
+                for one in results
+            )
+            + " ms.",
             f"- Each thread: {ROOTS} top-level comments and {PER_THREAD - ROOTS} replies (~400 characters), "
             "external-URL threads seeded in SQL. In process: the first page of "
             f"{READS:,} random threads, uncached (thread read, the page's queries, JSON), as the API view "
