@@ -166,6 +166,7 @@ import json
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from masthead.discussion import queries
+queries.readable_thread(__ID__)  # the site's policy into the cache first, as on a server at work
 with CaptureQueriesContext(connection) as captured:
     thread, policy = queries.readable_thread(__ID__)
     queries.thread_page(thread, "newest", policy.page_size, None, policy.display_depth)
@@ -280,6 +281,28 @@ def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
+def in_process(
+    data_dir: Path, env: dict[str, str], label: str, lo: int, hi: int
+) -> list[dict[str, float]]:
+    """ROUNDS rounds of READS uncached first pages of random threads lo..hi: p50 and p99 of each."""
+    code = (
+        IN_PROCESS.replace("__LO__", str(lo))
+        .replace("__HI__", str(hi))
+        .replace("__READS__", str(READS))
+        .replace("__ROOTS__", str(ROOTS))
+        .replace("__ROUNDS__", str(ROUNDS))
+    )
+    output = shell(data_dir, code, env=env)
+    rounds: list[dict[str, float]] = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
+    for number, one in enumerate(rounds, 1):
+        print(
+            f"{label}: in process, uncached, {READS} random threads, round {number}: "
+            f"p50 {one['p50']:.2f} ms  p99 {one['p99']:.2f} ms",
+            flush=True,
+        )
+    return rounds
+
+
 def measure(
     data_dir: Path, env: dict[str, str], conn: psycopg.Connection, label: str, lo: int, hi: int
 ) -> Measured:
@@ -297,21 +320,7 @@ def measure(
         f"through {', '.join(scans)}",
         flush=True,
     )
-    code = (
-        IN_PROCESS.replace("__LO__", str(lo))
-        .replace("__HI__", str(hi))
-        .replace("__READS__", str(READS))
-        .replace("__ROOTS__", str(ROOTS))
-        .replace("__ROUNDS__", str(ROUNDS))
-    )
-    output = shell(data_dir, code, env=env)
-    inproc = json.loads(output.split("INPROC ", 1)[1].splitlines()[0])
-    for number, one in enumerate(inproc, 1):
-        print(
-            f"{label}: in process, uncached, {READS} random threads, round {number}: "
-            f"p50 {one['p50']:.2f} ms  p99 {one['p99']:.2f} ms",
-            flush=True,
-        )
+    inproc = in_process(data_dir, env, label, lo, hi)
     api = []
     with masthead_server(data_dir, workers=2, env=env) as server:
         for number in range(1, ROUNDS + 1):
@@ -353,6 +362,7 @@ def main() -> None:
     results: list[Measured] = []
     started = time.monotonic()
     seed_seconds = settle_seconds = 0.0
+    control: list[dict[str, float]] = []
     try:
         env = {"DATABASE_URL": f"{SERVER}/{name}"}
         with scratch_dir("bigdb") as data_dir:
@@ -372,18 +382,23 @@ def main() -> None:
                     flush=True,
                 )
                 results.append(measure(data_dir, env, conn, "big", lo, big_hi))
+                # Control: the small run's 100 threads, read again in the big database.
+                control = in_process(data_dir, env, "big, the first 100 threads only", lo, hi)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
     small, big = results
     ratios = (big.inproc_p99 / small.inproc_p99, big.p99 / small.p99)
     print(f"p99 ratio big/small: in process {ratios[0]:.2f}x, API {ratios[1]:.2f}x")
-    write_results(results, ratios, seed_seconds, settle_seconds, time.monotonic() - started)
+    write_results(
+        results, ratios, control, seed_seconds, settle_seconds, time.monotonic() - started
+    )
 
 
 def write_results(
     results: list[Measured],
     ratios: tuple[float, float],
+    control: list[dict[str, float]],
     seed_seconds: float,
     settle_seconds: float,
     total: float,
@@ -423,7 +438,10 @@ def write_results(
                 f"{one.label} " + ", ".join(f"{value:.0f}" for value in one.api_p99s)
                 for one in results
             )
-            + " ms.",
+            + " ms. Control, in the big database, the small run's 100 threads only: p50 "
+            + f"{median([one['p50'] for one in control]):.2f} ms, p99 "
+            + f"{median([one['p99'] for one in control]):.2f} ms (the same rows as the small "
+            + "run, in the big database).",
             f"- Each thread: {ROOTS} top-level comments and {PER_THREAD - ROOTS} replies (~400 characters), "
             "external-URL threads seeded in SQL. In process: the first page of "
             f"{READS:,} random threads, uncached (thread read, the page's queries, JSON), as the API view "
