@@ -26,7 +26,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.bench_discussion import POST_LUA, SECONDS, csrf_cookie, seed, wrk_post
+from bench.bench_discussion import (
+    ISSO_POST_LUA,
+    POST_LUA,
+    SECONDS,
+    csrf_cookie,
+    ensure_isso,
+    isso_server,
+    realistic_lua,
+    seed,
+    seed_isso,
+    wrk_post,
+)
 from bench.common import (
     LoadResult,
     machine_line,
@@ -46,6 +57,7 @@ READ_ROUNDS = int(os.environ.get("BENCH_READ_ROUNDS", "3"))
 PG_SERVER = os.environ.get("BENCH_SCALED_PG", "postgres://postgres:postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_SCALED_REDIS", "redis://127.0.0.1:6379/13")
 TICKS = os.sysconf("SC_CLK_TCK")
+ISSO_FIGURES: dict[tuple[str, int], Measured] = {}  # the posting rounds against Isso (run_all)
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -199,10 +211,16 @@ def run_reads(configs: list[Configuration]) -> dict[str, dict[tuple[str, int], M
     return found
 
 
-def run_posting(config: Configuration, round_number: int) -> dict[int, Measured]:
-    """One round of posting (the cheap mix) on a fresh server; keyed by concurrency."""
-    found: dict[int, Measured] = {}
+def run_posting(config: Configuration, round_number: int) -> dict[tuple[str, int], Measured]:
+    """One round of posting, the cheap mix (d) and readers' realistic mix (f), on a fresh server;
+    keyed by (mix, concurrency)."""
+    found: dict[tuple[str, int], Measured] = {}
     thread_id = config.threads["20"]["thread"]
+    parents = [int(pk) for pk in config.threads["replyable"]["20"]]  # type: ignore[call-overload, index]
+    mixes = [
+        ("(d)", "POST comment", POST_LUA),
+        ("(f)", "POST realistic comment", realistic_lua(parents, isso=False)),
+    ]
     with environment(config.env), masthead_server(config.data_dir, workers=2) as server:
         token = csrf_cookie(server.url, thread_id)
         headers = {
@@ -210,17 +228,47 @@ def run_posting(config: Configuration, round_number: int) -> dict[int, Measured]
             "Cookie": f"csrftoken={token}",
             "X-CSRFToken": token,
         }
-        for concurrency in POST_CONCURRENCY:
-            url = f"{server.url}/api/v1/threads/{thread_id}/comments"
-            label = f"(d) API POST comment ({config.name}), round {round_number}"
-            one = measured(
-                server.process.pid,
-                lambda url=url, c=concurrency, label=label: wrk_post(
-                    url, c, POST_LUA, headers, label
-                ),
-            )
-            print(_line(one), flush=True)
-            found[concurrency] = one
+        for key, what, lua in mixes:
+            for concurrency in POST_CONCURRENCY:
+                url = f"{server.url}/api/v1/threads/{thread_id}/comments"
+                label = f"{key} API {what} ({config.name}), round {round_number}"
+                one = measured(
+                    server.process.pid,
+                    lambda url=url, c=concurrency, label=label, lua=lua: wrk_post(
+                        url, c, lua, headers, label
+                    ),
+                )
+                print(_line(one), flush=True)
+                found[(key, concurrency)] = one
+    return found
+
+
+def run_isso_posting(
+    isso: Path, seeded: Path, parents: list[int], round_number: int
+) -> dict[tuple[str, int], LoadResult]:
+    """The same two mixes against Isso (guard and moderation off), on a fresh copy of its database."""
+    import shutil
+    import tempfile
+
+    found: dict[tuple[str, int], LoadResult] = {}
+    with tempfile.TemporaryDirectory(prefix="masthead-bench-isso-") as work_name:
+        work = Path(work_name)
+        shutil.copy(seeded / "comments.db", work / "comments.db")
+        with isso_server(isso, work) as url:
+            for key, what, lua in (
+                ("(d)", "POST comment", ISSO_POST_LUA),
+                ("(f)", "POST realistic comment", realistic_lua(parents, isso=True)),
+            ):
+                for concurrency in POST_CONCURRENCY:
+                    result = wrk_post(
+                        f"{url}/new?uri=/t20",
+                        concurrency,
+                        lua,
+                        {"Content-Type": "application/json", "Referer": url + "/t20"},
+                        f"Isso {key} {what}, round {round_number}",
+                    )
+                    print(result.line(), flush=True)
+                    found[(key, concurrency)] = result
     return found
 
 
@@ -258,15 +306,30 @@ def run_all() -> tuple[dict[tuple[str, int], Measured], dict[tuple[str, int], Me
             stack.enter_context(scratch_dir("scaled-pg")),
         )
         figures = run_reads([sqlite, scaled])
-        rounds: dict[tuple[str, int], list[Measured]] = {}
+        isso = ensure_isso()
+        isso_parents: list[int] = []
+        seeded = stack.enter_context(scratch_dir("scaled-isso"))
+        if isso is not None:
+            with isso_server(isso, seeded) as url:
+                isso_parents = seed_isso(url, "/t20", 20)
+        rounds: dict[tuple[str, str, int], list[Measured]] = {}
         for round_number in range(1, POST_ROUNDS + 1):
             for config in (sqlite, scaled):
-                for concurrency, one in run_posting(config, round_number).items():
-                    rounds.setdefault((config.name, concurrency), []).append(one)
-        for (name, concurrency), measured_rounds in rounds.items():
-            figures[name][("(d)", concurrency)] = median_measured(
-                measured_rounds, f"(d) API POST comment, median of {POST_ROUNDS} ({name})"
+                for (key, concurrency), one in run_posting(config, round_number).items():
+                    rounds.setdefault((config.name, key, concurrency), []).append(one)
+            if isso is not None:
+                for (key, concurrency), result in run_isso_posting(
+                    isso, seeded, isso_parents, round_number
+                ).items():
+                    rounds.setdefault(("Isso", key, concurrency), []).append(Measured(result, 0.0))
+        figures["Isso"] = {}
+        for (name, key, concurrency), measured_rounds in rounds.items():
+            what = "POST comment" if key == "(d)" else "POST realistic comment"
+            figures[name][(key, concurrency)] = median_measured(
+                measured_rounds, f"{key} API {what}, median of {POST_ROUNDS} ({name})"
             )
+        ISSO_FIGURES.clear()
+        ISSO_FIGURES.update(figures["Isso"])
         return figures[sqlite.name], figures[scaled.name]
 
 
@@ -294,6 +357,19 @@ def main() -> None:
             f"{ours.cpu_ms_per_request:.2f} | {b.requests_per_second:.0f} | {b.p50_ms:.1f}/{b.p99_ms:.1f} | "
             f"{theirs.cpu_ms_per_request:.2f} | {ratio:.2f}x |"
         )
+    for key in ("(d)", "(f)"):
+        for concurrency in POST_CONCURRENCY:
+            against = ISSO_FIGURES.get((key, concurrency))
+            if against is None or not against.result.requests_per_second:
+                continue
+            isso_rate = against.result.requests_per_second
+            for name, side in (("SQLite", sqlite), ("PG+Redis", scaled)):
+                ours = side.get((key, concurrency))
+                if ours is not None:
+                    ratios.append(
+                        f"{key} posts/s vs Isso ({isso_rate:.0f}), c={concurrency}, {name}: "
+                        f"{ours.result.requests_per_second / isso_rate:.2f}x"
+                    )
     for line in ratios:
         print(line)
     errors = sum(m.result.errors + m.result.non_2xx for m in [*sqlite.values(), *scaled.values()])
@@ -305,12 +381,17 @@ def main() -> None:
                 f"`python -m bench scaled` · {machine_line()} · {SECONDS} s per run, "
                 "`masthead run --workers 2`, rate limits off; reads after one warming request, "
                 f"both servers up, each scenario on one then the other, median of {READ_ROUNDS} rounds; "
-                f"posting the cheap mix of `bench discussion` (d), median of {POST_ROUNDS} alternate rounds. CPU ms/req: utime+stime of "
+                f"posting the cheap mix (d) and readers' mix (f) of `bench discussion`, median of {POST_ROUNDS} alternate rounds (Isso's too). CPU ms/req: utime+stime of "
                 "Masthead's processes (server and workers) during the run, per request.",
                 "",
                 *rows,
                 "",
-                f"Errors and non-2xx answers over all runs: {errors}.",
+                *[f"- {line}" for line in ratios],
+                "",
+                f"Errors and non-2xx answers over all runs: {errors}. Posting (f) is readers' mix of "
+                "`bench discussion` (a distinct reader and address each post, ~400 characters, 30% "
+                "replies, every moderation rule on); Isso, guard and moderation off, gets the same "
+                "bodies and replies in rounds alternating with Masthead's.",
             ]
         )
     )
