@@ -179,6 +179,9 @@ class Comment(models.Model):
                 condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
             ),
             models.Index(fields=["guest_key", "created_at"], name="comment_guest_time"),
+            # A guest without a cookie is checked for a duplicate by address (guard.check_duplicate):
+            # the last minute's comments from that address, never a scan of the whole thread.
+            models.Index(fields=["ip_hash", "created_at"], name="comment_address_time"),
             # Pinned comments of a thread are few: found through this index, never by a scan. (A plain
             # (thread, is_pinned) index does not do: SQLite will not use a boolean column written as
             # a bare `WHERE is_pinned` for an index equality, and scanned the whole thread.)
