@@ -423,6 +423,21 @@ def _demo_data_template() -> Path:
     return _DATA_TEMPLATE["dir"]
 
 
+def open_discussion(base: str) -> tuple[int, str]:
+    """The id and path of the first article on the home page at `base` whose discussion is open."""
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/", timeout=10) as response:
+        home = response.read().decode()
+    for path in dict.fromkeys(re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home)):
+        with urllib.request.urlopen(f"{base}/api/v1/threads?url={path}", timeout=10) as found:
+            thread = json.loads(found.read())
+        if thread["is_open"]:
+            return int(thread["id"]), path
+    raise AssertionError("no open discussion in the demo content")
+
+
 class MastheadServer:
     """`masthead run` on a free loopback port with the demo site, in a data directory of its own
     (its own SQLite database: such tests run the same on either test database). Without the task
@@ -500,19 +515,7 @@ class MastheadServer:
 
     def open_thread(self) -> tuple[int, str]:
         """The id and path of the demo's first article with an open discussion."""
-        import re
-        import urllib.request
-
-        with urllib.request.urlopen(self.base + "/", timeout=10) as response:
-            home = response.read().decode()
-        for path in dict.fromkeys(re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home)):
-            with urllib.request.urlopen(
-                f"{self.base}/api/v1/threads?url={path}", timeout=10
-            ) as found:
-                thread = json.loads(found.read())
-            if thread["is_open"]:
-                return int(thread["id"]), path
-        raise AssertionError("no open discussion in the demo content")
+        return open_discussion(self.base)
 
     def reader(self) -> ServerReader:
         return ServerReader(self.base)

@@ -20,7 +20,6 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import secrets
 import shlex
 import shutil
@@ -40,7 +39,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.helpers import EventStream, ServerReader, free_port, masthead_process_env
+from tests.helpers import (
+    EventStream,
+    ServerReader,
+    free_port,
+    masthead_process_env,
+    open_discussion,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "deploy" / "nginx" / "masthead.conf"
@@ -357,16 +362,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 def open_thread(stack: Stack) -> tuple[int, str]:
     """The demo's first article with an open discussion, found through nginx."""
-    with urllib.request.urlopen(stack.plain + "/", timeout=10) as response:
-        home = response.read().decode()
-    for path in dict.fromkeys(re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home)):
-        with urllib.request.urlopen(
-            f"{stack.plain}/api/v1/threads?url={path}", timeout=10
-        ) as found:
-            thread = json.loads(found.read())
-        if thread["is_open"]:
-            return int(thread["id"]), path
-    raise AssertionError("no open discussion in the demo content")
+    return open_discussion(stack.plain)
 
 
 def salted_hash(value: str, secret_key: str) -> str:
