@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from masthead.core import cache_versions, ratelimit
 from masthead.core.errors import ApiError, ErrorCode
+from tests.asgi import run_async
 
 
 def redis_caches(redis_url: str) -> dict[str, Any]:
@@ -65,8 +66,10 @@ def test_requests_reuse_the_processes_redis_connections(redis_url: str) -> None:
         await asyncio.gather(*(request(n) for n in range(20)))
 
     with override_settings(CACHES=redis_caches(redis_url)):
-        asyncio.run(burst())  # the first request may open the connection
+        # On an event loop of its own thread: a browser test earlier in this process may have left
+        # Playwright's loop running in this one.
+        run_async(burst)  # the first request may open the connection
         opened = server.info("stats")["total_connections_received"]
         for _ in range(5):
-            asyncio.run(burst())
+            run_async(burst)
         assert server.info("stats")["total_connections_received"] == opened

@@ -241,6 +241,8 @@ def test_comments_the_script_draws_keep_names_isolated_and_bodies_in_their_own_d
     page.wait_for_load_state("networkidle")  # leaving mid-request would abort the script's fetch
 
     page.goto(live_server.url + two_editions["en"].url)
+    # discussion.js binds the form once it has asked /me: a click before would post without it.
+    page.wait_for_load_state("networkidle")
     form = page.locator("form[data-comment-form]")
     form.locator("textarea[name=body]").fill("الجفاف وصل إلى قريتنا أيضاً.")
     form.locator("input[name=name]").fill("نور")
