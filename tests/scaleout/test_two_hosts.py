@@ -175,9 +175,10 @@ def test_a_page_cached_on_host_b_is_invalidated_by_a_post_on_host_a(
     two_hosts: TwoHosts,
 ) -> None:
     b, path = two_hosts.b, two_hosts.article_path
-    get_page(b, path)
-    cache_state, _ = get_page(b, path)
-    assert cache_state == "hit"
+    # Cached on B first. (A bump from elsewhere between two reads, e.g. a host finishing its start,
+    # makes the second a miss once: read until B answers from its cache.)
+    states = [get_page(b, path)[0] for _ in range(4)]
+    assert "hit" in states[1:], states
 
     body = "Host B must not serve the page without me."
     status, posted = client(two_hosts.a, "198.51.100.2").comment(
