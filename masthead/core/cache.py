@@ -20,6 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -129,7 +130,7 @@ class VersionWatch:
 
     def __init__(self, cache: DjangoRedisCache, seconds: float = 30) -> None:
         self.cache = cache
-        self.channel = cache.make_key("versions:bumped")
+        self.channel = bump_channel(cache)
         self.seconds = seconds
         self._values: dict[str, tuple[float, int]] = {}
         self._epoch = 0  # counts the drops: a read that raced with one is not kept
@@ -233,12 +234,20 @@ class VersionWatch:
 _watches: dict[str, VersionWatch] = {}
 
 
+def bump_channel(cache: Any) -> str:
+    """The channel `cache`'s bumps are announced on. Pub/sub channels belong to the whole Redis
+    server, not to a database number: sites (or test runs) sharing a server on different databases
+    would otherwise drop each other's copies."""
+    path = urlsplit(cache._servers[0]).path.strip("/")  # redis://host:port/DB
+    return str(cache.make_key(f"versions:bumped:db{path or '0'}"))
+
+
 def version_watch(cache: Any) -> VersionWatch | None:
     """The watch for `cache` when it is Masthead's Redis cache (one per channel per process); else
     None (the file cache answers version reads from local files: nothing to save)."""
     if not isinstance(cache, RedisCache):
         return None
-    channel = cache.make_key("versions:bumped")
+    channel = bump_channel(cache)
     location = repr(cache._servers)  # type: ignore[attr-defined]
     with _creating:
         watch = _watches.get(location + channel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -13,11 +14,13 @@ from masthead.core import cache_versions, ratelimit
 from masthead.core.errors import ApiError, ErrorCode
 from tests.asgi import run_async
 
+BACKEND = "masthead.core.cache.RedisCache"
+
 
 def redis_caches(redis_url: str) -> dict[str, Any]:
     return {
         "default": {
-            "BACKEND": "masthead.core.cache.RedisCache",
+            "BACKEND": BACKEND,
             "LOCATION": redis_url,
             "KEY_PREFIX": f"masthead-test-{uuid.uuid4().hex}",
         }
@@ -73,3 +76,43 @@ def test_requests_reuse_the_processes_redis_connections(redis_url: str) -> None:
         for _ in range(5):
             run_async(burst)
         assert server.info("stats")["total_connections_received"] == opened
+
+
+def test_bumps_on_another_redis_database_leave_this_sites_copies_alone(redis_url: str) -> None:
+    """Two sites on one Redis server, on different database numbers, with the same key prefix: a
+    bump on one must not drop the other's copies (pub/sub channels span the whole server)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from masthead.core.cache import bump_channel, version_watch
+
+    prefix = f"masthead-test-{uuid.uuid4().hex}"
+    parts = urlsplit(redis_url)
+    other_url = urlunsplit(parts._replace(path="/12" if parts.path != "/12" else "/11"))
+
+    def cache_on(url: str) -> Any:
+        with override_settings(
+            CACHES={"default": {"BACKEND": BACKEND, "LOCATION": url, "KEY_PREFIX": prefix}}
+        ):
+            return caches.create_connection("default")
+
+    ours, theirs = cache_on(redis_url), cache_on(other_url)
+    our_watch, their_watch = version_watch(ours), version_watch(theirs)
+    assert our_watch is not None and their_watch is not None
+    key = "v:thread:7"
+    our_watch.bump(key, 1, 60)
+    assert our_watch.versions([key]) == [1]
+    assert key in our_watch._values  # kept as this process's copy
+
+    their_watch.bump(key, 2, 60)
+    # Then a bump of another key on our own channel: once it has arrived, anything published before
+    # it on the server (their bump) would have arrived too.
+    epoch = our_watch._epoch
+    ours._cache.get_client(write=True).publish(bump_channel(ours), "v:marker")
+    for _ in range(200):
+        our_watch._take_messages()
+        if our_watch._epoch > epoch:
+            break
+        time.sleep(0.01)
+    assert our_watch._epoch == epoch + 1, "our own channel's message never arrived, or theirs did"
+    assert key in our_watch._values, "a bump on another database dropped this site's copy"
+    assert our_watch.versions([key]) == [1]

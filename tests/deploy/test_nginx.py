@@ -54,6 +54,10 @@ UNITS = ROOT / "deploy" / "systemd"
 READER_ADDRESS = "127.0.0.2"
 FORGED_ADDRESS = "198.51.100.7"
 
+# One worker runs the whole module (make test passes --dist loadgroup): the stack is started once,
+# and its Redis database (13) is flushed at start, which would pull it from under a second copy.
+pytestmark = pytest.mark.xdist_group("deploy-stack")
+
 
 def nginx_binary() -> str:
     return shutil.which("nginx") or "/usr/sbin/nginx"
