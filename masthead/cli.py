@@ -7,7 +7,6 @@ import argparse
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 
 DEFAULT_SETTINGS = "masthead.settings.base"
@@ -96,25 +95,13 @@ def _prepare(load_demo: bool, address: str) -> None:
 def _prepare_apart(load_demo: bool, address: str) -> int:
     """Run `_prepare` in a forked child and return its exit code: what migrating and loading the demo
     import and allocate then stays out of the serving parent, whose memory every web worker shares."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            _setup()
-            _prepare(load_demo, address)
-            code = 0
-        except KeyboardInterrupt:
-            pass
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    from masthead.core.processes import run_forked
+
+    def prepare() -> None:
+        _setup()
+        _prepare(load_demo, address)
+
+    return run_forked(prepare)
 
 
 def serve_at(host: str, port: int) -> str:

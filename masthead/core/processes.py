@@ -24,6 +24,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,37 @@ def name_this_process(name: str) -> None:
     """Name the process as `ps -o comm`, top and /proc/PID/comm show it (Linux; elsewhere a no-op)."""
     with contextlib.suppress(OSError):
         Path("/proc/self/comm").write_text(name[:15])
+
+
+def fork_child(body: Callable[[], object], *, interrupted_code: int = 0) -> int:
+    """Fork; in the child run `body` and leave with its exit code (0, a SystemExit's code, or 1 after
+    printing the traceback; `interrupted_code` on Ctrl-C), never returning into the caller's code.
+    Returns the child's pid to the parent."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        body()
+        code = 0
+    except KeyboardInterrupt:
+        code = interrupted_code
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def run_forked(body: Callable[[], object], *, interrupted_code: int = 1) -> int:
+    """Run `body` in a forked child, wait for it, and return its exit code."""
+    _, status = os.waitpid(fork_child(body, interrupted_code=interrupted_code), 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 @dataclass
@@ -91,31 +123,16 @@ class Supervisor:
         self.children: dict[int, Child] = {}
 
     def fork(self, kind: str) -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid:
-            self.children[pid] = Child(kind, time.monotonic())
-            return
-        code = 1
-        try:
+        def work() -> None:
             signal.pthread_sigmask(signal.SIG_SETMASK, set())
             name_this_process(kind)
             if kind == WEB:
                 _run_web_worker(self.config, self.listener)
             else:
                 _run_task_worker(self.listener)
-            code = 0
-        except KeyboardInterrupt:
-            code = 0
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+
+        pid = fork_child(work)
+        self.children[pid] = Child(kind, time.monotonic())
 
     def reap(self) -> list[tuple[Child, int]]:
         """The children that have ended since the last call, with their exit codes."""
