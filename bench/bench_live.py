@@ -39,6 +39,7 @@ from bench.common import (
     manage,
     masthead_server,
     scratch_dir,
+    tree_status,
     wait_for,
     write_section,
     wrk,
@@ -122,31 +123,6 @@ def serving(data_dir: Path, command: list[str], port: int) -> Iterator[subproces
             process.wait(timeout=15)
         if process.poll() is None:
             process.kill()
-
-
-def tree(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        one = todo.pop()
-        found.append(one)
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{one}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo.extend(int(child) for child in children)
-    return found
-
-
-def tree_status(pid: int) -> tuple[float, int]:
-    """Resident memory (MiB) and threads of a process and its descendants."""
-    rss_kb, threads = 0, 0
-    for one in tree(pid):
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss_kb += int(line.split()[1])
-                elif line.startswith("Threads:"):
-                    threads += int(line.split()[1])
-    return rss_kb / 1024, threads
 
 
 # --- event streams, read as EventSource reads them ----------------------------------------------

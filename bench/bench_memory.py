@@ -30,6 +30,7 @@ from bench.common import (
     PYTHON,
     free_port,
     machine_line,
+    process_tree,
     scratch_dir,
     wait_for,
     write_section,
@@ -49,22 +50,6 @@ class ProcessMemory:
     rss_kib: int
     pss_kib: int
     uss_kib: int
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    with contextlib.suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(OSError):
-                found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
-def process_tree(pid: int) -> list[int]:
-    tree = [pid]
-    for child in children(pid):
-        tree += process_tree(child)
-    return tree
 
 
 def role(pid: int, root: int) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from bench.common import (
     machine_line,
     manage,
     masthead_server,
+    process_tree,
     scratch_dir,
     write_section,
     wrk,
@@ -60,23 +60,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 ISSO_FIGURES: dict[tuple[str, int], Measured] = {}  # the posting rounds against Isso (run_all)
 
 
-def tree_pids(pid: int) -> list[int]:
-    """`pid` and all its descendants (uvicorn's supervisor spawns the web workers)."""
-    found = [pid]
-    index = 0
-    while index < len(found):
-        children = subprocess.run(
-            ["pgrep", "-P", str(found[index])], capture_output=True, text=True
-        ).stdout.split()
-        found.extend(int(child) for child in children)
-        index += 1
-    return found
-
-
 def cpu_seconds(pid: int) -> float:
     """utime + stime of the process tree under `pid`, in seconds."""
     total = 0
-    for one in tree_pids(pid):
+    for one in process_tree(pid):
         with contextlib.suppress(OSError):
             # The command name (field 2) may hold spaces: split after its closing parenthesis.
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()

@@ -69,20 +69,34 @@ class Server:
         return process_tree_rss_mb(self.process.pid)
 
 
-def process_tree_rss_mb(pid: int) -> float:
-    total_kb = 0
-    pids = [pid]
-    with contextlib.suppress(FileNotFoundError):
-        children = subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True
-        ).stdout.split()
-        pids += [int(child) for child in children]
-    for one in pids:
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants, from /proc (a stack's parent, its web workers and theirs)."""
+    found, todo = [], [pid]
+    while todo:
+        one = todo.pop()
+        found.append(one)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{one}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    todo.extend(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def tree_status(pid: int) -> tuple[float, int]:
+    """Resident memory (MiB) and threads of a process and its descendants."""
+    rss_kb, threads = 0, 0
+    for one in process_tree(pid):
+        with contextlib.suppress(OSError):
             for line in Path(f"/proc/{one}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-    return total_kb / 1024
+                    rss_kb += int(line.split()[1])
+                elif line.startswith("Threads:"):
+                    threads += int(line.split()[1])
+    return rss_kb / 1024, threads
+
+
+def process_tree_rss_mb(pid: int) -> float:
+    return tree_status(pid)[0]
 
 
 @contextlib.contextmanager
