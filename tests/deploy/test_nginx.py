@@ -54,10 +54,6 @@ UNITS = ROOT / "deploy" / "systemd"
 READER_ADDRESS = "127.0.0.2"
 FORGED_ADDRESS = "198.51.100.7"
 
-# One worker runs the whole module (make test passes --dist loadgroup): the stack is started once,
-# and its Redis database (13) is flushed at start, which would pull it from under a second copy.
-pytestmark = pytest.mark.xdist_group("deploy-stack")
-
 
 def nginx_binary() -> str:
     return shutil.which("nginx") or "/usr/sbin/nginx"
@@ -252,7 +248,9 @@ def deploy_redis_url() -> str:
     url = os.environ.get("MASTHEAD_TEST_REDIS_URL", "")
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
-    # A database number of its own (the other Redis tests use theirs), emptied first.
+    # A database number of its own (the other Redis tests use theirs), emptied first. One worker runs
+    # this whole module (make test passes --dist loadscope): a second copy of the stack on another
+    # worker would have the database flushed under it and read the other's cached reserved names.
     parts = urlsplit(url)
     own = urlunsplit((parts.scheme, parts.netloc, "/13", "", ""))
     import redis

@@ -35,17 +35,17 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
 pytestmark = [
     pytest.mark.service,
-    # One worker runs the whole module (make test passes --dist loadgroup): split over two, each
-    # would start its own pair of hosts on the one Redis database below, flushing it under the other
-    # and reading the other's cached reserved names (a demo reader's name "taken" by a stranger).
-    pytest.mark.xdist_group("two-hosts"),
     pytest.mark.skipif(
         not DATABASE_URL.startswith(("postgres://", "postgresql://")),
         reason="two hosts need PostgreSQL: run in the PostgreSQL pass (DATABASE_URL set)",
     ),
 ]
 
-REDIS_DB = 14  # the suite's other Redis tests use MASTHEAD_TEST_REDIS_URL's database (15)
+# The suite's other Redis tests use MASTHEAD_TEST_REDIS_URL's database (15). One worker runs this
+# whole module (make test passes --dist loadscope): split over two, each would start its own pair of
+# hosts on this one database, flushing it under the other's and reading the other's cached reserved
+# names (a demo reader's name "taken" by a stranger).
+REDIS_DB = 14
 COMMENT_RATE = 4  # comments an hour from one client address, across both hosts
 
 
