@@ -579,11 +579,16 @@ def posting_rounds(
     lines: list[str],
 ) -> tuple[list[LoadResult], dict[tuple[str, int], LoadResult]]:
     """(d), (f): Masthead and Isso posting in alternate rounds, each on a fresh server, so a slow
-    spell of this shared 2-core machine falls on both; the medians are compared."""
+    spell of this shared 2-core machine falls on both; the medians are compared. Each round starts
+    from a copy of the seeded data, for both: a round must not post into the comments of the rounds
+    before it (their thousands of posts would make each round's thread, tables and indexes larger
+    than the other side's)."""
     ours: dict[tuple[str, int], list[LoadResult]] = {}
     theirs: dict[tuple[str, int], list[LoadResult]] = {}
     for round_number in range(POST_ROUNDS):
-        with masthead_server(data_dir, workers=2) as server:
+        round_dir = data_dir.with_name(f"{data_dir.name}-post{round_number}")
+        shutil.copytree(data_dir, round_dir)
+        with masthead_server(round_dir, workers=2) as server:
             token = csrf_cookie(server.url, thread_id)
             headers = {
                 "Content-Type": "application/json",
@@ -601,6 +606,7 @@ def posting_rounds(
                     )
                     print(result.line(), flush=True)
                     ours.setdefault((mix.key, concurrency), []).append(result)
+        shutil.rmtree(round_dir, ignore_errors=True)
         if isso is None or work is None:
             continue
         run_dir = work / f"post{round_number}"
@@ -726,8 +732,9 @@ NOTES = [
     "from the event loop, with no database query; (c) is the page cache's fast path. Each read scenario",
     "starts after one warming request. Isso's single-threaded server answers the 1,000-comment thread in",
     "about 0.5-1.5 s, so at c=16/64 few or no requests finish within wrk's 2 s timeout. Posting (d) runs in",
-    "alternate rounds of Masthead and Isso, each on a fresh server (this shared 2-core VM's speed drifts by",
-    "a third within minutes); the table gives each side's median round. A Masthead post runs the moderation",
+    "alternate rounds of Masthead and Isso, each on a fresh server and a fresh copy of its seeded database",
+    "(this shared 2-core VM's speed drifts by a third within minutes); the table gives each side's median",
+    "round. A Masthead post runs the moderation",
     "checks (rules, classifier, trust, duplicates) and notifications' reads before its transaction, then",
     "writes the comment, its counters, an audit row, the moderation log and author record (12 queries in",
     "all, 7 inside the transaction; its reads and counter updates are compiled once, core/compiled.py);",
