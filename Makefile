@@ -54,11 +54,11 @@ lint: install-test
 
 test-sqlite: install-test
 	env -u DATABASE_URL MASTHEAD_TEST_REDIS_URL=$(REDIS_TEST_URL) \
-	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -p no:cacheprovider $(PYTEST_ARGS)
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: install-test
 	DATABASE_URL=$(PG_TEST_URL) MASTHEAD_TEST_REDIS_URL=$(REDIS_TEST_URL) \
-	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -p no:cacheprovider $(PYTEST_ARGS)
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 test: install-test services
 	$(MAKE) lint

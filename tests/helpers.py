@@ -73,6 +73,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def worker_redis_db(first: int) -> int:
+    """A Redis database number for a module that starts its own stack and empties the database:
+    `first` for xdist's first worker (or no xdist), two lower for each later one. A module's tests
+    may be split over the workers, each then starting a stack of its own: on one database they would
+    flush it under each other and read each other's cached values."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return first - 2 * int(worker.removeprefix("gw") or 0)
+
+
 def masthead_process_env(data_dir: Path) -> dict[str, str]:
     """The environment for a `masthead` process of its own: this one's, minus what points elsewhere."""
     outside = {

@@ -45,6 +45,7 @@ from tests.helpers import (
     free_port,
     masthead_process_env,
     open_discussion,
+    worker_redis_db,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,11 +249,10 @@ def deploy_redis_url() -> str:
     url = os.environ.get("MASTHEAD_TEST_REDIS_URL", "")
     if not url:
         pytest.skip("MASTHEAD_TEST_REDIS_URL is not set (make test sets it)")
-    # A database number of its own (the other Redis tests use theirs), emptied first. One worker runs
-    # this whole module (make test passes --dist loadscope): a second copy of the stack on another
-    # worker would have the database flushed under it and read the other's cached reserved names.
+    # A database number of its own (the other Redis tests use theirs; a second worker's copy of the
+    # stack another), emptied first.
     parts = urlsplit(url)
-    own = urlunsplit((parts.scheme, parts.netloc, "/13", "", ""))
+    own = urlunsplit((parts.scheme, parts.netloc, f"/{worker_redis_db(13)}", "", ""))
     import redis
 
     redis.Redis.from_url(own).flushdb()

@@ -8,7 +8,7 @@ The test itself plays the load balancer: both hosts trust 127.0.0.1 as a proxy
 (MASTHEAD_TRUSTED_PROXIES) and each test sends its own client address in X-Forwarded-For, so the
 tests' posts never count against each other's limits.
 
-These tests make their own database (`masthead_twohosts_<pid>`) and Redis database (14), so they
+These tests make their own database (`masthead_twohosts_<pid>`) and Redis database (14; 12 on a second xdist worker), so they
 would be the same in both passes of `make test`: they run in the PostgreSQL pass only, where
 DATABASE_URL names the server to make the database on (its address and credentials are used, none
 are written here) and a PostgreSQL server is known to be up; the SQLite pass, which a developer may
@@ -29,7 +29,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.helpers import EventStream, MastheadServer, ServerReader, masthead_process_env
+from tests.helpers import (
+    EventStream,
+    MastheadServer,
+    ServerReader,
+    masthead_process_env,
+    worker_redis_db,
+)
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
@@ -41,11 +47,9 @@ pytestmark = [
     ),
 ]
 
-# The suite's other Redis tests use MASTHEAD_TEST_REDIS_URL's database (15). One worker runs this
-# whole module (make test passes --dist loadscope): split over two, each would start its own pair of
-# hosts on this one database, flushing it under the other's and reading the other's cached reserved
-# names (a demo reader's name "taken" by a stranger).
-REDIS_DB = 14
+# The suite's other Redis tests use MASTHEAD_TEST_REDIS_URL's database (15); this module 14 (12 on
+# the second xdist worker: both may start a pair of hosts).
+REDIS_DB = worker_redis_db(14)
 COMMENT_RATE = 4  # comments an hour from one client address, across both hosts
 
 
