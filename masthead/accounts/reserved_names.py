@@ -64,7 +64,8 @@ def _skeleton(text: str) -> str:
 
 def name_words(name: str) -> tuple[str, ...]:
     """The words of `name` as compared here: skeletons of its letter and digit runs, folded."""
-    return tuple(_WORD.findall(_skeleton(name)))
+    # concurrent=False: keep the GIL for a short name (moderation/rules.py `_search_in_time`).
+    return tuple(_WORD.findall(_skeleton(name), concurrent=False))
 
 
 def _runs(words: tuple[str, ...]) -> Iterator[str]:

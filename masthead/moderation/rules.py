@@ -164,7 +164,10 @@ def _search_in_time(compiled: Any, text: str, per_rule: float, deadline: float) 
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise TimeoutError("the comment's regular-expression budget is spent")
-    return compiled.search(text, timeout=min(per_rule, remaining)) is not None
+    # concurrent=False keeps the GIL: by default `regex` lets it go for the search, and taking it
+    # back waits out another thread's switch interval (up to 5 ms) while this post holds its write
+    # turn; the search itself is bounded by the timeout.
+    return compiled.search(text, timeout=min(per_rule, remaining), concurrent=False) is not None
 
 
 # A plain word matches whole words only.
