@@ -181,6 +181,31 @@ def _app_registry_left_as_found() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _wagtail_baseline(request: pytest.FixtureRequest) -> None:
+    """Every database test starts with the rows migrations made (root page, root collection, the
+    content languages' locales), whichever transactional test ran before it in this process."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if not (names & {"db", "transactional_db", "live_server"} or marker is not None):
+        return
+    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    ensure_wagtail_root()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Any:
+    """A test that activates a language in this thread (a middleware or an action called in
+    process) must not leave it to the next: a receipt would be written in Arabic."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_pages_kept_from_other_tests() -> Any:
     """Tests clear the shared cache between them; the page copies each process keeps go with it."""
     from django.contrib.contenttypes.models import ContentType

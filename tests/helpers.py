@@ -50,20 +50,29 @@ def hostile_strings(name: str) -> list[str]:
 
 def ensure_wagtail_root() -> None:
     """Transactional tests (browser, live server) flush every table when they end, which also drops
-    the rows migrations made: Wagtail's root page, root collection and locale. Put them back for the next test."""
+    the rows migrations made: Wagtail's root page, root collection and default site, and a locale for
+    each content language (publishing migration 0006). Put back what is missing for the next test."""
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
+    from wagtail.models import Collection, Locale, Page, Site
 
-    if Page.objects.filter(depth=1).exists():
-        return
-    ContentType.objects.clear_cache()  # the flush re-created content types with new ids
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    have = set(Locale.objects.values_list("language_code", flat=True))
+    wanted = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if set(wanted) - have:
+        Locale.objects.bulk_create(
+            [Locale(language_code=code) for code in wanted if code not in have]
+        )
+    if not Page.objects.filter(depth=1).exists():
+        ContentType.objects.clear_cache()  # the flush re-created content types with new ids
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale = Locale.objects.get(language_code=language)
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
+    if not Site.objects.exists():  # requests find no site: every per-site query answers nothing
+        root = Page.objects.filter(depth=2).first() or Page.get_first_root_node()
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
 
 
 def free_port() -> int:
