@@ -39,6 +39,7 @@ from bench.common import (
     manage,
     masthead_server,
     scratch_dir,
+    stop_process,
     tree_status,
     wait_for,
     write_section,
@@ -70,37 +71,22 @@ class Variant:
 
 
 def variants(port: int) -> list[Variant]:
+    # Both servers listen the same way, with two worker processes; only their own options differ.
+    listening = [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--log-level",
+        "warning",
+    ]
     uvicorn = [
-        PYTHON,
-        "-m",
-        "uvicorn",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--lifespan",
-        "off",
-        "--no-access-log",
-        "--no-proxy-headers",
-        "--log-level",
-        "warning",
+        *[PYTHON, "-m", "uvicorn", *listening],
+        *["--lifespan", "off", "--no-access-log", "--no-proxy-headers"],
     ]
-    granian = [
-        str(Path(PYTHON).parent / "granian"),
-        "--interface",
-        "asgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--no-ws",
-        "--log-level",
-        "warning",
-    ]
+    granian = [str(Path(PYTHON).parent / "granian"), "--interface", "asgi", *listening, "--no-ws"]
     return [
         Variant("(a)", "Masthead handler, uvicorn", [*uvicorn, "masthead.asgi:application"]),
         Variant("(b)", "Django ASGIHandler, uvicorn", [*uvicorn, "bench.django_asgi:application"]),
@@ -118,11 +104,7 @@ def serving(data_dir: Path, command: list[str], port: int) -> Iterator[subproces
         wait_for(f"http://127.0.0.1:{port}/robots.txt")
         yield process
     finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-        if process.poll() is None:
-            process.kill()
+        stop_process(process, timeout=15)
 
 
 # --- event streams, read as EventSource reads them ----------------------------------------------

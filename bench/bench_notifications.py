@@ -28,6 +28,7 @@ from bench.common import (
     manage,
     scratch_dir,
     shell,
+    stop_process,
     write_section,
 )
 
@@ -169,11 +170,7 @@ def run_one(data_dir: Path, env: dict[str, str], size: int, thread_id: int) -> R
             size, returned - started, sink.last - started, sink.count, peak_rss_mb(worker.pid)
         )
     finally:
-        worker.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=10)
-        if worker.poll() is None:
-            worker.kill()
+        stop_process(worker)
         controller.stop()
 
 

@@ -82,6 +82,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_process(process: Any) -> str:
+    """Ask a server process (a `subprocess.Popen` in text mode) to stop, kill it after 20 s, and
+    return what it printed."""
+    import subprocess
+
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
 def worker_redis_db(first: int) -> int:
     """A Redis database number for a module that starts its own stack and empties the database:
     `first` for xdist's first worker (or no xdist), two lower for each later one. A module's tests
@@ -522,14 +536,7 @@ class MastheadServer:
         raise AssertionError(f"masthead run did not start: {self.output}")
 
     def stop(self) -> None:
-        import subprocess
-
-        self.process.terminate()
-        try:
-            self.output, _ = self.process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.output, _ = self.process.communicate()
+        self.output = stop_process(self.process)
 
     def open_thread(self) -> tuple[int, str]:
         """The id and path of the demo's first article with an open discussion."""

@@ -23,6 +23,8 @@ SHARED = {
     "guest_actor",
     "hostile_strings",
     "make_campaign",
+    "stop_process",
+    "worker_redis_db",
     "moderator_actor",
     "Reader",
     "user_actor",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, masthead_process_env
+from tests.helpers import free_port, masthead_process_env, stop_process
 
 
 def _run_until_serving(
@@ -60,12 +60,7 @@ def _run_until_serving(
                 break
             time.sleep(0.5)
     finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
+        output = stop_process(process)
     return output, status
 
 

@@ -45,6 +45,7 @@ from tests.helpers import (
     free_port,
     masthead_process_env,
     open_discussion,
+    stop_process,
     worker_redis_db,
 )
 
@@ -166,17 +167,7 @@ def wait_for_port(port: int, process: subprocess.Popen[str], what: str) -> None:
         if process.poll() is not None:
             break
         time.sleep(0.1)
-    raise AssertionError(f"{what} did not start listening on {port}: {stop(process)}")
-
-
-def stop(process: subprocess.Popen[Any]) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
+    raise AssertionError(f"{what} did not start listening on {port}: {stop_process(process)}")
 
 
 @dataclass
@@ -357,7 +348,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         for process in reversed(running.processes):
-            stop(process)
+            stop_process(process)
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
