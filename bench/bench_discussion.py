@@ -586,27 +586,27 @@ def posting_rounds(
     ours: dict[tuple[str, int], list[LoadResult]] = {}
     theirs: dict[tuple[str, int], list[LoadResult]] = {}
     for round_number in range(POST_ROUNDS):
-        round_dir = data_dir.with_name(f"{data_dir.name}-post{round_number}")
-        shutil.copytree(data_dir, round_dir)
-        with masthead_server(round_dir, workers=2) as server:
-            token = csrf_cookie(server.url, thread_id)
-            headers = {
-                "Content-Type": "application/json",
-                "Cookie": f"csrftoken={token}",
-                "X-CSRFToken": token,
-            }
-            for mix in mixes:
-                for concurrency in (4, 16):
-                    result = wrk_post(
-                        f"{server.url}/api/v1/threads/{thread_id}/comments",
-                        concurrency,
-                        mix.masthead_lua,
-                        headers,
-                        f"{mix.key} API {mix.what} (SQLite), round {round_number + 1}",
-                    )
-                    print(result.line(), flush=True)
-                    ours.setdefault((mix.key, concurrency), []).append(result)
-        shutil.rmtree(round_dir, ignore_errors=True)
+        with scratch_dir(f"discussion-post{round_number}") as scratch:
+            round_dir = scratch / "data"
+            shutil.copytree(data_dir, round_dir)
+            with masthead_server(round_dir, workers=2) as server:
+                token = csrf_cookie(server.url, thread_id)
+                headers = {
+                    "Content-Type": "application/json",
+                    "Cookie": f"csrftoken={token}",
+                    "X-CSRFToken": token,
+                }
+                for mix in mixes:
+                    for concurrency in (4, 16):
+                        result = wrk_post(
+                            f"{server.url}/api/v1/threads/{thread_id}/comments",
+                            concurrency,
+                            mix.masthead_lua,
+                            headers,
+                            f"{mix.key} API {mix.what} (SQLite), round {round_number + 1}",
+                        )
+                        print(result.line(), flush=True)
+                        ours.setdefault((mix.key, concurrency), []).append(result)
         if isso is None or work is None:
             continue
         run_dir = work / f"post{round_number}"
