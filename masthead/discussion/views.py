@@ -1,18 +1,21 @@
-"""Pages of the discussion outside the JSON API: the no-JavaScript comment form, permalinks, avatars.
+"""Pages of the discussion outside the JSON API: an external page's thread on a page of its own, the
+no-JavaScript comment form, permalinks, avatars.
 
 The form post is CSRF-exempt because the cached article page carries no token; instead it accepts only
 same-origin posts (the Origin header, or the Referer when a browser sends no Origin) and it redirects
 only to the thread's own page (or the translation sharing its thread that the reader wrote from),
-looked up in the database.
+looked up in the database; an external page's thread goes back to its page here (`thread_page`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +29,8 @@ from masthead.discussion import actions, queries
 from masthead.discussion.avatars import avatar_svg
 from masthead.discussion.inputs import CommentInput
 from masthead.discussion.models import CommentStatus, Thread
+from masthead.discussion.policy import Policy, thread_policy
+from masthead.discussion.templatetags.discussion_tags import region_context
 from masthead.discussion.translations import page_written_from
 
 MAX_FORM_BYTES = 64 * 1024
@@ -39,10 +44,25 @@ def is_same_origin(request: HttpRequest) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc == request.get_host()
 
 
+@dataclass(frozen=True)
+class ThreadPageLink:
+    """An external page's thread where templates expect its page (`page.url`, `page.full_url`): its
+    page here, `thread_page`."""
+
+    url: str
+    full_url: str
+
+
+def _thread_page_link(request: HttpRequest, thread: Thread) -> ThreadPageLink:
+    path = reverse("discussion:thread_page", args=[thread.pk])
+    return ThreadPageLink(url=path, full_url=request.build_absolute_uri(path))
+
+
 def _page_written_from(request: HttpRequest, thread: Thread) -> Any:
-    """The thread's page, or the translation sharing its thread that the reader wrote from."""
+    """The thread's page, or the translation sharing its thread that the reader wrote from; for an
+    external page's thread (no article here), its page on this site."""
     if thread.page is None:
-        return None
+        return _thread_page_link(request, thread)
     return page_written_from(thread.page, request.META.get("HTTP_REFERER", ""))
 
 
@@ -102,9 +122,8 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
         comment = actions.post_comment(actor, thread, data)
     except ApiError as error:
         return _error_page(request, thread, error, data)
-    # An external page's thread has no article here: back to the site's home, never off-site.
-    page = _page_written_from(request, thread)
-    page_url = (page.url if page is not None else None) or "/"
+    # Never off-site: an external page's thread goes back to its page here, not to the external URL.
+    page_url = _page_written_from(request, thread).url or "/"
     if comment.status == CommentStatus.APPROVED:
         target = f"{page_url}?comment={comment.pk}#comment-{comment.pk}"
     else:
@@ -116,6 +135,51 @@ def post_form(request: HttpRequest, thread_id: int) -> HttpResponse:
             guest.remembering(comment.author_name, comment.author_email, comment.author_website),
         )
     return response
+
+
+def _shown_thread(thread_id: int) -> tuple[Thread, Policy]:
+    """`queries.readable_thread` with every field of the thread (an external one's title and URL): a
+    thread readers may see whose discussion is not hidden, with its policy (cached); else a 404."""
+    try:
+        thread = queries.visible_thread(thread_id)
+    except ApiError as error:
+        raise Http404(error.message) from error
+    policy = thread_policy(thread)
+    if policy.is_hidden:
+        raise Http404(queries.NOT_VISIBLE_MESSAGE)
+    return thread, policy
+
+
+def _story_link(url: str) -> tuple[str, str] | None:
+    """(URL, host) of an external page's story, for http(s) URLs only."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return url, parts.netloc
+
+
+@require_safe
+def thread_page(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """/discussion/t/<id>/: an external page's discussion on a page of its own (indexable, the same
+    region as under an article); an article's thread redirects to the article's comments."""
+    thread, policy = _shown_thread(thread_id)
+    if not thread.is_external:
+        article_url = thread.display_url
+        if not article_url:
+            raise Http404(queries.NOT_VISIBLE_MESSAGE)
+        return HttpResponseRedirect(f"{article_url}#comments")
+    here = _thread_page_link(request, thread)
+    story = _story_link(thread.url)
+    return render(
+        request,
+        "discussion/thread_page.html",
+        {
+            **region_context(request.GET, thread, policy),
+            "here": here,
+            "story_url": story[0] if story else "",
+            "story_host": story[1] if story else "",
+        },
+    )
 
 
 @require_safe

@@ -36,7 +36,6 @@ def _comment_id(params: Any, name: str) -> int | None:
 @register.simple_tag(takes_context=True)
 def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
     """The discussion region under an article (server-rendered, enhanced by discussion.js)."""
-    from masthead.discussion import queries
     from masthead.discussion.actions import thread_for_page
     from masthead.discussion.policy import cached_policy
     from masthead.discussion.translations import discussion_page
@@ -51,7 +50,22 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
         return ""
     thread = thread_for_page(page)
     request = context.get("request")
-    params = request.GET if request is not None else {}
+    return render_to_string(
+        "discussion/region.html",
+        {
+            **region_context(request.GET if request is not None else {}, thread, policy),
+            "page": page,
+            "original": original_discussion(translated_page, page),
+        },
+    )
+
+
+def region_context(params: Any, thread: Any, policy: Any) -> dict[str, Any]:
+    """What discussion/region.html needs of a thread, read from the page's query (`params`): sort,
+    View all, a linked comment's page, the inline filter, a reply target, the pending notice. Used
+    under an article (`{% discussion page %}`) and on an external page's own page (views.py)."""
+    from masthead.discussion import queries
+
     sort = params.get("dsort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
     limit: int | None = policy.page_size
@@ -64,29 +78,24 @@ def discussion(context: dict[str, Any], page: Any) -> SafeString | str:
             limit = max(limit, needed)
     kind = "inline" if params.get("dkind") == "inline" else ""  # the "Inline feedback" filter
     comments = queries.thread_page(thread, sort, limit, None, policy.display_depth, kind)
-    reply_to = _comment_id(params, "reply")
-    return render_to_string(
-        "discussion/region.html",
-        {
-            "thread": thread,
-            "page": page,
-            "policy": policy,
-            "is_open": policy.is_open and not thread.is_closed,
-            "live": queries.follows_live(thread, policy),
-            "live_poll": int(getattr(settings, "LIVE_POLL_SECONDS", 30)),
-            "count": comments.count,
-            "nodes": comments.items,
-            "next_cursor": comments.next_cursor,
-            "sort": sort,
-            "kind": kind,
-            "sorts": SORT_LABELS,
-            "reply_to": reply_to,
-            "pending_notice": params.get("posted") == "pending",
-            "likes_only": policy.likes_only,
-            "window": policy.reply_window,
-            "original": original_discussion(translated_page, page),
-        },
-    )
+    return {
+        "thread": thread,
+        "policy": policy,
+        "is_open": policy.is_open and not thread.is_closed,
+        "live": queries.follows_live(thread, policy),
+        "live_poll": int(getattr(settings, "LIVE_POLL_SECONDS", 30)),
+        "count": comments.count,
+        "nodes": comments.items,
+        "next_cursor": comments.next_cursor,
+        "sort": sort,
+        "kind": kind,
+        "sorts": SORT_LABELS,
+        "reply_to": _comment_id(params, "reply"),
+        "pending_notice": params.get("posted") == "pending",
+        "likes_only": policy.likes_only,
+        "window": policy.reply_window,
+        "original": None,
+    }
 
 
 def original_discussion(page: Any, shown: Any) -> dict[str, Any] | None:
@@ -101,7 +110,9 @@ def original_discussion(page: Any, shown: Any) -> dict[str, Any] | None:
     original_id = original_page_id(page)
     if original_id is None:
         return None
-    count = Thread.objects.filter(page_id=original_id).values_list("comment_count", flat=True).first()
+    count = (
+        Thread.objects.filter(page_id=original_id).values_list("comment_count", flat=True).first()
+    )
     if not count:
         return None
     original = Page.objects.select_related("locale").get(pk=original_id)
