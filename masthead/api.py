@@ -117,6 +117,7 @@ def _mount_routers() -> None:
     api.add_router("", funding_router)
     api.add_router("", moderation_router)
     api.add_router("", "masthead.migration.api.router")
+    api.add_router("/embed", "masthead.embed.api.router")
 
 
 _mount_routers()

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from masthead.api import api
 from masthead.core.apiresponses import unknown_endpoint
 from masthead.core.js_catalog import js_catalog
+from masthead.embed import views as embed_views
 from masthead.publishing import feeds
 from masthead.publishing import views as publishing_views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("notifications/", include("masthead.notifications.urls")),
     path("funding/", include("masthead.funding.urls")),
     path("moderation/", include("masthead.moderation.urls")),
+    path("embed/", include("masthead.embed.urls")),
+    path("embed.js", embed_views.embed_script, name="embed_script"),
     path("i18n/<str:language>/<str:stamp>/catalog.js", js_catalog, name="js_catalog"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
     re_path(r"^media/(?P<path>.*)$", publishing_views.media, name="media"),

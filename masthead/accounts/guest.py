@@ -49,7 +49,11 @@ def new_guest_key() -> str:
 
 
 def read_guest(request: HttpRequest) -> GuestIdentity:
-    """This browser's guest identity, or an empty one when the cookie is missing or forged."""
+    """This browser's guest identity, or an empty one when the cookie is missing or forged. A request
+    carrying an embed session (embed/middleware.py) is that session's guest, whatever its cookies."""
+    embedded = getattr(request, "embed_guest", None)
+    if isinstance(embedded, GuestIdentity):
+        return embedded
     raw = request.COOKIES.get(COOKIE_NAME, "")
     if not raw:
         return GuestIdentity()

@@ -43,6 +43,9 @@ class ErrorCode(StrEnum):
     NOT_CONFIGURED = "not_configured"  # a webhook arrived while its secret is not set
     PROVIDER_ERROR = "provider_error"  # the payment provider failed or could not be reached
     PROCESSING_FAILED = "processing_failed"  # a stored webhook event failed to apply; it is retried
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"  # an embed request from a site not allowed
+    TOKEN_INVALID = "token_invalid"  # noqa: S105 - an embed session token: forged, expired, elsewhere
+    SSO_INVALID = "sso_invalid"  # a host site's SSO token: bad signature, expired or incomplete
     UNAVAILABLE = "unavailable"  # the feature is not set up on this site (e.g. no payment keys)
     ERROR = "error"  # any other HTTP error raised by the framework
 

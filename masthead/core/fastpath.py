@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 
 from masthead.core.clientip import drop_untrusted_forwarding
+from masthead.core.cors import add_cors_headers
 from masthead.core.csp import add_policy
 from masthead.core.hooks import FAST_ANSWER, resolved
 
@@ -100,6 +101,7 @@ def fast_answer(request: HttpRequest, security: SecurityMiddleware) -> HttpRespo
                     "Content-Length", str(len(response.content))
                 )  # as CommonMiddleware
                 add_policy(request, response)  # the Content-Security-Policy, as the stack's
+                add_cors_headers(request, response)  # an allowed embedding site may read it
                 return security.process_response(request, response)
     except DisallowedHost:
         return None  # the stack answers 400

@@ -27,6 +27,12 @@ COMMENT_CHECK = "masthead_comment_check"
 FIRST_TIME_CHECK = "masthead_first_time_check"
 # fn(comment, moderator: User | None) -> dict: links for the moderator alert email.
 MODERATION_LINKS = "masthead_moderation_links"
+# fn() -> Container[str]: the browser origins ("https://other.example") the JSON API answers with CORS
+# (core/cors.py); the embed app registers its allowed sites. Cheap: asked on cross-origin API requests.
+ALLOWED_ORIGINS = "masthead_allowed_origins"
+# fn(thread, policy) -> Policy: adjusts the discussion policy of a thread kept by an external URL
+# (discussion/policy.py `thread_policy`); the embed app applies its allowed site's own policy.
+THREAD_POLICY = "masthead_thread_policy"
 
 
 @cache

@@ -7,6 +7,7 @@ discussion signals (inside the transaction) and, on commit, a page-cache bump fo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -209,24 +210,33 @@ def thread_for_page(page: Page) -> Thread:
     return thread
 
 
-def thread_for_external_url(url: str, title: str = "") -> Thread:
+def thread_for_external_url(
+    url: str, title: str = "", *, embed_key: str = "", keep_query: Iterable[str] | None = None
+) -> Thread:
     """The discussion of an external page (one that is no article of this site), created on first use.
 
-    `url` is stored in its canonical spelling (`core.canonical_url`), so any spelling finds the same
-    thread; raises `NotAUrl` when it is not an http(s) URL. An existing thread's title is filled in
-    when it had none. Used by imports (`--create-stubs`); such a thread has the site's policy.
+    `url` is stored in its canonical spelling (`core.canonical_url`, keeping the `keep_query`
+    parameters), so any spelling finds the same thread; raises `NotAUrl` when it is not an http(s)
+    URL. With `embed_key` (an embedding site's own id for the discussion) the thread is found by that
+    key instead, and several keyed threads may share a URL. An existing thread's title is filled in
+    when it had none. Used by imports (`--create-stubs`) and the embed; such a thread has the site's
+    policy (adjusted by THREAD_POLICY hooks).
     """
     from masthead.core.canonical_url import canonical_url
 
-    canonical = canonical_url(url)
+    canonical = canonical_url(url, keep_query)
     title = title.strip()[:255]
-    thread = Thread.objects.filter(url=canonical).first()
+    embed_key = embed_key[:200]
+    found = Thread.objects.filter(embed_key=embed_key) if embed_key else None
+    if found is None:
+        found = Thread.objects.filter(url=canonical, embed_key="")
+    thread = found.first()
     if thread is None:
         try:
             with transaction.atomic():
-                thread = Thread.objects.create(url=canonical, title=title)
+                thread = Thread.objects.create(url=canonical, title=title, embed_key=embed_key)
         except IntegrityError:
-            thread = Thread.objects.get(url=canonical)
+            thread = found.get()
     elif title and not thread.title:
         Thread.objects.filter(pk=thread.pk).update(title=title)
         thread.title = title

@@ -48,6 +48,15 @@ class Thread(models.Model):
     title = models.CharField(
         max_length=255, blank=True, default="", help_text="An external page's title."
     )
+    embed_key = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=(
+            "An embedding site's own name for the discussion (its data-id), as '<site id>:<id>'; "
+            "such a thread is found by it, and several may share one page URL."
+        ),
+    )
     comment_count = models.PositiveIntegerField(
         default=0, help_text=_("Approved comments, as readers count them.")
     )
@@ -63,7 +72,14 @@ class Thread(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["url"], condition=~models.Q(url=""), name="one_thread_per_url"
+                fields=["url"],
+                condition=~models.Q(url="") & models.Q(embed_key=""),
+                name="one_thread_per_url",
+            ),
+            models.UniqueConstraint(
+                fields=["embed_key"],
+                condition=~models.Q(embed_key=""),
+                name="one_thread_per_embed_key",
             ),
             models.CheckConstraint(
                 condition=models.Q(page__isnull=False) | ~models.Q(url=""),

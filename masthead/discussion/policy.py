@@ -17,6 +17,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from masthead.core.hooks import THREAD_POLICY, resolved
+
 # Stored untranslated as the setting's default; shown in the page's language while unchanged.
 DEFAULT_INTRO = gettext_noop("Would love your thoughts, please comment.")
 
@@ -241,7 +243,11 @@ def cached_policy(page: Any) -> Policy:
 
 def thread_policy(thread: Any) -> Policy:
     """`policy_for` a discussion thread's page (loaded only when the policy is not cached); the
-    site's policy for an external page's thread."""
+    site's policy for an external page's thread, as THREAD_POLICY hooks adjust it (an embedding
+    site's own policy)."""
     if thread.page_id is None:
-        return policy_for(None, lambda: None)
+        policy = policy_for(None, lambda: None)
+        for adjust in resolved(THREAD_POLICY):
+            policy = adjust(thread, policy)
+        return policy
     return policy_for(thread.page_id, lambda: thread.page)

@@ -27,7 +27,7 @@ from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
 from masthead.discussion.inline.reanchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
-from masthead.discussion.policy import Policy, cached_policy, policy_for
+from masthead.discussion.policy import Policy, cached_policy, policy_for, thread_policy
 
 SORTS = ("newest", "oldest", "votes")
 VISIBLE = [CommentStatus.APPROVED, CommentStatus.DELETED]
@@ -151,12 +151,14 @@ def readable_thread(thread_id: object) -> tuple[Thread, Policy]:
     hidden. The light read of the fields a page of comments needs (its version keys the cached JSON)."""
     thread = (
         Thread.objects.filter(pk=_checked_id(thread_id))
-        .only("id", "page_id", "comment_count", "is_closed", "version")
+        .only("id", "page_id", "url", "comment_count", "is_closed", "version")
         .first()
     )
     if thread is None:
         raise not_visible()
     public, policy = page_state(thread.page_id)
+    if thread.page_id is None:
+        policy = thread_policy(thread)  # an embedding site's overrides (THREAD_POLICY)
     if not public or policy is None or policy.is_hidden:
         raise not_visible()
     return thread, policy
@@ -169,7 +171,22 @@ def external_thread(url: str) -> Thread | None:
     canonical = canonical_url_or_none(url)
     if canonical is None:
         return None
-    return Thread.objects.filter(url=canonical, page__isnull=True).first()
+    return Thread.objects.filter(url=canonical, page__isnull=True, embed_key="").first()
+
+
+def external_thread_for_key(canonical: str, embed_key: str = "") -> Thread | None:
+    """The external thread named by an embedding site's key, else by its canonical URL; or None."""
+    if embed_key:
+        return Thread.objects.filter(embed_key=embed_key).first()
+    return Thread.objects.filter(url=canonical, page__isnull=True, embed_key="").first()
+
+
+def external_comment_counts(canonical_urls: Sequence[str]) -> dict[str, int]:
+    """Approved comments of the external threads kept for these canonical URLs (one query)."""
+    rows = Thread.objects.filter(
+        url__in=list(canonical_urls), page__isnull=True, embed_key=""
+    ).values_list("url", "comment_count")
+    return dict(rows)
 
 
 def visible_comment(comment_id: object, *, statuses: Sequence[str] | None = None) -> Comment:

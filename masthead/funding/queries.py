@@ -313,3 +313,26 @@ def article_for_path(path: str) -> Any:
         return None
     url_path = site.root_page.url_path.rstrip("/") + clean
     return ArticlePage.objects.live().filter(url_path=url_path).first()
+
+
+def embed_campaign_state(slug: str) -> dict[str, Any] | None:
+    """A campaign's goal bar as another website's support block shows it (the embed), or None for
+    an unknown or inactive campaign: texts in the active language, the donate page's path."""
+    campaign = Campaign.objects.filter(slug=slug, active=True).first()
+    if campaign is None:
+        return None
+    progress = campaign_progress(campaign)
+    return {
+        "slug": campaign.slug,
+        "title": campaign.title,
+        "raised_text": progress.raised_text,
+        "goal_text": progress.goal_text,
+        "zero_text": progress.zero_text,
+        "half_text": progress.half_text,
+        "percent": progress.percent,
+        "percent_text": progress.percent_text,
+        "bar_percent": progress.bar_percent,
+        "donor_count": progress.donor_count,
+        "ended": progress.ended or not campaign.is_open(),
+        "donate_path": campaign.get_absolute_url(),
+    }

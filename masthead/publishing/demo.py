@@ -179,13 +179,15 @@ def _load_other_demos(
     discussed_article: ArticlePage | None, inline_comments: list[tuple[ArticlePage, dict[str, str]]]
 ) -> None:
     """The other apps' demo data: an active campaign, a conversation under the video article, one
-    of its readers a monthly supporter showing the Supporter badge, and readers' comments on
-    passages of the articles with reader highlights on."""
+    of its readers a monthly supporter showing the Supporter badge, readers' comments on passages
+    of the articles with reader highlights on, and an embedding website (/embed/example/)."""
     from masthead.accounts.demo import load_demo_supporter
     from masthead.discussion.demo import load_demo_discussion, load_demo_inline_comment
+    from masthead.embed.demo import load_demo_embed
     from masthead.funding.demo import load_demo_campaign
 
     campaign = load_demo_campaign()
+    load_demo_embed()
     if discussed_article is not None:
         load_demo_discussion(discussed_article)
         load_demo_supporter(campaign)

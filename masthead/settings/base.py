@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "masthead.funding",
     "masthead.moderation",
     "masthead.migration",
+    "masthead.embed",
     "wagtail_localize",
     # Replaces wagtail.locales: the admin's Locales, with sync from another locale.
     "wagtail_localize.locales",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     # Cached reader pages and discussion reads are answered here, in the event loop, before the rest
     # of the stack (core/fastpath.py); it adds the security headers itself.
     "masthead.core.fastpath.FastPathMiddleware",
+    # /api/v1 answers for the websites allowed to embed this one: CORS and preflights (core/cors.py).
+    "masthead.core.cors.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp; masthead/core/csp.py: the admin's own policy).
     "masthead.core.csp.MastheadCSPMiddleware",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An embed's `Authorization: Bearer` session stands for the reader on /api/v1 (embed/identity.py).
+    "masthead.embed.middleware.EmbedSessionMiddleware",
     # The sign-in pages' forms may lead on to the configured providers (form-action).
     "masthead.accounts.middleware.SocialSignInCSP",
     # After LocaleMiddleware: the API and the embed speak the reader's Accept-Language (core/language.py).

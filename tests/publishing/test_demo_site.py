@@ -68,3 +68,26 @@ def test_the_article_editor_says_reader_highlights_are_off_by_default(
     html = client.get(f"/admin/pages/{an_article.pk}/edit/").content.decode()
     assert "Let readers select a passage and comment on it." in html
     assert "the site default is off." in html
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_embedding_website_with_a_conversation(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from masthead.embed.queries import forget_cached_sites
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo_content()
+    forget_cached_sites()
+    # The example page opened at 127.0.0.1:8000 is an allowed website of the news site at localhost.
+    answer = client.get(
+        "/api/v1/embed/threads",
+        {"url": "http://localhost:8000/embed/example/"},
+        HTTP_ORIGIN="http://127.0.0.1:8000",
+        HTTP_HOST="localhost:8000",
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["thread"]["title"] == "A week on the river ferry"
+    assert [item["author"]["name"] for item in body["comments"]["items"]] == ["Ade B.", "Jo M."]
+    assert body["thread"]["count_label"] == "2 comments"

@@ -1,0 +1,53 @@
+"""The one spelling of a browser origin: `scheme://host[:port]`, lowercase, default port dropped.
+
+Browsers send the `Origin` header in exactly this form; editors type origins the way they type URLs
+(`HTTPS://Other.Example/`, `https://other.example:443`), so what they type is brought to it first.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class NotAnOrigin(ValueError):
+    """The text does not name a web origin (http or https, a host, no path beyond "/")."""
+
+
+def normalise_origin(text: str) -> str:
+    value = text.strip()
+    if not value or len(value) > 300 or any(ord(c) < 33 for c in value):
+        raise NotAnOrigin("Give an origin such as https://other.example.")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise NotAnOrigin("The port is not a number from 1 to 65535.") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise NotAnOrigin("An origin starts with http:// or https:// and names a host.")
+    if parts.username or parts.password:
+        raise NotAnOrigin("An origin holds no user name or password.")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise NotAnOrigin(
+            "An origin is only scheme, host and port: the whole website, without a path."
+        )
+    try:
+        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise NotAnOrigin("The host name is not valid.") from exc
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
+
+
+def origin_of_url(url: str) -> str | None:
+    """The origin of an absolute http(s) URL, or None."""
+    try:
+        parts = urlsplit(url)
+        return normalise_origin(f"{parts.scheme}://{parts.netloc}")
+    except (NotAnOrigin, ValueError):
+        return None
