@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
+from masthead.core.canonical_url import NotAUrl, canonical_url
 
 
 class NotAnOrigin(ValueError):
@@ -21,11 +21,10 @@ def normalise_origin(text: str) -> str:
         raise NotAnOrigin("Give an origin such as https://other.example.")
     try:
         parts = urlsplit(value)
-        port = parts.port
+        parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError as exc:
         raise NotAnOrigin("The port is not a number from 1 to 65535.") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise NotAnOrigin("An origin starts with http:// or https:// and names a host.")
     if parts.username or parts.password:
         raise NotAnOrigin("An origin holds no user name or password.")
@@ -34,14 +33,10 @@ def normalise_origin(text: str) -> str:
             "An origin is only scheme, host and port: the whole website, without a path."
         )
     try:
-        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise NotAnOrigin("The host name is not valid.") from exc
-    if ":" in host:  # an IPv6 literal
-        host = f"[{host}]"
-    if port is not None and port != DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    return f"{scheme}://{host}"
+        # The host spelled as thread URLs spell it (lowercase, IDNA, no default port), path "/".
+        return canonical_url(value, keep_query=()).removesuffix("/")
+    except NotAUrl as exc:
+        raise NotAnOrigin("An origin starts with http:// or https:// and names a host.") from exc
 
 
 def origin_of_url(url: str) -> str | None:

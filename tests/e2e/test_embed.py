@@ -240,6 +240,13 @@ def test_a_guest_comments_replies_and_votes_on_another_website(
     letters.locator("li.c", has_text=f"A letter to the editor. ({mode})").wait_for()
     assert discussion.locator("li.c", has_text=f"A letter to the editor. ({mode})").count() == 0
 
+    # What the widget draws passes axe-core (WCAG 2.2 AA), shadow roots included.
+    from tests.a11y.support import axe_violations, describe
+
+    for element in ("#main-discussion", "#letters", "#support"):
+        found = axe_violations(host_page, {"include": [[element]]})
+        assert not found, describe(found)
+
     # The heading's total follows the thread: the reader's own two comments and the news site's.
     assert discussion.locator(".count").inner_text() == "3 comments"
     host_page.screenshot(path=str(screenshot_dir / f"embed-{mode}.png"), full_page=True)
@@ -375,3 +382,28 @@ def test_a_news_site_reader_signs_in_through_a_first_party_popup(
     assert "Rea Popup" in card.locator(".name").inner_text()
     page.screenshot(path=str(screenshot_dir / "embed-signed-in.png"))
     context.close()
+
+
+def test_the_widget_speaks_the_host_pages_language_right_to_left(
+    server: MastheadServer, host: HostSite, page: Any, screenshot_dir: Path
+) -> None:
+    story = f"{host.origin}/ar/story/"
+    page.goto(
+        host.page(
+            "/ar/",
+            f'<div data-masthead-discussion data-url="{story}"></div>',
+            server.base,
+            lang="ar",
+        )
+    )
+    discussion = widget(page)
+    box = discussion.locator("section.w")
+    assert box.get_attribute("dir") == "rtl" and box.get_attribute("lang") == "ar"
+    submit = discussion.locator("form.form button[type=submit]")
+    assert submit.inner_text() not in ("", "Post comment")
+    # Right to left: the submit button sits at the left end of its row.
+    body = discussion.locator("textarea[name=body]").bounding_box()
+    button = submit.bounding_box()
+    assert body is not None and button is not None
+    assert button["x"] < body["x"] + body["width"] / 2
+    page.screenshot(path=str(screenshot_dir / "embed-arabic.png"))
