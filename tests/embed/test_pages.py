@@ -150,3 +150,17 @@ def test_the_noscript_link_leads_to_the_discussions_own_page(
     assert found["Location"] == f"/discussion/t/{thread_id}/"
     assert client.get("/embed/discussion/", {"url": f"{HOST}/never/"}).status_code == 404
     assert client.get("/embed/discussion/", {"url": "javascript:alert(1)"}).status_code == 404
+
+
+def test_embed_js_stays_within_its_budget() -> None:
+    """Under 20 KB compressed (issue #18's budget; `make bench` reports the figure), and nothing
+    fetched from anywhere but the news site the script came from."""
+    import gzip
+    import re as regex
+
+    from masthead.embed.views import SCRIPT
+
+    source = SCRIPT.read_bytes()
+    assert len(gzip.compress(source, 9)) < 20 * 1024
+    text = source.decode()
+    assert not regex.search(r"\bimport\s*\(|importScripts|https?://(?!www\.w3\.org/2000/svg)", text)
