@@ -204,11 +204,24 @@ def start_sso_session(site: AllowedSite, origin: str, sso_token: str) -> Session
         raise _sso_refused(_("it needs sub and name."))
     if email and ("@" not in email or any(c.isspace() for c in email)):
         raise _sso_refused(_("its email is not an address."))
+    problem = _member_name_problem(site, subject, name)
+    if problem:
+        raise ApiError(ErrorCode.SSO_INVALID, problem, 403, {"name": problem})
     user = _member(site, subject, name, email)
     expires = datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
     lifetime = min(identity.SSO_LIFETIME, max(expires - timezone.now(), identity.SSO_LIFETIME / 24))
     token, expires_at = identity.issue(site.id, origin, user_id=user.pk, lifetime=lifetime)
     return Session(token, expires_at, authenticated=True, name=user.public_name)
+
+
+def _member_name_problem(site: AllowedSite, subject: str, name: str) -> str | None:
+    """Why the host's name for its reader may not be shown here: a byline's, a staff member's or
+    another reader's name, or a word kept for staff (the same rule as for everyone else)."""
+    from masthead.accounts.reserved_names import reserved_name_problem
+
+    member = EmbedMember.objects.select_related("user").filter(site_id=site.id, subject=subject)
+    existing = member.first()
+    return reserved_name_problem(name, user=existing.user if existing else None)
 
 
 def _member(site: AllowedSite, subject: str, name: str, email: str) -> Any:

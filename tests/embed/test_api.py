@@ -360,3 +360,16 @@ def test_the_support_block_gets_the_goal_bar(host_page: HostPage, a_campaign: An
     assert body["raised_text"] and body["goal_text"] and body["half_text"]
     assert body["donate_url"].startswith("http://testserver/")
     assert_error(host_page.get("/api/v1/embed/campaigns/no-such-drive"), 404, "not_found")
+
+
+@pytest.mark.parametrize("name", ["Admin", "Rana Haddad"])
+def test_an_sso_name_that_is_someone_elses_here_is_refused(
+    host_page: HostPage, an_author: Any, name: str
+) -> None:
+    from masthead.accounts.reserved_names import forget_reserved_names
+    from masthead.embed.models import EmbedMember
+
+    forget_reserved_names()
+    body = assert_error(host_page.start_session(sso=sso_token(name=name)), 403, "sso_invalid")
+    assert body["fields"]["name"]
+    assert not EmbedMember.objects.exists()
