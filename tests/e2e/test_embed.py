@@ -17,9 +17,12 @@ from typing import Any
 import jwt
 import pytest
 
+from tests.a11y.support import axe_violations, describe, sqlite_only
 from tests.helpers import MastheadServer, ServerReader, free_port, masthead_process_env
 
-pytestmark = pytest.mark.browser
+# The Masthead server here keeps its own SQLite database whatever DATABASE_URL says: the PostgreSQL
+# pass would run the same thing again.
+pytestmark = [pytest.mark.browser, sqlite_only]
 
 SSO_SECRET = "the-host-sites-own-secret-0123456789abcdef"
 HOST_ADDRESS = "127.0.0.2"
@@ -241,8 +244,6 @@ def test_a_guest_comments_replies_and_votes_on_another_website(
     assert discussion.locator("li.c", has_text=f"A letter to the editor. ({mode})").count() == 0
 
     # What the widget draws passes axe-core (WCAG 2.2 AA), shadow roots included.
-    from tests.a11y.support import axe_violations, describe
-
     for element in ("#main-discussion", "#letters", "#support"):
         found = axe_violations(host_page, {"include": [[element]]})
         assert not found, describe(found)
