@@ -1,4 +1,4 @@
-"""Settings > Embedding websites: the allowed sites, for administrators."""
+"""Settings > Embedding websites (the model's translated plural): the allowed sites, for administrators."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ class EmbedSiteViewSet(ModelViewSet):
     model = EmbedSite
     name = "embed_sites"
     icon = "globe"
-    menu_label = "Embedding websites"
     add_to_settings_menu = True
     list_display = ["name", "origins", "comments_mode", "created_at"]
     search_fields = ["name", "origins"]
