@@ -44,7 +44,7 @@ from masthead.discussion.inputs import (
 )
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
 from masthead.discussion.policy import Policy, WhoMayComment, thread_policy
-from masthead.discussion.queries import not_visible
+from masthead.discussion.queries import external_thread_for_key, not_visible
 from masthead.discussion.rendering import render_markdown
 
 __all__ = [
@@ -227,16 +227,15 @@ def thread_for_external_url(
     canonical = canonical_url(url, keep_query)
     title = title.strip()[:255]
     embed_key = embed_key[:200]
-    found = Thread.objects.filter(embed_key=embed_key) if embed_key else None
-    if found is None:
-        found = Thread.objects.filter(url=canonical, embed_key="")
-    thread = found.first()
+    thread = external_thread_for_key(canonical, embed_key)
     if thread is None:
         try:
             with transaction.atomic():
                 thread = Thread.objects.create(url=canonical, title=title, embed_key=embed_key)
-        except IntegrityError:
-            thread = found.get()
+        except IntegrityError:  # made at the same moment by another request
+            thread = external_thread_for_key(canonical, embed_key)
+            if thread is None:
+                raise
     elif title and not thread.title:
         Thread.objects.filter(pk=thread.pk).update(title=title)
         thread.title = title

@@ -156,9 +156,11 @@ def readable_thread(thread_id: object) -> tuple[Thread, Policy]:
     )
     if thread is None:
         raise not_visible()
-    public, policy = page_state(thread.page_id)
-    if thread.page_id is None:
-        policy = thread_policy(thread)  # an embedding site's overrides (THREAD_POLICY)
+    policy: Policy | None
+    if thread.page_id is None:  # an external page's: always public, its policy as THREAD_POLICY says
+        public, policy = True, thread_policy(thread)
+    else:
+        public, policy = page_state(thread.page_id)
     if not public or policy is None or policy.is_hidden:
         raise not_visible()
     return thread, policy
@@ -171,11 +173,12 @@ def external_thread(url: str) -> Thread | None:
     canonical = canonical_url_or_none(url)
     if canonical is None:
         return None
-    return Thread.objects.filter(url=canonical, page__isnull=True, embed_key="").first()
+    return external_thread_for_key(canonical)
 
 
 def external_thread_for_key(canonical: str, embed_key: str = "") -> Thread | None:
-    """The external thread named by an embedding site's key, else by its canonical URL; or None."""
+    """The external thread named by an embedding site's key, else the one kept for `canonical` (a
+    URL already in `core.canonical_url`'s spelling); or None."""
     if embed_key:
         return Thread.objects.filter(embed_key=embed_key).first()
     return Thread.objects.filter(url=canonical, page__isnull=True, embed_key="").first()
