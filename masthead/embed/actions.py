@@ -22,10 +22,11 @@ from masthead.core.actors import Actor
 from masthead.core.canonical_url import NotAUrl, canonical_url
 from masthead.core.errors import ApiError, ErrorCode, invalid
 from masthead.discussion.actions import thread_for_external_url
+from masthead.discussion.queries import external_thread_for_key
 from masthead.embed import identity
 from masthead.embed.models import EmbedMember, EmbedSite
 from masthead.embed.origins import NotAnOrigin, normalise_origin, origin_of_url
-from masthead.embed.queries import AllowedSite
+from masthead.embed.queries import AllowedSite, load_sites
 
 MIN_SSO_SECRET = 32
 THREADS_PER_ADDRESS = "60/h"  # new threads one address may make appear (visits of new pages)
@@ -87,14 +88,7 @@ def remove_site(actor: Actor, site: EmbedSite) -> None:
 
 
 def _origins_in_use(exclude: int | None) -> dict[str, str]:
-    taken: dict[str, str] = {}
-    for site in EmbedSite.objects.exclude(pk=exclude or 0):
-        for line in site.origin_list:
-            try:
-                taken.setdefault(normalise_origin(line), site.name)
-            except NotAnOrigin:
-                continue
-    return taken
+    return {origin: site.name for origin, site in load_sites().items() if site.id != exclude}
 
 
 def origins_in_use_elsewhere(site_id: int | None) -> dict[str, str]:
@@ -126,16 +120,12 @@ def embedded_thread(
     if len(key) > 150 or any(ord(c) < 32 for c in key):
         raise invalid(_("data-id is at most 150 characters."), id=_("Too long."))
     embed_key = f"{site.id}:{key}" if key else ""
-    from masthead.discussion.queries import external_thread_for_key
-
     existing = external_thread_for_key(canonical, embed_key)
-    if existing is not None:
-        if title.strip() and not existing.title:
-            return thread_for_external_url(canonical, title, embed_key=embed_key,
-                                           keep_query=site.kept_query)  # fmt: skip
+    if existing is not None and (existing.title or not title.strip()):
         return existing
-    if ip_hash:
+    if existing is None and ip_hash:
         ratelimit.enforce("embed-thread", ip_hash, THREADS_PER_ADDRESS)
+    # Made now, or an untitled one given its title.
     return thread_for_external_url(
         canonical, title, embed_key=embed_key, keep_query=site.kept_query
     )

@@ -1,8 +1,8 @@
 """The embed's JSON API, under /api/v1/embed/ (mounted by masthead/api.py).
 
 Every endpoint here answers only pages on an allowed website (their browser's `Origin` header is one
-of an allowed site's origins): anything else is a 403 `origin_not_allowed` (and, having no CORS
-header, unreadable by the page anyway). Reads of the discussion itself (more comments, the live
+of an allowed site's origins): anything else is a 403 `origin_not_allowed`, the one answer such a
+page may read (so the widget can say why in the console). Reads of the discussion itself (more comments, the live
 stream) and writes go to discussion's own endpoints, which answer allowed origins with CORS and take
 the embed's bearer token (core/cors.py, embed/middleware.py).
 """
@@ -29,10 +29,11 @@ from masthead.discussion import queries as discussion_queries
 from masthead.discussion import thread_cache
 from masthead.embed import actions
 from masthead.embed.queries import AllowedSite, site_for_origin
+from masthead.embed.strings import embed_strings
+from masthead.funding.queries import embed_campaign_state
 
 router = Router(tags=["embed"])
 ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 429), ErrorOut)
-SORTS = ("newest", "oldest", "votes")
 MAX_COUNT_URLS = 50
 
 
@@ -133,12 +134,6 @@ class EmbedCampaignOut(Schema):
     dir: str
 
 
-def _strings() -> dict[str, str]:
-    from masthead.embed.strings import embed_strings
-
-    return embed_strings()
-
-
 def _language() -> tuple[str, str]:
     return translation.get_language() or "en", "rtl" if translation.get_language_bidi() else "ltr"
 
@@ -158,16 +153,14 @@ def embed_thread(
     `id` by the embedding site), its first page of comments in `sort` order, its policy, and the
     widget's words in the reader's language (`Accept-Language`)."""
     site = allowed_site(request)
-    if sort not in SORTS:
+    if sort not in discussion_queries.SORTS:
         raise ApiError(
             ErrorCode.INVALID, _("Sort by newest, oldest or votes."), 400, {"sort": _("Invalid.")}
         )
-    if len(title) > 1000:
-        title = title[:255]
     actor = actor_from_request(request)
-    thread = actions.embedded_thread(site, url=url, title=title, key=id, ip_hash=actor.ip_hash)
-    thread, policy = discussion_queries.readable_thread(thread.pk)
-    full = discussion_queries.visible_thread(thread.pk)
+    full = actions.embedded_thread(site, url=url, title=title, key=id, ip_hash=actor.ip_hash)
+    # The light read readers' pages make: hidden discussions refused, the policy as the site says.
+    thread, policy = discussion_queries.readable_thread(full.pk)
     comments = thread_cache.thread_page_json(
         thread, policy, sort=sort, count=policy.page_size, cursor=None, kind=""
     )
@@ -192,7 +185,7 @@ def embed_thread(
             "who_may_comment": policy.who_may_comment,
             "live": discussion_queries.follows_live(thread, policy),
         },
-        "strings": _strings(),
+        "strings": embed_strings(),
         "lang": lang,
         "dir": direction,
         "sign_in_url": request.build_absolute_uri(reverse("embed:sign_in"))
@@ -271,8 +264,6 @@ def embed_counts(
 )
 def embed_campaign(request: HttpRequest, slug: str) -> Any:
     allowed_site(request)
-    from masthead.funding.queries import embed_campaign_state
-
     state = embed_campaign_state(slug[:80])
     if state is None:
         raise ApiError(ErrorCode.NOT_FOUND, _("No such campaign."), 404)
@@ -280,7 +271,7 @@ def embed_campaign(request: HttpRequest, slug: str) -> Any:
     return {
         **state,
         "donate_url": request.build_absolute_uri(state["donate_path"]),
-        "strings": _strings(),
+        "strings": embed_strings(),
         "lang": lang,
         "dir": direction,
     }

@@ -13,5 +13,5 @@ class EmbedConfig(AppConfig):
         from masthead.core.hooks import ALLOWED_ORIGINS, THREAD_POLICY
         from masthead.embed import queries, receivers  # noqa: F401 - connects the receivers
 
-        hooks.register(ALLOWED_ORIGINS, queries.allowed_origins)
+        hooks.register(ALLOWED_ORIGINS, queries.allowed_sites)
         hooks.register(THREAD_POLICY, queries.embedded_thread_policy)

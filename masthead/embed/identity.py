@@ -5,8 +5,9 @@ Browsers block third-party cookies (Safari and Firefox by default, Chromium on r
 embed cannot rely on the news site's cookies: a guest's key (their edit window, their votes) and a
 signed-in reader's account travel in this token instead. It is bound to the origin that obtained it
 (a token copied to another site is refused) and expires: a guest's after a year, like the guest
-cookie; a signed-in reader's after a fortnight; an SSO reader's when the host's own token said, at
-most a day later. Because the browser never attaches it by itself, a cross-origin write carrying it
+cookie; a signed-in reader's after a fortnight; an SSO reader's after a day at most, and at least an
+hour even when the host's token expires sooner (hosts often mint a short-lived one per page view,
+and the reader would otherwise be signed out in the middle of writing). Because the browser never attaches it by itself, a cross-origin write carrying it
 cannot be forged by a third page: it takes the place of the CSRF token (docs/embed.md).
 """
 

@@ -29,6 +29,8 @@ from masthead.embed.queries import site_for_origin
 API_PREFIX = "/api/v1/"
 SIGN_IN_PREFIX = "/accounts/"
 SIGN_IN_SESSION_KEY = "embed_sign_in"  # set by the sign-in popup (embed/views.py) for its way back
+# The popup's pages keep their opener (the site's default, same-origin, would cut it off).
+OPENER_POLICY = "unsafe-none"
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -76,7 +78,6 @@ class EmbedSessionMiddleware:
             with translation.override(request_language(request)):
                 return error_response(token_refused())
         request.user = user if user is not None else AnonymousUser()  # type: ignore[assignment]
-        request.embed_session = session  # type: ignore[attr-defined]
         request.embed_guest = GuestIdentity(key="" if user else session.guest_key)  # type: ignore[attr-defined]
         request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         return self.get_response(request)
@@ -86,5 +87,5 @@ class EmbedSessionMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and session.get(SIGN_IN_SESSION_KEY):
-            response.headers.setdefault("Cross-Origin-Opener-Policy", "unsafe-none")
+            response.headers.setdefault("Cross-Origin-Opener-Policy", OPENER_POLICY)
         return response

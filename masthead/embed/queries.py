@@ -1,6 +1,6 @@
 """Reads of the allowed sites, cached per process until an editor changes one.
 
-Every cross-origin API request asks `allowed_origins()`: the map is rebuilt from the database only
+Every cross-origin API request asks `allowed_sites()` (the ALLOWED_ORIGINS hook): the map is rebuilt from the database only
 when the ("embed", "sites") version changed (bumped on commit whenever a site is saved or deleted),
 so the common case is one version read from the cache.
 """
@@ -31,7 +31,9 @@ class AllowedSite:
 _memo: list[tuple[int | None, dict[str, AllowedSite]]] = [(None, {})]
 
 
-def _load() -> dict[str, AllowedSite]:
+def load_sites() -> dict[str, AllowedSite]:
+    """Each allowed origin with its site, read from the database now (the first site listing an
+    origin has it)."""
     from masthead.embed.models import EmbedSite
     from masthead.embed.origins import NotAnOrigin, normalise_origin
 
@@ -62,14 +64,9 @@ def allowed_sites() -> dict[str, AllowedSite]:
     (version,) = cache_versions.versions([VERSION])
     known, sites = _memo[0]
     if known is None or known != version:
-        sites = _load()
+        sites = load_sites()
         _memo[0] = (version, sites)
     return sites
-
-
-def allowed_origins() -> dict[str, AllowedSite]:
-    """For the ALLOWED_ORIGINS hook: a container of the allowed origins."""
-    return allowed_sites()
 
 
 def site_for_origin(origin: str) -> AllowedSite | None:

@@ -21,13 +21,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from masthead.core.canonical_url import canonical_url_or_none
+from masthead.discussion.queries import external_thread_for_key
 from masthead.embed import actions
+from masthead.embed.middleware import OPENER_POLICY, SIGN_IN_SESSION_KEY
 from masthead.embed.origins import NotAnOrigin, normalise_origin
 from masthead.embed.queries import site_for_origin, site_for_url
+from masthead.funding.queries import active_campaigns
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "embed" / "embed.js"
-SIGN_IN_SESSION_KEY = "embed_sign_in"
-OPENER_POLICY = "unsafe-none"
 
 
 @lru_cache(maxsize=1)
@@ -92,14 +94,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_safe
 def discussion_for_url(request: HttpRequest) -> HttpResponse:
     """`/embed/discussion/?url=<page>`: the no-JavaScript link a host page puts in its `<noscript>`,
-    to the discussion's own page here (302), or a 404 when that page has no discussion yet."""
-    from masthead.core.canonical_url import canonical_url_or_none
-    from masthead.discussion.queries import external_thread
-
+    to the discussion's own page here (302), or a 404 when that page has no discussion yet. The URL
+    is spelled as its website says (the query parameters that name its pages kept)."""
     url = request.GET.get("url", "")[:2000]
     site = site_for_url(url)
     canonical = canonical_url_or_none(url, site.kept_query if site else None)
-    thread = external_thread(canonical) if canonical else None
+    thread = external_thread_for_key(canonical) if canonical else None
     if thread is None:
         raise Http404("No discussion is kept for this page yet.")
     return HttpResponseRedirect(reverse("discussion:thread_page", args=[thread.pk]))
@@ -141,7 +141,5 @@ def example(request: HttpRequest) -> HttpResponse:
 
 
 def demo_campaign_slug() -> str:
-    from masthead.funding.queries import active_campaigns
-
     campaign = active_campaigns().first()
     return campaign.slug if campaign is not None else ""

@@ -164,3 +164,18 @@ def test_embed_js_stays_within_its_budget() -> None:
     assert len(gzip.compress(source, 9)) < 20 * 1024
     text = source.decode()
     assert not regex.search(r"\bimport\s*\(|importScripts|https?://(?!www\.w3\.org/2000/svg)", text)
+
+
+def test_the_noscript_link_keeps_the_query_that_names_a_page(
+    client: Any, host_page: HostPage, an_allowed_site: Any
+) -> None:
+    from masthead.embed.queries import forget_cached_sites
+
+    an_allowed_site.kept_query = "p"
+    an_allowed_site.save()
+    forget_cached_sites()
+    first = host_page.discussion(url=f"{HOST}/?p=12").json()["thread"]["id"]
+    second = host_page.discussion(url=f"{HOST}/?p=13&utm_source=feed").json()["thread"]["id"]
+    assert first != second
+    found = client.get("/embed/discussion/", {"url": f"{HOST}/?utm_source=x&p=13"})
+    assert found["Location"] == f"/discussion/t/{second}/"
