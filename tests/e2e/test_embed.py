@@ -408,3 +408,40 @@ def test_the_widget_speaks_the_host_pages_language_right_to_left(
     assert body is not None and button is not None
     assert button["x"] < body["x"] + body["width"] / 2
     page.screenshot(path=str(screenshot_dir / "embed-arabic.png"))
+
+
+def test_a_discussion_far_down_the_page_renders_when_it_comes_near_and_hears_new_comments_live(
+    server: MastheadServer, host: HostSite, page: Any
+) -> None:
+    story = f"{host.origin}/lazy/story/"
+    thread_id = thread_of(server, host.origin, story)["thread"]["id"]
+    page.goto(
+        host.page(
+            "/lazy/",
+            '<div style="height: 4000px">A long story.</div>'
+            f'<div id="d" data-masthead-discussion data-url="{story}" data-theme="dark"></div>',
+            server.base,
+        )
+    )
+    page.wait_for_function("() => performance.getEntriesByName('masthead:start').length > 0")
+    page.wait_for_timeout(500)
+    # Nothing asked for a discussion nobody has scrolled to.
+    assert page.evaluate("() => document.querySelector('#d').dataset.mastheadState") is None
+    streams: list[int] = []
+    page.on("response", lambda r: streams.append(r.status) if "/events" in r.url else None)
+    page.locator("#d").scroll_into_view_if_needed()
+    discussion = widget(page)
+    assert "dark" in (discussion.locator("section.w").get_attribute("class") or "")
+    deadline = time.monotonic() + 10  # the live stream's answer has begun
+    while not streams and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert streams, "the discussion opened no live stream"
+
+    status, posted = news_reader(server).comment(thread_id, "Live from the news site.", "Lia L.")
+    assert status == 201
+    button = discussion.locator("button.new")
+    button.wait_for(state="visible")
+    assert "1" in button.inner_text()
+    assert discussion.locator(f"#c{posted['id']}").count() == 0  # nothing moves by itself
+    button.click()
+    discussion.locator(f"#c{posted['id']}", has_text="Live from the news site.").wait_for()
