@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from masthead.core.errors import ApiError
@@ -31,7 +32,8 @@ class EmbedSiteForm(WagtailAdminModelForm):
         for origin in cleaned.splitlines():
             if origin in taken:
                 raise forms.ValidationError(
-                    f"{origin} is already allowed for {taken[origin]}: one origin, one website."
+                    _("%(origin)s is already allowed for %(site)s: one origin, one website.")
+                    % {"origin": origin, "site": taken[origin]}
                 )
         return cleaned
 
@@ -45,5 +47,5 @@ class EmbedSiteForm(WagtailAdminModelForm):
         value = self.cleaned_data.get("kept_query", "")
         names = [name.strip() for name in value.split(",") if name.strip()]
         if any(not name.replace("_", "").replace("-", "").isalnum() for name in names):
-            raise forms.ValidationError("Query parameter names are letters, digits, - and _.")
+            raise forms.ValidationError(_("Query parameter names are letters, digits, - and _."))
         return ",".join(names)
