@@ -30,7 +30,7 @@ from masthead.discussion import thread_cache
 from masthead.embed import actions
 from masthead.embed.queries import AllowedSite, site_for_origin
 from masthead.embed.strings import embed_strings
-from masthead.funding.queries import embed_campaign_state
+from masthead.funding.queries import campaign_goal_bar
 
 router = Router(tags=["embed"])
 ERRORS: dict[int, Any] = dict.fromkeys((400, 403, 404, 429), ErrorOut)
@@ -264,7 +264,7 @@ def embed_counts(
 )
 def embed_campaign(request: HttpRequest, slug: str) -> Any:
     allowed_site(request)
-    state = embed_campaign_state(slug[:80])
+    state = campaign_goal_bar(slug[:80])
     if state is None:
         raise ApiError(ErrorCode.NOT_FOUND, _("No such campaign."), 404)
     lang, direction = _language()

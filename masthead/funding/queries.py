@@ -315,9 +315,9 @@ def article_for_path(path: str) -> Any:
     return ArticlePage.objects.live().filter(url_path=url_path).first()
 
 
-def embed_campaign_state(slug: str) -> dict[str, Any] | None:
-    """A campaign's goal bar as another website's support block shows it (the embed), or None for
-    an unknown or inactive campaign: texts in the active language, the donate page's path."""
+def campaign_goal_bar(slug: str) -> dict[str, Any] | None:
+    """A campaign's goal bar as data (texts in the active language, the donate page's path), for a
+    support block drawn elsewhere (the embed); None for an unknown or inactive campaign."""
     campaign = Campaign.objects.filter(slug=slug, active=True).first()
     if campaign is None:
         return None
