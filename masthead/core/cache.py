@@ -19,12 +19,15 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.functional import cached_property
+
+if TYPE_CHECKING:
+    from masthead.core.disk_cache import DiskVersionWatch
 
 _clients: dict[tuple[tuple[str, ...], str], RedisCacheClient] = {}
 _creating = threading.Lock()
@@ -110,6 +113,9 @@ def clear_local_copies() -> None:
         copies.clear()
     for watch in list(_watches.values()):
         watch.forget()
+    from masthead.core.disk_cache import forget_disk_copies
+
+    forget_disk_copies()
 
 
 class VersionWatch:
@@ -242,9 +248,13 @@ def bump_channel(cache: Any) -> str:
     return str(cache.make_key(f"versions:bumped:db{path or '0'}"))
 
 
-def version_watch(cache: Any) -> VersionWatch | None:
-    """The watch for `cache` when it is Masthead's Redis cache (one per channel per process); else
-    None (the file cache answers version reads from local files: nothing to save)."""
+def version_watch(cache: Any) -> VersionWatch | DiskVersionWatch | None:
+    """The watch for `cache` when it is Masthead's Redis cache (one per channel per process) or its
+    disk cache (`core/disk_cache.py`: change counters shared in memory); else None."""
+    from masthead.core.disk_cache import DiskCache, disk_version_watch
+
+    if isinstance(cache, DiskCache):
+        return disk_version_watch(cache)
     if not isinstance(cache, RedisCache):
         return None
     channel = bump_channel(cache)
