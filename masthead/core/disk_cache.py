@@ -26,7 +26,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from diskcache import DjangoCache, FanoutCache
+from diskcache import Cache, DjangoCache, FanoutCache
 from django.core.cache.backends.base import BaseCache
 
 _opened: dict[tuple[str, int, float, tuple[tuple[str, Any], ...]], FanoutCache] = {}
@@ -185,3 +185,22 @@ def forget_disk_copies() -> None:
 
 
 _MISSING: Any = object()
+
+_live_stores: dict[str, Cache] = {}
+
+
+def live_store(cache: DiskCache) -> Cache:
+    """One SQLite store (not sharded) beside `cache` for live events (core/events.py, `CacheBroker`):
+    a post's events and their sequence numbers are written in one transaction there, where the
+    sharded cache would take one per key."""
+    with _opening:
+        store = _live_stores.get(cache.directory)
+        if store is None:
+            store = _live_stores[cache.directory] = Cache(
+                str(Path(cache.directory) / "live"),
+                timeout=cache._cache.timeout,
+                # Events expire with the backlog (and are culled as new ones are written), so
+                # nothing needs evicting, and writes skip the eviction order's index.
+                eviction_policy="none",
+            )
+        return store

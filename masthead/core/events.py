@@ -523,7 +523,8 @@ class _Poller:
 class CacheBroker:
     """Across the processes of one machine without Redis: through the cache they share (diskcache in
     the data directory, `core/disk_cache.py`). An event is numbered with the cache's atomic `incr`
-    and kept under its own key for the backlog's lifetime; each event loop polls the channels its
+    and kept under its own key for the backlog's lifetime (with diskcache, in its event store: one
+    transaction per publishing transaction); each event loop polls the channels its
     streams follow every LIVE_CACHE_POLL_SECONDS (one read of their counters) and delivers in order."""
 
     def __init__(self, alias: str = "default") -> None:
@@ -549,13 +550,35 @@ class CacheBroker:
     def publish(self, channel: str, kind: str, data: dict[str, Any]) -> int:
         return self.publish_many([(channel, kind, data)])[0]
 
-    def publish_many(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
-        """A transaction's events: one `incr` per channel, then one `set_many`."""
+    def _disk_store(self) -> Any:
+        """The disk cache's own store for events (`core/disk_cache.live_store`), or None for
+        another cache (then its `incr` and `set_many`)."""
+        from masthead.core.disk_cache import DiskCache, live_store
+
         cache = self._cache()
+        return live_store(cache) if isinstance(cache, DiskCache) else None
+
+    def publish_many(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+        """A transaction's events: numbered per channel, stored under their numbers; with the disk
+        cache, in one transaction of its event store."""
         per_channel: dict[str, int] = {}
         for channel, _kind, _data in events:
             per_channel[channel] = per_channel.get(channel, 0) + 1
-        last: dict[str, int] = {}
+        timeout = int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60
+        now = time.time()
+        store = self._disk_store()
+        if store is not None:
+            with store.transact(retry=True):
+                last = {
+                    channel: int(store.incr(self._sequence_key(channel), count, default=0))
+                    for channel, count in per_channel.items()
+                }
+                stored, numbers = self._numbered(events, per_channel, last, now)
+                for key, value in stored.items():
+                    store.set(key, value, expire=timeout)
+            return numbers
+        cache = self._cache()
+        last = {}
         for channel, count in per_channel.items():
             key = self._sequence_key(channel)
             try:
@@ -563,20 +586,39 @@ class CacheBroker:
             except ValueError:  # the channel's first event
                 cache.add(key, 0, timeout=None)
                 last[channel] = int(cache.incr(key, count))
+        stored, numbers = self._numbered(events, per_channel, last, now)
+        cache.set_many(stored, timeout=timeout)
+        return numbers
+
+    def _numbered(
+        self,
+        events: list[tuple[str, str, dict[str, Any]]],
+        per_channel: dict[str, int],
+        last: dict[str, int],
+        now: float,
+    ) -> tuple[dict[str, tuple[float, str, dict[str, Any]]], list[int]]:
         next_number = {channel: last[channel] - per_channel[channel] + 1 for channel in last}
-        now, stored, numbers = time.time(), {}, []
+        stored, numbers = {}, []
         for channel, kind, data in events:
             number = next_number[channel]
             next_number[channel] += 1
             stored[self._event_key(channel, number)] = (now, kind, data)
             numbers.append(number)
-        cache.set_many(stored, timeout=int(_setting("LIVE_BACKLOG_SECONDS", 600)) + 60)
-        return numbers
+        return stored, numbers
+
+    def _get_many(self, keys: list[str]) -> dict[str, Any]:
+        store = self._disk_store()
+        if store is None:
+            return dict(self._cache().get_many(keys))
+        found = {}
+        for key in keys:
+            value = store.get(key, retry=True)
+            if value is not None:
+                found[key] = value
+        return found
 
     def _events(self, channel: str, first: int, last: int) -> dict[int, Event]:
-        found = self._cache().get_many(
-            [self._event_key(channel, n) for n in range(first, last + 1)]
-        )
+        found = self._get_many([self._event_key(channel, n) for n in range(first, last + 1)])
         events = {}
         for n in range(first, last + 1):
             item = found.get(self._event_key(channel, n))
@@ -587,7 +629,7 @@ class CacheBroker:
 
     def _newest(self, channels: list[str]) -> dict[str, int]:
         keys = {self._sequence_key(channel): channel for channel in channels}
-        found = self._cache().get_many(list(keys))
+        found = self._get_many(list(keys))
         return {channel: int(found.get(key) or 0) for key, channel in keys.items()}
 
     async def subscribe(self, channel: str, last_id: int = 0) -> Subscription:

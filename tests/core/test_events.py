@@ -297,10 +297,22 @@ def test_redis_down_publishing_fails_quietly_and_subscribing_says_unavailable(
 # --- the shared cache (no Redis: the processes of one machine) -----------------------------------
 
 
-@pytest.fixture
-def two_cache_processes(settings: Any) -> tuple[CacheBroker, CacheBroker]:
-    """Two brokers over one cache, as `masthead run`'s web workers share diskcache."""
+@pytest.fixture(params=["disk cache", "another cache"])
+def two_cache_processes(
+    request: Any, settings: Any, tmp_path: Any
+) -> tuple[CacheBroker, CacheBroker]:
+    """Two brokers over one cache, as `masthead run`'s web workers share diskcache (its own event
+    store), or over another Django cache (its incr and set_many)."""
     settings.LIVE_CACHE_POLL_SECONDS = 0.05
+    if request.param == "disk cache":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "masthead.core.disk_cache.DiskCache",
+                "LOCATION": str(tmp_path / "cache"),
+                "SHARDS": 2,
+                "DATABASE_TIMEOUT": 0.25,
+            }
+        }
     return CacheBroker(), CacheBroker()
 
 
