@@ -113,9 +113,6 @@ def clear_local_copies() -> None:
         copies.clear()
     for watch in list(_watches.values()):
         watch.forget()
-    from masthead.core.disk_cache import forget_disk_copies
-
-    forget_disk_copies()
 
 
 class VersionWatch:
@@ -250,7 +247,7 @@ def bump_channel(cache: Any) -> str:
 
 def version_watch(cache: Any) -> VersionWatch | DiskVersionWatch | None:
     """The watch for `cache` when it is Masthead's Redis cache (one per channel per process) or its
-    disk cache (`core/disk_cache.py`: change counters shared in memory); else None."""
+    disk cache (`core/disk_cache.py`: counters shared in memory); else None."""
     from masthead.core.disk_cache import DiskCache, disk_version_watch
 
     if isinstance(cache, DiskCache):

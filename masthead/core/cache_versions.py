@@ -10,8 +10,8 @@ Apps declare what a page depends on under the `PAGE_DEPENDENCIES` hook (core/hoo
 
 With Redis, each process keeps copies of the counters it has read and every bump is announced on a
 Redis channel that drops them everywhere (`core.cache.VersionWatch`): a cached hit then makes no
-round trip to Redis at all. Without Redis the disk cache does the same with change counters the
-machine's processes share in memory (`core.disk_cache.DiskVersionWatch`).
+round trip to Redis at all. Without Redis the disk cache keeps the counters in memory the machine's
+processes share (`core.disk_cache.SharedVersions`), not as its entries.
 """
 
 from __future__ import annotations

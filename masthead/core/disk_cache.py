@@ -7,21 +7,20 @@ rate limits count exactly across workers. Size is bounded by `size_limit` (least
 entries go first).
 
 Version counters (core/cache_versions.py) are read several times by every request, and a read from
-diskcache costs ~50 µs of Python and SQLite. `DiskVersionWatch` keeps this process's copies of them,
-checked against a table of change counters the machine's processes share in memory (a small file in
-the cache's directory, mapped by each): reading a counter is a memory read, and a bump anywhere on the
-machine advances it before `bump_now` returns. It is what `VersionWatch` does with Redis pub/sub.
+diskcache costs ~50 µs of Python and SQLite. So they are not kept as entries: `SharedVersions` keeps
+them in a small file in the cache's directory that the machine's processes map into memory; a read
+is a memory read, and a bump anywhere on the machine is seen by every process as soon as it is made.
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
+import logging
 import mmap
 import os
+import secrets
 import struct
 import threading
-import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from django.core.cache.backends.base import BaseCache
 
 _opened: dict[tuple[str, int, float, tuple[tuple[str, Any], ...]], FanoutCache] = {}
 _opening = threading.Lock()
+logger = logging.getLogger("masthead.cache")
 
 
 def _fanout(directory: str, shards: int, timeout: float, options: dict[str, Any]) -> FanoutCache:
@@ -62,126 +62,128 @@ class DiskCache(DjangoCache):  # type: ignore[misc]  # diskcache ships no type h
         cleared = super().clear(**kwargs)
         watch = disk_version_watch(self)
         if watch is not None:
-            watch.generations.advance_all()  # every process's copies of version counters go
+            watch.shared.bump_all()  # every version changes with the entries it named
         return cleared
 
 
-# Change counters; keys whose hashes share one cost each other a needless re-read, no more.
-SLOTS = 4096
+# Keys whose hashes share a counter bump each other (a needless cache miss, no more): 16,384 of
+# them (128 KiB of the file, only the pages touched are in memory) keep that rare.
+SLOTS = 16384
 _COUNTER = struct.Struct("<Q")
+_CLEARS, _IDENTITY, _FIRST_KEY_SLOT = 0, 1, 2
+_BUMP_BITS, _CLEAR_BITS = 40, 22
+_MASK = (1 << 62) - 1
 
 
-class SharedGenerations:
-    """Change counters in a file every process of the machine maps: slot 0 counts whole-cache
-    clears, the others count the bumps of the keys that hash to them. A counter only grows.
+class SharedVersions:
+    """The version counters of the disk cache's keys, in a file every process of the machine maps:
+    a counter per slot (keys hash to slots), a count of whole-cache clears, and the file's identity,
+    a random number chosen when the file was made. A key's version combines the three, so it changes
+    with each bump of its slot, each clear, and if the file is ever made anew (a version seen before
+    then is never seen again: no page cached under it is served).
 
-    Increments hold an exclusive lock on their 8 bytes of the file (and a thread lock: POSIX record
-    locks do not exclude threads of one process), so two processes bumping at once both count.
+    Reading a version is a memory read. A bump holds an exclusive lock on its 8 bytes of the file
+    (and a thread lock: POSIX record locks do not exclude threads of one process), so two processes
+    bumping at once both count. Counters only grow; the file stays with the cache's data.
     """
 
     def __init__(self, path: Path) -> None:
+        size = SLOTS * _COUNTER.size
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        if os.fstat(self._fd).st_size < SLOTS * _COUNTER.size:
-            os.ftruncate(self._fd, SLOTS * _COUNTER.size)  # zero-filled; growing is idempotent
-        self._map = mmap.mmap(self._fd, SLOTS * _COUNTER.size, mmap.MAP_SHARED)
+        # Opened under a lock: a file found missing or unsound (another version's) is replaced by
+        # one process, and every process maps the same file.
+        with open(path.with_name(path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not _sound(path, size):
+                draft = path.with_name(f"{path.name}.{os.getpid()}")
+                with open(draft, "wb") as handle:
+                    handle.truncate(size)
+                    handle.seek(_IDENTITY * _COUNTER.size)
+                    handle.write(_COUNTER.pack(1 + secrets.randbits(61)))
+                os.replace(draft, path)
+            self._fd = os.open(path, os.O_RDWR)
+        self._map = mmap.mmap(self._fd, size, mmap.MAP_SHARED)
         self._lock = threading.Lock()
 
     @staticmethod
     def slot(key: str) -> int:
-        return 1 + zlib.crc32(key.encode()) % (SLOTS - 1)
+        return _FIRST_KEY_SLOT + zlib.crc32(key.encode()) % (SLOTS - _FIRST_KEY_SLOT)
 
-    def read(self, slot: int) -> tuple[int, int]:
-        """(clears, bumps of `slot`)."""
-        return (
-            _COUNTER.unpack_from(self._map, 0)[0],
-            _COUNTER.unpack_from(self._map, slot * _COUNTER.size)[0],
-        )
+    def _read(self, slot: int) -> int:
+        return int(_COUNTER.unpack_from(self._map, slot * _COUNTER.size)[0])
 
-    def advance(self, slot: int) -> None:
+    def version(self, key: str) -> int:
+        bumps = self._read(self.slot(key)) & ((1 << _BUMP_BITS) - 1)
+        clears = self._read(_CLEARS) & ((1 << _CLEAR_BITS) - 1)
+        return (self._read(_IDENTITY) ^ (clears << _BUMP_BITS) ^ bumps) & _MASK
+
+    def _advance(self, slot: int) -> None:
         offset = slot * _COUNTER.size
         with self._lock:
             fcntl.lockf(self._fd, fcntl.LOCK_EX, _COUNTER.size, offset, os.SEEK_SET)
             try:
-                (value,) = _COUNTER.unpack_from(self._map, offset)
-                _COUNTER.pack_into(self._map, offset, value + 1)
+                _COUNTER.pack_into(self._map, offset, self._read(slot) + 1)
             finally:
                 fcntl.lockf(self._fd, fcntl.LOCK_UN, _COUNTER.size, offset, os.SEEK_SET)
 
-    def advance_all(self) -> None:
-        self.advance(0)
+    def bump(self, key: str) -> None:
+        self._advance(self.slot(key))
+
+    def bump_all(self) -> None:
+        self._advance(_CLEARS)
+
+
+def _sound(path: Path, size: int) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(_IDENTITY * _COUNTER.size)
+            identity = _COUNTER.unpack(handle.read(_COUNTER.size))[0]
+            return bool(os.fstat(handle.fileno()).st_size == size and identity)
+    except (OSError, struct.error):
+        return False
 
 
 class DiskVersionWatch:
-    """This process's copies of the version counters kept in the disk cache, each used only while
-    its slot's change counter (and the clears counter) are what they were when it was read.
+    """`core/cache_versions.py`'s counters for the disk cache: kept in `SharedVersions`, not as
+    cache entries (a read from diskcache costs ~50 µs of Python and SQLite, a bump ~200 µs; here a
+    read is a memory read and a bump an 8-byte write under a lock)."""
 
-    A bump writes the counter to the cache, then advances the slot: a copy read before the write is
-    kept with the old change count and is dropped by the next read after the advance; one read
-    between the two is the new value already. Copies live at most `seconds`, a bound for a counter
-    the cache lost some other way (evicted when the cache was full).
-    """
-
-    def __init__(
-        self, cache: DiskCache, generations: SharedGenerations, seconds: float = 30
-    ) -> None:
-        self.cache = cache
-        self.generations = generations
-        self.seconds = seconds
-        self._values: dict[str, tuple[float, tuple[int, int], int]] = {}
+    def __init__(self, shared: SharedVersions) -> None:
+        self.shared = shared
 
     def versions(self, keys: list[str]) -> list[int]:
-        now = time.monotonic()
-        found: list[int] = []
-        missing: dict[str, tuple[int, int]] = {}
-        for key in keys:
-            seen = self.generations.read(self.generations.slot(key))
-            entry = self._values.get(key)
-            if entry is not None and entry[1] == seen and entry[0] > now:
-                found.append(entry[2])
-            else:
-                found.append(0)
-                missing[key] = seen
-        if missing:
-            fetched = self.cache.get_many(list(missing))
-            for index, key in enumerate(keys):
-                if key in missing:
-                    value = int(fetched.get(key, 0))
-                    found[index] = value
-                    self._values[key] = (now + self.seconds, missing[key], value)
-        return found
+        return [self.shared.version(key) for key in keys]
 
     def bump(self, key: str, value: int, timeout: int) -> None:
-        self.cache.set(key, value, timeout)
-        self.generations.advance(self.generations.slot(key))
+        self.shared.bump(key)
 
     def forget(self) -> None:
-        self._values.clear()
+        """Nothing is copied: every read is of the shared counters."""
 
 
 _disk_watches: dict[str, DiskVersionWatch | None] = {}
 
 
 def disk_version_watch(cache: DiskCache) -> DiskVersionWatch | None:
-    """The watch for the disk cache at `cache.directory` (one per directory per process); None when
-    its change counters cannot be mapped (every version read then goes to the cache)."""
+    """The version counters of the disk cache at `cache.directory` (mapped once per process); None
+    when they cannot be mapped (the counters are then cache entries, as with any other cache)."""
     watch = _disk_watches.get(cache.directory, _MISSING)
     if watch is _MISSING:
         with _opening:
             watch = _disk_watches.get(cache.directory, _MISSING)
             if watch is _MISSING:
                 watch = None
-                with contextlib.suppress(OSError, ValueError):
-                    generations = SharedGenerations(Path(cache.directory) / "versions.counters")
-                    watch = DiskVersionWatch(cache, generations)
+                try:
+                    shared = SharedVersions(Path(cache.directory) / "versions.counters")
+                    watch = DiskVersionWatch(shared)
+                except (OSError, ValueError):
+                    logger.warning(
+                        "Version counters cannot be shared in %s; the cache keeps them",
+                        cache.directory,
+                        exc_info=True,
+                    )
                 _disk_watches[cache.directory] = watch
     return watch  # type: ignore[return-value]
-
-
-def forget_disk_copies() -> None:
-    for watch in _disk_watches.values():
-        if watch is not None:
-            watch.forget()
 
 
 _MISSING: Any = object()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from masthead.core.disk_cache import DiskCache
 
@@ -73,7 +74,7 @@ BUMPER = textwrap.dedent(
         cache.clear()
     else:
         for n in range(int(sys.argv[3])):
-            watch.bump(sys.argv[2], 1000 + n, 60)
+            watch.bump(sys.argv[2], n, 60)
     """
 )
 
@@ -82,44 +83,66 @@ def _other_process(directory: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", BUMPER, str(directory), *args])
 
 
-def test_a_version_bumped_by_another_process_is_read_fresh_at_once(tmp_path: Path) -> None:
-    """Each process keeps the version counters it read; a bump on the machine makes its copy stale
-    before the bumping process goes on (a page cached by one worker is never served stale by another)."""
+def _watch(directory: Path) -> Any:
     from masthead.core.cache import version_watch
 
-    cache = DiskCache(str(tmp_path), PARAMS)
-    watch = version_watch(cache)
+    watch = version_watch(DiskCache(str(directory), PARAMS))
     assert watch is not None
-    watch.bump("v:thread:7", 5, 60)
-    assert watch.versions(["v:thread:7", "v:publishing:"]) == [5, 0]
-    # A write that is not a bump (nothing in Masthead does this) is not seen: the copy is used.
-    DiskCache(str(tmp_path), PARAMS)._cache.set(":1:v:thread:7", 6)
-    assert watch.versions(["v:thread:7"]) == [5]
+    return watch
 
+
+def test_a_version_bumped_by_another_process_is_new_here_at_once(tmp_path: Path) -> None:
+    """A page cached by one worker must never be served by another after a write changed it: a bump
+    made by any process of the machine changes the version every process reads, before it returns."""
+    watch = _watch(tmp_path)
+    before = watch.versions(["v:thread:7", "v:publishing:"])
+    assert watch.versions(["v:thread:7", "v:publishing:"]) == before
     assert _other_process(tmp_path, "v:thread:7", "1").wait(timeout=60) == 0
-    assert watch.versions(["v:thread:7", "v:publishing:"]) == [1000, 0]
+    after = watch.versions(["v:thread:7", "v:publishing:"])
+    assert after[0] != before[0]
+    assert after[1] == before[1]  # other keys keep their versions (and their cached pages)
 
 
-def test_clearing_the_cache_in_another_process_drops_every_copy(tmp_path: Path) -> None:
-    from masthead.core.cache import version_watch
-
-    cache = DiskCache(str(tmp_path), PARAMS)
-    watch = version_watch(cache)
-    assert watch is not None
-    watch.bump("v:funding:", 9, 60)
-    assert watch.versions(["v:funding:"]) == [9]
+def test_clearing_the_cache_in_another_process_changes_every_version(tmp_path: Path) -> None:
+    watch = _watch(tmp_path)
+    keys = ["v:funding:", "v:thread:1", "v:publishing:"]
+    before = watch.versions(keys)
     assert _other_process(tmp_path, "clear").wait(timeout=60) == 0
-    assert watch.versions(["v:funding:"]) == [0]
+    after = watch.versions(keys)
+    assert all(old != new for old, new in zip(before, after, strict=True))
 
 
 def test_bumps_from_several_processes_at_once_all_count(tmp_path: Path) -> None:
-    """Two workers bumping counters that share a slot must not lose an advance, or a copy read
-    between them would be kept past the second bump."""
-    from masthead.core.disk_cache import SLOTS, SharedGenerations
+    """Two workers bumping at once must not lose a bump: a version read between them would be
+    current again after the second, and a page cached under it served stale."""
+    from masthead.core.disk_cache import SharedVersions
 
-    counters = SharedGenerations(tmp_path / "versions.counters")
-    slot = SharedGenerations.slot("v:thread:1")
+    shared = SharedVersions(tmp_path / "versions.counters")
+    slot = SharedVersions.slot("v:thread:1")
+    before = shared._read(slot)
     workers = [_other_process(tmp_path, "v:thread:1", "200") for _ in range(3)]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0]
-    assert counters.read(slot) == (0, 600)
-    assert 0 < slot < SLOTS
+    assert shared._read(slot) == before + 600
+
+
+def test_versions_made_anew_never_repeat_old_ones(tmp_path: Path) -> None:
+    """If the counters' file is lost while cached pages remain, no old version comes back (its pages
+    would be served): a new file has a new identity."""
+    from masthead.core.disk_cache import SharedVersions
+
+    first = SharedVersions(tmp_path / "one" / "versions.counters")
+    second = SharedVersions(tmp_path / "two" / "versions.counters")
+    assert first.version("v:publishing:") != second.version("v:publishing:")
+    assert SharedVersions(tmp_path / "one" / "versions.counters").version(
+        "v:publishing:"
+    ) == first.version("v:publishing:")
+
+
+def test_a_counters_file_of_another_shape_is_replaced_with_new_versions(tmp_path: Path) -> None:
+    from masthead.core.disk_cache import SharedVersions
+
+    path = tmp_path / "versions.counters"
+    path.write_bytes(b"\0" * 4096)  # an older layout: no identity
+    shared = SharedVersions(path)
+    assert path.stat().st_size > 4096
+    assert shared.version("v:publishing:") != 0
