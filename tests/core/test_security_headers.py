@@ -95,6 +95,34 @@ def test_the_admin_has_its_own_looser_policy_for_inline_styles_only_there(
     assert policy["base-uri"] == ["'self'"]
 
 
+def test_the_policy_follows_the_settings_and_the_kind_of_page_in_any_order(
+    client: Any, a_thread: Any, a_staff_user: Any, settings: Any
+) -> None:
+    """The header is built once per kind of page (readers', the admin's) and settings in force: an
+    answer never carries the other kind's policy, nor one from settings that have changed."""
+    api = f"/api/v1/threads/{a_thread.pk}/me"
+    client.force_login(a_staff_user)
+    for _ in range(2):
+        assert (
+            "'unsafe-inline'"
+            not in directives(client.get(api)["Content-Security-Policy"])["style-src"]
+        )
+        assert (
+            "'unsafe-inline'"
+            in directives(client.get("/admin/")["Content-Security-Policy"])["style-src"]
+        )
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            "img-src": ["'self'", "https://images.example"],
+        }
+    }
+    assert (
+        "https://images.example"
+        in directives(client.get(api)["Content-Security-Policy"])["img-src"]
+    )
+
+
 def test_stripe_is_allowed_on_the_donation_form_only(
     client: Any, an_article: Any, a_home: Any, settings: Any
 ) -> None:
