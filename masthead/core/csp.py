@@ -6,7 +6,6 @@ more says so on its response (`allow_stripe`), and paths under /admin/ get the a
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict
 from http import HTTPStatus
 from typing import Any
@@ -41,8 +40,8 @@ class MastheadCSPMiddleware(CSPMiddleware):
     per kind (the admin's or the readers') for the settings in force.
     """
 
+    # Built headers per kind of page; two threads building at once store the same thing.
     _built: dict[bool, tuple[Any, Any, Any, str, str]] = {}
-    _building = threading.Lock()
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
@@ -80,8 +79,7 @@ class MastheadCSPMiddleware(CSPMiddleware):
                 build_policy(**asdict(parts)),
                 build_policy(**asdict(parts_ro), report_only=True),
             )
-            with self._building:
-                self._built[admin] = built
+            self._built[admin] = built
         if built[3] and HEADER not in response:
             response[HEADER] = built[3]
         if built[4] and HEADER_REPORT_ONLY not in response:

@@ -155,10 +155,9 @@ class DiskVersionWatch:
         return [self.shared.version(key) for key in keys]
 
     def bump(self, key: str, value: int, timeout: int) -> None:
+        """`VersionWatch.bump`'s signature; the shared counter is the version, so `value` and
+        `timeout` are not needed."""
         self.shared.bump(key)
-
-    def forget(self) -> None:
-        """Nothing is copied: every read is of the shared counters."""
 
 
 _disk_watches: dict[str, DiskVersionWatch | None] = {}
