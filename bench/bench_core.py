@@ -93,6 +93,27 @@ with transaction.atomic():
     out["comment insert: compiled"] = median_us(lambda: INSERT.create(**values), 1000)
     transaction.set_rollback(True)
 
+from django.http import HttpResponse
+from django.test import RequestFactory
+from masthead.core import cache_versions
+from masthead.core.csp import MastheadCSPMiddleware
+from masthead.core.events import CacheBroker
+
+out["version read: two counters (cache_versions.versions)"] = median_us(
+    lambda: cache_versions.versions([("thread", str(THREAD)), ("publishing", "")])
+)
+out["version bump (cache_versions.bump_now)"] = median_us(lambda: cache_versions.bump_now("thread", "bench"))
+broker = CacheBroker()
+EVENTS = [("thread:bench", "comment", {"id": 1, "html": "x" * 500}), ("thread:bench", "count", {"count": 5})]
+out["live events: publish a post's two (shared cache)"] = median_us(lambda: broker.publish_many(EVENTS), 1000)
+csp = MastheadCSPMiddleware(lambda request: HttpResponse())
+api_request = RequestFactory().get(f"/api/v1/threads/{THREAD}/me")
+csp.process_request(api_request)
+responses = iter([HttpResponse("{}") for _ in range(2100)])
+out["CSP header on an API response (core/csp.py)"] = median_us(
+    lambda: csp.process_response(api_request, next(responses))
+)
+
 client = Client(HTTP_HOST="127.0.0.1")
 posts = iter(range(10**9))
 
@@ -174,7 +195,9 @@ def main() -> None:
         "The file cache row is Django's FileBasedCache without its per-write directory listing, which "
         "is what Masthead used before diskcache. Writes in the counter and insert rows run inside one "
         "transaction, as a post's do (no commit per call); the inserts are rolled back. The whole post "
-        "commits each time.",
+        "commits each time. Version counters are kept in memory the processes share "
+        "(core/disk_cache.py, `SharedVersions`); a post's live events go to the disk cache's event "
+        "store in one transaction; the CSP header is built once per kind of page (core/csp.py).",
         "",
         "Run: `.venv/bin/python -m bench core`.",
     ]
