@@ -104,6 +104,31 @@ def test_requests_at_the_same_time_run_on_threads_of_their_own(a_thread: Any) ->
     assert waited == [True] and len(set(arrived)) == 2
 
 
+def test_a_file_is_sent_whole_before_it_is_closed_and_every_request_is_finished_once(
+    a_thread: Any, settings: Any, tmp_path: Any
+) -> None:
+    """A response whose content is made is closed before it is sent (no second hop to a thread);
+    a file is read while it is sent, so it is closed only afterwards, on the same worker thread."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    video = bytes(range(256)) * 4096  # 1 MiB: many of the handler's chunks
+    (tmp_path / "clip.mp4").write_bytes(video)
+
+    async def visit() -> list[Any]:
+        return [
+            await asgi_request("GET", "/media/clip.mp4"),
+            await asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me"),
+        ]
+
+    with request_threads() as seen:
+        clip, me = run_async(visit)
+    assert clip.status == 200 and clip.body == video
+    assert clip.headers["content-length"] == str(len(video))
+    assert me.status == 200
+    assert len(seen["started"]) == len(seen["finished"]) == 2
+    assert seen["started"] == seen["finished"]
+    assert all(thread.name.startswith("masthead-request") for thread in seen["finished"])
+
+
 def test_a_host_the_site_does_not_serve_is_refused(a_thread: Any) -> None:
     response = run_async(
         lambda: asgi_request("GET", f"/api/v1/threads/{a_thread.pk}/me", host="evil.example")
