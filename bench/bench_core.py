@@ -128,6 +128,14 @@ def post():
 
 
 out["a whole post through the test client"] = median_us(post, 300)
+# Every page view with a discussion asks for the reader's own state (GET .../me).
+newcomer = Client(HTTP_HOST="127.0.0.1")
+out["a reader's own state (GET .../me), a new reader"] = median_us(
+    lambda: newcomer.get(f"/api/v1/threads/{THREAD}/me"), 500
+)
+out["a reader's own state (GET .../me), a guest with 300 comments here"] = median_us(
+    lambda: client.get(f"/api/v1/threads/{THREAD}/me"), 500
+)
 print("RESULT " + json.dumps(out))
 """
 

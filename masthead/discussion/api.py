@@ -398,7 +398,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: PathId) -> Any:
     actor, guest = _actor(request)
     token = get_token(request)
     response["Cache-Control"] = "private, no-store"
-    own = list(queries.own_comments(thread, actor).values_list("id", "created_at", "status"))
+    own = queries.own_comments(thread, actor)
     moderator = actions.can_moderate(actor)
     editable: list[int] = []
     deadlines: dict[str, str] = {}
@@ -415,7 +415,7 @@ def me(request: HttpRequest, response: HttpResponse, thread_id: PathId) -> Any:
     deletable = [pk for pk, *_ in own] if actor.is_authenticated else list(editable)
     hidden = [
         comment_item(comment, as_public=bool(comment.moderation.get("shadow")))
-        for comment in queries.own_hidden(thread, actor)
+        for comment in queries.own_hidden(thread, actor, own)
     ]
     user = actor.user
     if user is not None:

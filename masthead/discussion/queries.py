@@ -157,7 +157,9 @@ def readable_thread(thread_id: object) -> tuple[Thread, Policy]:
     if thread is None:
         raise not_visible()
     policy: Policy | None
-    if thread.page_id is None:  # an external page's: always public, its policy as THREAD_POLICY says
+    if (
+        thread.page_id is None
+    ):  # an external page's: always public, its policy as THREAD_POLICY says
         public, policy = True, thread_policy(thread)
     else:
         public, policy = page_state(thread.page_id)
@@ -448,28 +450,70 @@ def page_of_comment(thread: Thread, comment_id: int, sort: str, page_size: int) 
 # --- the reader's own state ----------------------------------------------------------------------
 
 
-def own_comments(thread: Thread, actor: Actor) -> QuerySet[Comment]:
-    mine = Comment.objects.filter(thread=thread).exclude(status=CommentStatus.DELETED)
-    if actor.is_authenticated:
-        return mine.filter(user=actor.user)
+_OWN_FIELDS = ("id", "created_at", "status")
+_OWN_BY_USER = compiled(
+    lambda: (
+        Comment.objects.filter(
+            thread_id=Param("thread", models.BigIntegerField()),
+            user_id=Param("user", models.BigIntegerField()),
+        )
+        .exclude(status=CommentStatus.DELETED)
+        .order_by("created_at", "id")
+        .values_list(*_OWN_FIELDS)
+    )
+)
+_OWN_BY_GUEST = compiled(
+    lambda: (
+        Comment.objects.filter(
+            thread_id=Param("thread", models.BigIntegerField()),
+            user__isnull=True,
+            guest_key=Param("guest", models.CharField()),
+        )
+        .exclude(status=CommentStatus.DELETED)
+        .order_by("created_at", "id")
+        .values_list(*_OWN_FIELDS)
+    )
+)
+_OWN_VOTES = compiled(
+    lambda: (
+        Vote.objects.filter(
+            comment__thread_id=Param("thread", models.BigIntegerField()),
+            voter_key=Param("voter", models.CharField()),
+        )
+        .order_by()
+        .values_list("comment_id", "value")
+    )
+)
+_HIDDEN = (CommentStatus.PENDING, CommentStatus.SPAM)
+
+
+def own_comments(thread: Thread, actor: Actor) -> list[tuple[int, datetime, str]]:
+    """(id, created_at, status) of the reader's comments in `thread`, oldest first, deleted ones
+    left out. A reader the site cannot recognise (no account, no guest cookie) has none: no query.
+
+    Every page view asks for this (GET .../me), so the queries are compiled once (core/compiled.py).
+    """
+    if actor.is_authenticated and actor.user is not None:
+        return _OWN_BY_USER.rows(thread=thread.pk, user=actor.user.pk)  # type: ignore[return-value]
     if actor.guest_key:
-        return mine.filter(user__isnull=True, guest_key=actor.guest_key)
-    return mine.none()
+        return _OWN_BY_GUEST.rows(thread=thread.pk, guest=actor.guest_key)  # type: ignore[return-value]
+    return []
 
 
 def own_votes(thread: Thread, actor: Actor) -> dict[int, int]:
-    votes = Vote.objects.filter(comment__thread=thread, voter_key=actor.voter_key)
-    return dict(votes.values_list("comment_id", "value"))
+    return dict(_OWN_VOTES.rows(thread=thread.pk, voter=actor.voter_key))  # type: ignore[arg-type]
 
 
-def own_hidden(thread: Thread, actor: Actor) -> list[Comment]:
-    """The reader's comments others cannot see: pending ('awaiting moderation') and shadowed ones."""
-    hidden = own_comments(thread, actor).filter(
-        status__in=[CommentStatus.PENDING, CommentStatus.SPAM]
-    )
-    return list(
-        hidden.select_related("user").only(*COMMENT_FIELDS).order_by("created_at", "id")[:50]
-    )
+def own_hidden(
+    thread: Thread, actor: Actor, own: Sequence[tuple[int, datetime, str]]
+) -> list[Comment]:
+    """The reader's comments others cannot see: pending ('awaiting moderation') and shadowed ones.
+    `own` is what own_comments() found: with none of them hidden (most readers), no query."""
+    ids = [pk for pk, _created_at, status in own if status in _HIDDEN]
+    if not ids:
+        return []
+    hidden = Comment.objects.filter(thread=thread, pk__in=ids[:50])
+    return list(hidden.select_related("user").only(*COMMENT_FIELDS).order_by("created_at", "id"))
 
 
 def follows_live(thread: Thread, policy: Policy) -> bool:
