@@ -206,3 +206,43 @@ def test_the_scripted_form_posts_without_subscribing_unless_asked(
     form.locator("[data-submit]").click()
     page.locator(".comment", has_text="No mail for me, thanks.").wait_for()
     assert not Subscription.objects.filter(address__email="quiet@example.com").exists()
+
+
+def test_a_comment_sent_before_the_readers_state_has_arrived_waits_for_it_and_is_posted(
+    live_server: Any, page: Any, an_article: Any, settings: Any
+) -> None:
+    """The reader's state (GET .../me) brings the CSRF token a post needs. A reader who sends a
+    comment before it has arrived (a quick hand, a slow network, a busy server) must not be
+    refused: the post waits for it."""
+    settings.RATELIMIT_ENABLED = False
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/api/v1/threads/*/me", hold)
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda request: posts.append(request.url) if request.method == "POST" else None,
+    )
+    page.goto(live_server.url + an_article.url)
+    for _ in range(200):  # the script asks for the state once it has bound the form
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page did not ask for the reader's state"
+    form = page.locator("[data-comment-form]")
+    form.locator("textarea[name=body]").fill("Quick off the mark, before the page had caught up.")
+    form.locator("input[name=name]").fill("Quinn Fast")
+    form.locator("input[name=email]").fill("quinn@example.com")
+    form.locator("[data-submit]").click()
+    page.wait_for_timeout(300)
+    assert posts == [], "the comment went out without the reader's CSRF token"
+    for route in held:
+        route.continue_()
+    page.locator(
+        ".comment", has_text="Quick off the mark, before the page had caught up."
+    ).wait_for()
+    assert form.locator("[data-form-error]").is_hidden()
+    assert Comment.objects.filter(body__startswith="Quick off the mark").count() == 1

@@ -121,7 +121,8 @@
     }
 
     async start() {
-      await this.loadMe();
+      this.meReady = this.loadMe();
+      await this.meReady;
       const stored = localStorage.getItem(SORT_KEY);
       const target = /^#comment-(\d+)$/.exec(location.hash);
       if (target && !document.getElementById(`comment-${target[1]}`)) {
@@ -146,7 +147,12 @@
         options.headers["Content-Type"] = "application/json";
         options.body = JSON.stringify(body);
       }
-      if (method !== "GET") options.headers["X-CSRFToken"] = cookie("csrftoken") || this.me.csrf_token || "";
+      if (method !== "GET") {
+        // The token comes with the reader's state (/me): a write made before it has arrived (a
+        // quick hand, a slow network) waits for it instead of being refused.
+        if (!cookie("csrftoken") && !this.me.csrf_token && this.meReady) await this.meReady;
+        options.headers["X-CSRFToken"] = cookie("csrftoken") || this.me.csrf_token || "";
+      }
       const response = await fetch(API + path, options);
       let data = null;
       if (response.status !== 204) {
