@@ -35,7 +35,7 @@ from bench.common import (
 )
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
-POST_ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "3"))
+POST_ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "5"))
 ISSO_VENV = Path(
     os.environ.get(
         "MASTHEAD_BENCH_ISSO_VENV", Path(tempfile.gettempdir()) / "masthead-bench-isso-venv"
@@ -578,52 +578,60 @@ def posting_rounds(
     work: Path | None,
     lines: list[str],
 ) -> tuple[list[LoadResult], dict[tuple[str, int], LoadResult]]:
-    """(d), (f): Masthead and Isso posting in alternate rounds, each on a fresh server, so a slow
-    spell of this shared 2-core machine falls on both; the medians are compared. Each round starts
-    from a copy of the seeded data, for both: a round must not post into the comments of the rounds
-    before it (their thousands of posts would make each round's thread, tables and indexes larger
-    than the other side's)."""
+    """(d), (f): Masthead and Isso posting in pairs, each round on fresh servers, so a slow spell of
+    this shared 2-core machine falls on both; the medians are compared. Both servers of a round run
+    side by side (the idle one waits on its socket) and each scenario is measured on one, then at
+    once on the other, first Masthead, then Isso, in turn by round: the two figures of a pair are
+    seconds apart, not a minute. Each round starts from a copy of the seeded data, for both: a round
+    must not post into the comments of the rounds before it (their thousands of posts would make
+    each round's thread, tables and indexes larger than the other side's)."""
     ours: dict[tuple[str, int], list[LoadResult]] = {}
     theirs: dict[tuple[str, int], list[LoadResult]] = {}
     for round_number in range(POST_ROUNDS):
-        with scratch_dir(f"discussion-post{round_number}") as scratch:
+        with contextlib.ExitStack() as stack:
+            scratch = stack.enter_context(scratch_dir(f"discussion-post{round_number}"))
             round_dir = scratch / "data"
             shutil.copytree(data_dir, round_dir)
-            with masthead_server(round_dir, workers=2) as server:
-                token = csrf_cookie(server.url, thread_id)
-                headers = {
-                    "Content-Type": "application/json",
-                    "Cookie": f"csrftoken={token}",
-                    "X-CSRFToken": token,
-                }
-                for mix in mixes:
-                    for concurrency in (4, 16):
-                        result = wrk_post(
+            server = stack.enter_context(masthead_server(round_dir, workers=2))
+            token = csrf_cookie(server.url, thread_id)
+            headers = {
+                "Content-Type": "application/json",
+                "Cookie": f"csrftoken={token}",
+                "X-CSRFToken": token,
+            }
+            isso_url = None
+            if isso is not None and work is not None:
+                run_dir = work / f"post{round_number}"
+                run_dir.mkdir()
+                shutil.copy(work / "seeded" / "comments.db", run_dir / "comments.db")
+                isso_url = stack.enter_context(isso_server(isso, run_dir))
+            for mix in mixes:
+                for concurrency in (4, 16):
+                    pair = [
+                        (
                             f"{server.url}/api/v1/threads/{thread_id}/comments",
-                            concurrency,
                             mix.masthead_lua,
                             headers,
                             f"{mix.key} API {mix.what} (SQLite), round {round_number + 1}",
+                            ours,
                         )
+                    ]
+                    if isso_url is not None:
+                        pair.append(
+                            (
+                                f"{isso_url}/new?uri=/t20",
+                                mix.isso_lua,
+                                {"Content-Type": "application/json", "Referer": isso_url + "/t20"},
+                                f"Isso {mix.key} {mix.what}, round {round_number + 1}",
+                                theirs,
+                            )
+                        )
+                    for url, lua, side_headers, label, store in (
+                        pair if round_number % 2 == 0 else pair[::-1]
+                    ):
+                        result = wrk_post(url, concurrency, lua, side_headers, label)
                         print(result.line(), flush=True)
-                        ours.setdefault((mix.key, concurrency), []).append(result)
-        if isso is None or work is None:
-            continue
-        run_dir = work / f"post{round_number}"
-        run_dir.mkdir()
-        shutil.copy(work / "seeded" / "comments.db", run_dir / "comments.db")
-        with isso_server(isso, run_dir) as url:
-            for mix in mixes:
-                for concurrency in (4, 16):
-                    result = wrk_post(
-                        f"{url}/new?uri=/t20",
-                        concurrency,
-                        mix.isso_lua,
-                        {"Content-Type": "application/json", "Referer": url + "/t20"},
-                        f"Isso {mix.key} {mix.what}, round {round_number + 1}",
-                    )
-                    print(result.line(), flush=True)
-                    theirs.setdefault((mix.key, concurrency), []).append(result)
+                        store.setdefault((mix.key, concurrency), []).append(result)
     for (key, concurrency), rounds in ours.items():
         for name, side in (("Masthead", rounds), ("Isso", theirs.get((key, concurrency), []))):
             if side:
@@ -731,10 +739,11 @@ NOTES = [
     "Notes: reads (a), (a'), (b) of a thread read before are answered by the fast path (core/fastpath.py)",
     "from the event loop, with no database query; (c) is the page cache's fast path. Each read scenario",
     "starts after one warming request. Isso's single-threaded server answers the 1,000-comment thread in",
-    "about 0.5-1.5 s, so at c=16/64 few or no requests finish within wrk's 2 s timeout. Posting (d) runs in",
-    "alternate rounds of Masthead and Isso, each on a fresh server and a fresh copy of its seeded database",
-    "(this shared 2-core VM's speed drifts by a third within minutes); the table gives each side's median",
-    "round. A Masthead post runs the moderation",
+    "about 0.5-1.5 s, so at c=16/64 few or no requests finish within wrk's 2 s timeout. Posting (d), (f)",
+    "runs in rounds, each on fresh servers and fresh copies of the seeded databases; within a round each",
+    "scenario is measured on Masthead and at once on Isso, in turn which goes first (this shared 2-core",
+    "VM's speed drifts by a third within minutes); the table gives each side's median round. A Masthead",
+    "post runs the moderation",
     "checks (rules, classifier, trust, duplicates) and notifications' reads before its transaction, then",
     "writes the comment, its counters, an audit row, the moderation log and author record (12 queries in",
     "all, 7 inside the transaction; its reads and counter updates are compiled once, core/compiled.py);",
