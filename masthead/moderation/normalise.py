@@ -160,6 +160,8 @@ _SPACES = re.compile(r"\s+")
 def strip_marks(text: str) -> str:
     """Remove combining marks (accents, Zalgo stacks) after decomposing."""
     decomposed = unicodedata.normalize("NFD", text)
+    if decomposed.isascii():  # most comments: no marks to look for, character by character
+        return decomposed
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
