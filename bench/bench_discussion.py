@@ -201,7 +201,7 @@ request = function()
     parts[#parts + 1] = word
     length = length + #word + 1
   end
-  local who = id .. "-" .. counter
+  local who = "__RUN__-" .. id .. "-" .. counter
   local reply = ""
   if math.random() < 0.3 then reply = ', __PARENT_FIELD__: ' .. parents[math.random(#parents)] end
   local body = '{__BODY_FIELD__: "' .. table.concat(parts, " ") .. '.", __NAME_FIELD__: "Reader ' .. who
@@ -233,9 +233,12 @@ def wrk_post(
     url: str, concurrency: int, lua: str, headers: dict[str, str], label: str
 ) -> LoadResult:
     import re
+    import secrets
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua)
+        # wrk's Lua starts every run with the same random sequence: a reader of one run (f) must not
+        # come back in the next as an author the site already knows.
+        script.write(lua.replace("__RUN__", secrets.token_hex(4)))
     args = [
         "wrk",
         "--latency",
