@@ -246,3 +246,48 @@ def test_a_comment_sent_before_the_readers_state_has_arrived_waits_for_it_and_is
     ).wait_for()
     assert form.locator("[data-form-error]").is_hidden()
     assert Comment.objects.filter(body__startswith="Quick off the mark").count() == 1
+
+
+# A well-formed CSRF secret the server never gave: what a page holds when its cookie was replaced
+# between reading it and sending (a first visit's scripts each setting one, a sign-in in another tab).
+STALE_TOKEN = "Stale0Token0From0Another0Answerx"  # 32 letters and digits, as Django makes them
+
+
+@pytest.mark.parametrize("stale_every_time", [False, True])
+def test_a_comment_refused_for_a_token_that_changed_under_the_page_is_sent_once_more(
+    live_server: Any, page: Any, an_article: Any, settings: Any, stale_every_time: bool
+) -> None:
+    """Refused once for a stale token, the comment goes again with the browser's token and is
+    posted once; refused again, the reader reads why and the page does not keep trying."""
+    settings.RATELIMIT_ENABLED = False
+    sent: list[str] = []
+
+    def stale_token(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.headers.get("x-csrftoken", ""))
+        if len(sent) == 1 or stale_every_time:
+            route.continue_(headers={**route.request.headers, "x-csrftoken": STALE_TOKEN})
+        else:
+            route.continue_()
+
+    with page.expect_response(lambda response: response.url.endswith("/me")):
+        page.goto(live_server.url + an_article.url)
+    page.route("**/api/v1/threads/*/comments", stale_token)
+    form = page.locator("[data-comment-form]")
+    form.locator("textarea[name=body]").fill("Second time lucky, the token had moved.")
+    form.locator("input[name=name]").fill("Rita Retry")
+    form.locator("input[name=email]").fill("rita@example.com")
+    form.locator("[data-submit]").click()
+    if stale_every_time:
+        error = form.locator("[data-form-error]")
+        error.wait_for()
+        assert "reload the page" in error.inner_text()
+        page.wait_for_timeout(300)
+        assert len(sent) == 2
+        assert not Comment.objects.filter(author_name="Rita Retry").exists()
+    else:
+        page.locator(".comment", has_text="Second time lucky, the token had moved.").wait_for()
+        assert len(sent) == 2
+        assert Comment.objects.filter(author_name="Rita Retry").count() == 1

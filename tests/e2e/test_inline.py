@@ -137,3 +137,38 @@ def test_reader_answers_an_editor_prompt(
     assert bubble.inner_text().endswith("1 answer")
     page.screenshot(path=str(screenshot_dir / "inline-prompt.png"))
     assert Comment.objects.get(author_name="Farid").target["prompt"]
+
+
+def test_an_inline_comment_goes_with_the_token_the_browser_holds_now(
+    live_server: Any, page: Any, an_inline_article: Any, an_inline_thread: Any, settings: Any
+) -> None:
+    """The reader's CSRF cookie was replaced after the page asked for their state (signing in in
+    another tab rotates it; so does another script's first /me answering last): the inline comment
+    is sent with the cookie's token, and posted at the first try."""
+    settings.RATELIMIT_ENABLED = False
+    post_inline(an_inline_thread, "Prices of wheat", body="Bread went up too.", name="Omar K.")
+    with page.expect_response(lambda response: response.url.endswith("/me")):
+        page.goto(live_server.url + an_inline_article.url)
+    body = page.locator("[data-article-body]")
+    body.locator(".inline-marker").first.wait_for()
+    replaced = "Rotated0By0A0SignIn0Elsewhere000"  # 32 letters and digits, as Django makes them
+    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
+    page.context.add_cookies(
+        [{"name": "csrftoken", "value": replaced, "domain": host, "path": "/"}]
+    )
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda request: posts.append(request.url) if request.method == "POST" else None,
+    )
+
+    drag_select(page, "The river has fallen", PASSAGE)
+    page.get_by_role("button", name="Comment on this", exact=True).click()
+    panel = page.get_by_role("dialog", name="Comment on this passage")
+    panel.locator("textarea").fill("Which decade, though?")
+    panel.get_by_placeholder("Name").fill("Cem Reader")
+    panel.get_by_placeholder("Email (never shown)").fill("cem@example.com")
+    panel.get_by_role("button", name="Post comment").click()
+    panel.get_by_text("Your comment was posted").wait_for()
+    assert len(posts) == 1
+    assert Comment.objects.filter(author_name="Cem Reader").count() == 1

@@ -141,7 +141,7 @@
       setTimeout(() => { this.statusRegion.textContent = message; }, 50);
     }
 
-    async call(method, path, body) {
+    async call(method, path, body, retried = false) {
       const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
       if (body !== undefined) {
         options.headers["Content-Type"] = "application/json";
@@ -159,6 +159,10 @@
         try { data = await response.json(); } catch (error) { data = null; }
       }
       if (!response.ok) {
+        // A token that changed under the page is refused: a first visit's scripts each ask /me at
+        // once and each answer sets a new cookie, or the reader signed in in another tab. The
+        // refused write did nothing, so it goes once more with the token the browser holds now.
+        if (method !== "GET" && !retried && data && data.error === "csrf_failed") return this.call(method, path, body, true);
         const error = new Error((data && data.message) || gettext("Something went wrong; please try again."));
         error.code = data && data.error;
         error.fields = (data && data.fields) || {};

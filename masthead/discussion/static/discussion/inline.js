@@ -38,17 +38,21 @@
     return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
   };
 
-  async function call(method, path, payload) {
+  async function call(method, path, payload, retried = false) {
     const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
     if (payload !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(payload);
     }
-    if (method !== "GET") options.headers["X-CSRFToken"] = (me && me.csrf_token) || cookie("csrftoken");
+    // The cookie first: it is what the server compares with, and another script's /me (or a sign-in
+    // in another tab) may have replaced it since this script's /me brought its token.
+    if (method !== "GET") options.headers["X-CSRFToken"] = cookie("csrftoken") || (me && me.csrf_token) || "";
     const response = await fetch(API + path, options);
     let data = null;
     try { data = await response.json(); } catch (error) { data = null; }
     if (!response.ok) {
+      // Refused for a token that changed at the moment it was sent: the write did nothing, send it once more.
+      if (method !== "GET" && !retried && data && data.error === "csrf_failed") return call(method, path, payload, true);
       const failure = new Error((data && data.message) || gettext("Something went wrong; please try again."));
       failure.data = data;
       throw failure;
