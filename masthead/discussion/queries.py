@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from masthead.core import cache_versions
 from masthead.core.actors import Actor
-from masthead.core.compiled import Param, attnames, compiled
+from masthead.core.compiled import CompiledQuery, Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
 from masthead.discussion.inline.reanchoring import count_inline
 from masthead.discussion.models import Comment, CommentStatus, Thread, Vote
@@ -450,29 +450,22 @@ def page_of_comment(thread: Thread, comment_id: int, sort: str, page_size: int) 
 # --- the reader's own state ----------------------------------------------------------------------
 
 
-_OWN_FIELDS = ("id", "created_at", "status")
-_OWN_BY_USER = compiled(
-    lambda: (
-        Comment.objects.filter(
-            thread_id=Param("thread", models.BigIntegerField()),
-            user_id=Param("user", models.BigIntegerField()),
+def _own_comments_of(owner: Callable[[], dict[str, Any]]) -> CompiledQuery:
+    """(id, created_at, status) of one reader's comments in a thread, `owner()` the filter that says
+    whose; the `Param`s are made anew by each build."""
+    return compiled(
+        lambda: (
+            Comment.objects.filter(thread_id=Param("thread", models.BigIntegerField()), **owner())
+            .exclude(status=CommentStatus.DELETED)
+            .order_by("created_at", "id")
+            .values_list("id", "created_at", "status")
         )
-        .exclude(status=CommentStatus.DELETED)
-        .order_by("created_at", "id")
-        .values_list(*_OWN_FIELDS)
     )
-)
-_OWN_BY_GUEST = compiled(
-    lambda: (
-        Comment.objects.filter(
-            thread_id=Param("thread", models.BigIntegerField()),
-            user__isnull=True,
-            guest_key=Param("guest", models.CharField()),
-        )
-        .exclude(status=CommentStatus.DELETED)
-        .order_by("created_at", "id")
-        .values_list(*_OWN_FIELDS)
-    )
+
+
+_OWN_BY_USER = _own_comments_of(lambda: {"user_id": Param("user", models.BigIntegerField())})
+_OWN_BY_GUEST = _own_comments_of(
+    lambda: {"user__isnull": True, "guest_key": Param("guest", models.CharField())}
 )
 _OWN_VOTES = compiled(
     lambda: (
