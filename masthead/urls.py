@@ -30,6 +30,7 @@ urlpatterns = [
     path("embed.js", embed_views.embed_script, name="embed_script"),
     path("i18n/<str:language>/<str:stamp>/catalog.js", js_catalog, name="js_catalog"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", publishing_views.favicon, name="favicon"),
     re_path(r"^media/(?P<path>.*)$", publishing_views.media, name="media"),
 ]
 

@@ -10,10 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
@@ -66,6 +74,13 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     articles = paginate(request, queries.tagged_articles(slug))
     articles.object_list = queries.with_sections(articles.object_list)
     return render(request, "publishing/tag.html", {"tag": tag_object, "articles": articles})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico whatever the page says; it is the SVG icon pages link to."""
+    return HttpResponsePermanentRedirect(static("masthead/favicon.svg"))
 
 
 @require_safe

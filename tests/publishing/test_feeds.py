@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 from xml.etree import ElementTree
@@ -106,3 +107,17 @@ def test_robots_txt_points_at_sitemaps(client: Any, a_home: Any) -> None:
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Sitemap: http://testserver/news-sitemap.xml" in text
+
+
+def test_pages_have_an_icon_and_favicon_ico_leads_to_it(client: Any, a_home: Any) -> None:
+    """Browsers ask /favicon.ico whatever the page links: it must not be a 404 in every visitor's
+    console."""
+    page = client.get("/")
+    icon = re.search(
+        r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page.content.decode()
+    )
+    assert icon and icon.group(1).endswith(".svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == icon.group(1)
+    assert "max-age=86400" in response["Cache-Control"]
