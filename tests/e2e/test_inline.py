@@ -40,6 +40,15 @@ def drag_select(page: Any, block_text: str, passage: str) -> None:
     page.mouse.up()
 
 
+def post_as_guest(panel: Any, body: str, name: str, email: str) -> None:
+    """Fill the inline panel's form as a guest, post, and wait until the panel says it was posted."""
+    panel.locator("textarea").fill(body)
+    panel.get_by_placeholder("Name").fill(name)
+    panel.get_by_placeholder("Email (never shown)").fill(email)
+    panel.get_by_role("button", name="Post comment").click()
+    panel.get_by_text("Your comment was posted").wait_for()
+
+
 def test_reader_selects_a_passage_comments_and_sees_the_marker(
     live_server: Any,
     page: Any,
@@ -65,11 +74,7 @@ def test_reader_selects_a_passage_comments_and_sees_the_marker(
     action.click()
     panel = page.get_by_role("dialog", name="Comment on this passage")
     assert panel.locator("blockquote").inner_text() == PASSAGE
-    panel.locator("textarea").fill("Lowest since *when* exactly?")
-    panel.get_by_placeholder("Name").fill("Bea Reader")
-    panel.get_by_placeholder("Email (never shown)").fill("bea@example.com")
-    panel.get_by_role("button", name="Post comment").click()
-    panel.get_by_text("Your comment was posted").wait_for()
+    post_as_guest(panel, "Lowest since *when* exactly?", "Bea Reader", "bea@example.com")
 
     marker = body.get_by_role("button", name="1 comment on this passage")
     assert marker.count() == 2  # the new passage and the seeded one
@@ -129,11 +134,7 @@ def test_reader_answers_an_editor_prompt(
     )
     bubble.click()
     panel = page.get_by_role("dialog", name="Has the dam changed your season?")
-    panel.locator("textarea").fill("Yes: the floods come a month later now.")
-    panel.get_by_placeholder("Name").fill("Farid")
-    panel.get_by_placeholder("Email (never shown)").fill("farid@example.com")
-    panel.get_by_role("button", name="Post comment").click()
-    panel.get_by_text("Your comment was posted").wait_for()
+    post_as_guest(panel, "Yes: the floods come a month later now.", "Farid", "farid@example.com")
     assert bubble.inner_text().endswith("1 answer")
     page.screenshot(path=str(screenshot_dir / "inline-prompt.png"))
     assert Comment.objects.get(author_name="Farid").target["prompt"]
@@ -165,10 +166,6 @@ def test_an_inline_comment_goes_with_the_token_the_browser_holds_now(
     drag_select(page, "The river has fallen", PASSAGE)
     page.get_by_role("button", name="Comment on this", exact=True).click()
     panel = page.get_by_role("dialog", name="Comment on this passage")
-    panel.locator("textarea").fill("Which decade, though?")
-    panel.get_by_placeholder("Name").fill("Cem Reader")
-    panel.get_by_placeholder("Email (never shown)").fill("cem@example.com")
-    panel.get_by_role("button", name="Post comment").click()
-    panel.get_by_text("Your comment was posted").wait_for()
+    post_as_guest(panel, "Which decade, though?", "Cem Reader", "cem@example.com")
     assert len(posts) == 1
     assert Comment.objects.filter(author_name="Cem Reader").count() == 1
