@@ -169,3 +169,24 @@ def test_an_inline_comment_goes_with_the_token_the_browser_holds_now(
     post_as_guest(panel, "Which decade, though?", "Cem Reader", "cem@example.com")
     assert len(posts) == 1
     assert Comment.objects.filter(author_name="Cem Reader").count() == 1
+
+
+def test_a_page_view_asks_for_the_readers_state_once(
+    live_server: Any, page: Any, an_inline_article: Any, an_inline_thread: Any
+) -> None:
+    """The discussion, inline feedback and the moderators' tools all need the reader's state: one
+    GET .../me serves them all (each answer to a browser without a CSRF cookie sets a new one, so
+    several answers would undo each other's tokens), and every one of them still works with it."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/me" in request.url else None)
+    page.goto(live_server.url + an_inline_article.url)
+    page.wait_for_load_state("networkidle")
+    assert [url for url in asked if url.endswith(f"/threads/{an_inline_thread.pk}/me")] == [
+        f"{live_server.url}/api/v1/threads/{an_inline_thread.pk}/me"
+    ]
+    # The inline form posts with the shared state's token.
+    drag_select(page, "The river has fallen", PASSAGE)
+    page.get_by_role("button", name="Comment on this", exact=True).click()
+    panel = page.get_by_role("dialog", name="Comment on this passage")
+    post_as_guest(panel, "One question, asked once.", "Ida Once", "ida@example.com")
+    assert Comment.objects.filter(author_name="Ida Once").count() == 1

@@ -92,6 +92,16 @@
     }
   };
 
+  // One GET /me per page and thread, shared by the page's scripts (the discussion, inline feedback,
+  // moderators' tools): an answer to a browser without a CSRF cookie sets a new one, so several
+  // answers would replace the token the others had just read. The same lines are in inline.js and
+  // moderation/article-tools.js (no build step to share a module).
+  function sharedMe(threadId, ask) {
+    const asked = (window.mastheadMe = window.mastheadMe || {});
+    if (!asked[threadId]) asked[threadId] = ask();
+    return asked[threadId];
+  }
+
   class Discussion {
     constructor(region) {
       this.region = region;
@@ -174,7 +184,8 @@
 
     async loadMe() {
       try {
-        this.me = await this.call("GET", `/threads/${this.threadId}/me`);
+        // A copy: this script records its own votes and comments in it.
+        this.me = { ...(await sharedMe(this.threadId, () => this.call("GET", `/threads/${this.threadId}/me`))) };
       } catch (error) {
         return;
       }

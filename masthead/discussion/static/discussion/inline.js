@@ -38,6 +38,13 @@
     return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
   };
 
+  // One GET /me per page and thread, shared with discussion.js and the moderators' tools (see there).
+  function sharedMe(threadId, ask) {
+    const asked = (window.mastheadMe = window.mastheadMe || {});
+    if (!asked[threadId]) asked[threadId] = ask();
+    return asked[threadId];
+  }
+
   async function call(method, path, payload, retried = false) {
     const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
     if (payload !== undefined) {
@@ -449,7 +456,7 @@
     }
     render();
     if (config.open) {
-      try { me = await call("GET", `/threads/${config.threadId}/me`); } catch (error) { me = null; }
+      try { me = await sharedMe(config.threadId, () => call("GET", `/threads/${config.threadId}/me`)); } catch (error) { me = null; }
     }
   }
   start();

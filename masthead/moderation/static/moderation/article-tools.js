@@ -60,8 +60,16 @@
     comment.appendChild(bar);
   }
 
-  fetch("/api/v1/threads/" + threadId + "/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { return response.ok ? response.json() : {}; })
+  // One GET /me per page and thread, shared with discussion.js and inline.js (see discussion.js).
+  var asked = (window.mastheadMe = window.mastheadMe || {});
+  if (!asked[threadId]) {
+    asked[threadId] = fetch("/api/v1/threads/" + threadId + "/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("GET /me: " + response.status);
+        return response.json();
+      });
+  }
+  asked[threadId]
     .then(function (me) {
       if (!(me && (me.is_moderator || me.can_moderate || me.is_staff))) return;
       var apply = function () { document.querySelectorAll('[id^="comment-"]').forEach(addTools); };
