@@ -168,6 +168,23 @@ if DATABASE_URL:
         pg_options["options"] = (
             f"{pg_options.get('options', '')} -c synchronous_commit={SYNCHRONOUS_COMMIT}".strip()
         )
+        # A worker runs the same few statements again and again (a post's dozen, a page's reads):
+        # sent with their parameters apart and prepared on their second use in a connection,
+        # PostgreSQL parses and plans each once per connection instead of once per use, and no
+        # parameter is quoted into the text. With Django's default (client-side binding, nothing
+        # prepared) PostgreSQL spent ~1.6x the CPU on a post (docs/architecture.md). A pooler in
+        # transaction mode must keep prepared statements (PgBouncer >= 1.21 with
+        # max_prepared_statements), or MASTHEAD_PG_PREPARED_STATEMENTS=off (docs/deploy.md).
+        PREPARED_STATEMENTS = os.environ.get("MASTHEAD_PG_PREPARED_STATEMENTS", "").strip() or "on"
+        if PREPARED_STATEMENTS not in {"on", "off"}:
+            raise ValueError(
+                f"MASTHEAD_PG_PREPARED_STATEMENTS={PREPARED_STATEMENTS!r}: use on or off"
+            )
+        if PREPARED_STATEMENTS == "on":
+            pg_options.setdefault("server_side_binding", True)
+            pg_options.setdefault("prepare_threshold", 1)
+        # The same backend, with a health check that needs no round trip (core/db/postgresql).
+        DATABASES["default"]["ENGINE"] = "masthead.core.db.postgresql"
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -170,7 +170,7 @@ def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
                 "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
                 "REDIS_URL": "redis://127.0.0.1:6379/3",
             },
-            "django.db.backends.postgresql django_tasks_rq.RQBackend masthead.core.cache.RedisCache",
+            "masthead.core.db.postgresql django_tasks_rq.RQBackend masthead.core.cache.RedisCache",
         ),
     ],
 )

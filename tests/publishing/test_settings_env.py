@@ -102,7 +102,7 @@ def test_database_url_selects_postgresql(tmp_path: Path) -> None:
     """Masthead's settings turn DATABASE_URL (spaces around it forgiven) into a PostgreSQL
     connection that is kept a minute and checked before reuse, without the SQLite tuning."""
     db = database_settings(tmp_path, "  postgres://news:s3cret@db.internal:5433/masthead \n")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "masthead.core.db.postgresql"
     assert (db["HOST"], db["PORT"], db["NAME"], db["USER"], db["PASSWORD"]) == (
         "db.internal",
         5433,
@@ -139,7 +139,7 @@ def test_database_url_in_the_environment_reaches_django_settings(tmp_path: Path)
         timeout=60,
     )
     assert json.loads(result.stdout) == {
-        "engine": "django.db.backends.postgresql",
+        "engine": "masthead.core.db.postgresql",
         "name": "newsroom",
     }
 
