@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -191,6 +192,8 @@ class VersionWatch:
             self._drop_all()
         if self._pubsub is None and not self._subscribe():
             return False
+        if self._quiet():
+            return True
         try:
             while (message := self._pubsub.get_message(timeout=0.0)) is not None:
                 if message.get("type") == "message":
@@ -201,6 +204,19 @@ class VersionWatch:
             self._unsubscribed()
             return False
         return True
+
+    def _quiet(self) -> bool:
+        """Nothing has arrived since the last look: the subscription's socket has nothing to read.
+        `_take_messages` reads until redis-py has no whole message left, so its buffer is empty
+        then and the socket tells. A poll(2) costs ~2 µs; redis-py's own look ~20 µs, paid by every
+        cached read (a post makes ten)."""
+        try:
+            fileno = self._pubsub.connection._sock.fileno()
+            poller = select.poll()
+            poller.register(fileno, select.POLLIN | select.POLLPRI)
+            return not poller.poll(0)
+        except (AttributeError, OSError, ValueError):  # no socket: let redis-py find out
+            return False
 
     def _subscribe(self) -> bool:
         if time.monotonic() < self._retry_at:
