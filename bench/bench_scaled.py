@@ -326,6 +326,20 @@ def _line(one: Measured) -> str:
 
 def main() -> None:
     sqlite, scaled = run_all()
+    report(
+        sqlite, scaled, "scaled", "## Scaled configuration (PostgreSQL + Redis beside SQLite)", ""
+    )
+
+
+def report(
+    sqlite: dict[tuple[str, int], Measured],
+    scaled: dict[tuple[str, int], Measured],
+    command: str,
+    heading: str,
+    where: str,
+) -> None:
+    """Print the ratios and write the section `heading` of bench/RESULTS.md; `where` says how the
+    processes were placed on the machine, when it is not the default."""
     rows = [
         "| Scenario | c | SQLite req/s | p50/p99 ms | CPU ms/req | PG+Redis req/s | p50/p99 ms | CPU ms/req | PG/SQLite |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -363,9 +377,9 @@ def main() -> None:
     write_section(
         "\n".join(
             [
-                "## Scaled configuration (PostgreSQL + Redis beside SQLite)",
+                heading,
                 "",
-                f"`python -m bench scaled` · {machine_line()} · {SECONDS} s per run, "
+                f"{where}`python -m bench {command}` · {machine_line()} · {SECONDS} s per run, "
                 "`masthead run --workers 2`, rate limits off; reads after one warming request, "
                 f"both servers up, each scenario on one then the other, median of {READ_ROUNDS} rounds; "
                 f"posting the cheap mix (d) and readers' mix (f) of `bench discussion`, median of {POST_ROUNDS} alternate rounds (Isso's too). CPU ms/req: utime+stime of "

@@ -177,13 +177,21 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+# Put before every load generator's command: `bench scaled_split` runs wrk on a core of its own.
+CLIENT_PREFIX: list[str] = []
+
+
 def wrk(
     url: str, *, concurrency: int, seconds: int = 10, label: str = "", threads: int = 2
 ) -> LoadResult:
     """Run wrk (Debian's package) with latency percentiles and parse its report."""
     threads = max(1, min(threads, concurrency))
     output = subprocess.run(
-        ["wrk", "--latency", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s", url],
+        [
+            *CLIENT_PREFIX,
+            *["wrk", "--latency", "-t", str(threads), "-c", str(concurrency)],
+            *["-d", f"{seconds}s", url],
+        ],
         capture_output=True,
         text=True,
         check=True,
