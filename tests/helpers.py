@@ -12,6 +12,8 @@ import itertools
 import json
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,20 @@ def masthead_process_env(data_dir: Path) -> dict[str, str]:
         {"MASTHEAD_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "masthead.settings.base"}
     )
     return env
+
+
+def settings_process(
+    data_dir: Path, variables: dict[str, str], code: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Set Django up in a process of its own with `variables` in its environment, then run `code`
+    (print what the test compares): how the settings read the environment, from the outside."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**masthead_process_env(data_dir), **variables},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def run_on_commit_callbacks() -> Any:

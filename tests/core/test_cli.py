@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, masthead_process_env, stop_process
+from tests.helpers import free_port, masthead_process_env, settings_process, stop_process
 
 
 def _run_until_serving(
@@ -177,17 +177,11 @@ def test_manage_passes_through_to_django_commands(tmp_path: Path) -> None:
 def test_storage_is_chosen_by_environment(
     tmp_path: Path, variables: dict[str, str], expected: str
 ) -> None:
-    env = {**masthead_process_env(tmp_path / "data"), **variables}
     code = (
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.TASKS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = settings_process(tmp_path / "data", variables, code)
     assert result.stdout.strip() == expected, result.stderr
 
 

@@ -3,14 +3,12 @@ unless MASTHEAD_PG_SYNCHRONOUS_COMMIT says otherwise."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from tests.helpers import masthead_process_env
+from tests.helpers import settings_process
 
 
 @pytest.mark.django_db
@@ -36,19 +34,12 @@ def test_the_connection_commits_without_waiting_for_the_disk() -> None:
 def test_the_commit_mode_is_chosen_by_environment(
     tmp_path: Path, variables: dict[str, str], expected: str
 ) -> None:
-    env = {
-        **masthead_process_env(tmp_path / "data"),
-        "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
-        **variables,
-    }
     code = (
         "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS']['options'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = settings_process(
+        tmp_path / "data",
+        {"DATABASE_URL": "postgres://u:p@db.invalid:5432/news", **variables},
+        code,
     )
     assert result.stdout.strip() == expected, result.stderr

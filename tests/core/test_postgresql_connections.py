@@ -4,8 +4,6 @@ requests without a round trip, yet one the server has ended is never used."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +12,12 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.helpers import masthead_process_env
+from tests.helpers import settings_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
+ELSEWHERE = {
+    "DATABASE_URL": "postgres://u:p@db.invalid:5432/news"
+}  # settings only, never connected
 
 
 @pytest.fixture
@@ -123,40 +124,20 @@ def test_a_connection_with_something_unexpected_to_read_is_asked_and_kept(
 def test_prepared_statements_are_chosen_by_environment(
     tmp_path: Path, variables: dict[str, str], expected: dict[str, object]
 ) -> None:
-    env = {
-        **masthead_process_env(tmp_path / "data"),
-        "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
-        **variables,
-    }
     code = (
         "from django.conf import settings as s; import json; o = s.DATABASES['default']['OPTIONS']; "
         "print(s.DATABASES['default']['ENGINE'], json.dumps({k: o[k] for k in "
         "('server_side_binding', 'prepare_threshold') if k in o}, sort_keys=True))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = settings_process(tmp_path / "data", {**ELSEWHERE, **variables}, code)
     engine, options = result.stdout.strip().split(" ", 1)
     assert engine == "masthead.core.db.postgresql", result.stderr
     assert json.loads(options) == expected
 
 
 def test_a_misspelt_prepared_statements_setting_is_refused(tmp_path: Path) -> None:
-    env = {
-        **masthead_process_env(tmp_path / "data"),
-        "DATABASE_URL": "postgres://u:p@db.invalid:5432/news",
-        "MASTHEAD_PG_PREPARED_STATEMENTS": "yes please",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = settings_process(
+        tmp_path / "data", {**ELSEWHERE, "MASTHEAD_PG_PREPARED_STATEMENTS": "yes please"}
     )
     assert result.returncode != 0
     assert "MASTHEAD_PG_PREPARED_STATEMENTS='yes please': use on or off" in result.stderr
