@@ -28,7 +28,10 @@ def postgresql() -> None:
 
 @pytest.fixture
 def admin(postgresql: None) -> Iterator[psycopg.Connection]:
-    """A connection of its own, to look at and end the one under test."""
+    """A connection of its own, to look at and end the one under test. The one under test starts
+    new: one kept from earlier tests may be past its CONN_MAX_AGE and replaced between requests
+    for that reason alone."""
+    connection.close()
     settings = connection.settings_dict
     with psycopg.connect(
         dbname=settings["NAME"],
