@@ -39,12 +39,30 @@ def pin(pids: list[int], cores: str) -> None:
         subprocess.run(["taskset", "-a", "-p", "-c", cores, str(pid)], capture_output=True)
 
 
+def _affinity(pid: int) -> set[int] | None:
+    try:
+        return set(os.sched_getaffinity(pid))
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
 def split_machine() -> Iterator[None]:
     every_core = set(range(os.cpu_count() or 1))
     if len(every_core) < 2:
         raise SystemExit("bench scaled_split needs two cores")
     pin(service_pids(), str(DATABASE_HOST_CORE))
+    unpinned = [
+        pid
+        for pid in service_pids()
+        if _affinity(pid) not in ({DATABASE_HOST_CORE}, None)  # None: the process has ended
+    ]
+    if unpinned:
+        pin(service_pids(), f"0-{len(every_core) - 1}")
+        raise SystemExit(
+            f"bench scaled_split could not pin PostgreSQL's and Redis's processes {unpinned} to "
+            f"core {DATABASE_HOST_CORE} (run it as root or as their owner): no figures written"
+        )
     os.sched_setaffinity(0, {WEB_HOST_CORE})  # the servers this bench starts inherit it
     common.CLIENT_PREFIX[:] = ["taskset", "-c", str(DATABASE_HOST_CORE)]
     try:
