@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import common
 from bench.common import (
     LoadResult,
     free_port,
@@ -239,8 +240,6 @@ def wrk_post(
         # wrk's Lua starts every run with the same random sequence: a reader of one run (f) must not
         # come back in the next as an author the site already knows.
         script.write(lua.replace("__RUN__", secrets.token_hex(4)))
-    from bench import common
-
     args = [
         *common.CLIENT_PREFIX,
         "wrk",

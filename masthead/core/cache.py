@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +25,8 @@ from urllib.parse import urlsplit
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.functional import cached_property
+
+from masthead.core.sockets import has_input
 
 if TYPE_CHECKING:
     from masthead.core.disk_cache import DiskVersionWatch
@@ -208,13 +209,10 @@ class VersionWatch:
     def _quiet(self) -> bool:
         """Nothing has arrived since the last look: the subscription's socket has nothing to read.
         `_take_messages` reads until redis-py has no whole message left, so its buffer is empty
-        then and the socket tells. A poll(2) costs ~2 µs; redis-py's own look ~20 µs, paid by every
-        cached read (a post makes ten)."""
+        then and the socket tells. Measured in process: a cached version read 11 -> 7 µs against
+        redis-py's own look (a post makes ten)."""
         try:
-            fileno = self._pubsub.connection._sock.fileno()
-            poller = select.poll()
-            poller.register(fileno, select.POLLIN | select.POLLPRI)
-            return not poller.poll(0)
+            return not has_input(self._pubsub.connection._sock.fileno())
         except (AttributeError, OSError, ValueError):  # no socket: let redis-py find out
             return False
 

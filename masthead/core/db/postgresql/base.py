@@ -10,16 +10,10 @@ other state, gets Django's own `SELECT 1`.
 
 from __future__ import annotations
 
-import select
-
 from django.db.backends.postgresql import base
 from psycopg import pq
 
-
-def _has_input(fileno: int) -> bool:
-    poller = select.poll()
-    poller.register(fileno, select.POLLIN | select.POLLPRI)
-    return bool(poller.poll(0))
+from masthead.core.sockets import has_input
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -29,7 +23,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         try:
             idle = connection.info.transaction_status == pq.TransactionStatus.IDLE
-            quiet = idle and not _has_input(connection.fileno())
+            quiet = idle and not has_input(connection.fileno())
         except (OSError, ValueError):
             return False
         return True if quiet else bool(super().is_usable())
