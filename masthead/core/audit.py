@@ -20,10 +20,10 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
-) -> AuditEntry:
+) -> None:
     """Write one audit row: the signed-in user (and their username), else "reader" for a guest or
-    "system" for `Actor.system()`."""
-    entry: AuditEntry = _INSERT.create(
+    "system" for `Actor.system()`. Nothing is read back (see `CompiledInsert.add`)."""
+    _INSERT.add(
         actor=actor.user if actor.is_authenticated else None,
         actor_label=actor.get_username(),
         action=action,
@@ -33,4 +33,3 @@ def record(
         after=after or {},
         note=note,
     )
-    return entry

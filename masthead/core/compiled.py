@@ -26,6 +26,8 @@ from django.db.models import Expression, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 
+from masthead.core.db.held_writes import write
+
 M = TypeVar("M", bound=models.Model)
 C = TypeVar("C")
 
@@ -131,7 +133,8 @@ def compiled(build: Callable[[], QuerySet[Any, Any]]) -> CompiledQuery:
 
 class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
     """`queryset.update(**changes)` compiled once: `build()` returns (queryset, changes), with
-    `Param`s among the filters and the new values; `run(**values)` returns the rows changed."""
+    `Param`s among the filters and the new values; `run(**values)` reads nothing back, so inside
+    `core.db.held_writes.writes_combined` it is held and sent with the block's other writes."""
 
     def __init__(self, build: Callable[[], tuple[QuerySet[Any, Any], dict[str, Any]]]) -> None:
         super().__init__()
@@ -144,15 +147,13 @@ class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
         sql, params = query.get_compiler(using=alias).as_sql()
         return sql, tuple(params)
 
-    def run(self, using: str = "default", **values: Any) -> int:
+    def run(self, using: str = "default", **values: Any) -> None:
         sql, template = self._for(using)
         connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, _bind(template, values, connection))
-            return int(cursor.rowcount)
+        write(sql, _bind(template, values, connection), using)
 
 
-class CompiledInsert(_PerAlias[str]):
+class CompiledInsert(_PerAlias[tuple[str, str]]):
     """`Model.objects.create(**values)` with the INSERT's SQL built once per database alias.
 
     The instance is made and saved as `create` would: fields' defaults and `pre_save` (timestamps),
@@ -183,25 +184,20 @@ class CompiledInsert(_PerAlias[str]):
             if field is not model._meta.auto_field and not field.generated
         ]
 
-    def _compile(self, alias: str) -> str:
+    def _compile(self, alias: str) -> tuple[str, str]:
+        """(the INSERT returning the columns the database sets, the same INSERT returning nothing)"""
         query = InsertQuery(self.model)
         query.insert_values(self.fields, [self.model()], raw=False)
         compiler: Any = query.get_compiler(using=alias)
+        ((bare, _),) = compiler.as_sql()
         compiler.returning_fields = self.model._meta.db_returning_fields
-        ((sql, _),) = compiler.as_sql()
-        return str(sql)
+        ((returning, _),) = compiler.as_sql()
+        return str(returning), str(bare)
 
     def create(self, using: str = "default", **values: Any) -> Any:
-        sql = self._for(using)
+        sql = self._for(using)[0]
         connection = connections[using]
-        instance = self.model(**values)
-        pre_save.send(
-            sender=self.model, instance=instance, raw=False, using=using, update_fields=None
-        )
-        params = [
-            field.get_db_prep_save(field.pre_save(instance, True), connection)
-            for field in self.fields
-        ]
+        instance, params = self._prepared(connection, using, values)
         returning = self.model._meta.db_returning_fields
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -221,6 +217,26 @@ class CompiledInsert(_PerAlias[str]):
             using=using,
         )
         return instance
+
+    def add(self, using: str = "default", **values: Any) -> None:
+        """Write the row and read nothing back, for rows nobody reads in the same request (an audit
+        entry, a log line): inside `core.db.held_writes.writes_combined` it is held and sent with the
+        block's other writes. The instance has no primary key, so no post_save is sent."""
+        _, params = self._prepared(connections[using], using, values)
+        write(self._for(using)[1], params, using)
+
+    def _prepared(
+        self, connection: Any, using: str, values: dict[str, Any]
+    ) -> tuple[Any, list[Any]]:
+        instance = self.model(**values)
+        pre_save.send(
+            sender=self.model, instance=instance, raw=False, using=using, update_fields=None
+        )
+        params = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in self.fields
+        ]
+        return instance, params
 
 
 def _bind(template: tuple[Any, ...], values: dict[str, Any], connection: Any) -> list[Any]:

@@ -21,6 +21,7 @@ from masthead.accounts.verified import verified_email
 from masthead.core import audit, cache_versions
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param, attnames, compiled
+from masthead.core.db.held_writes import writes_combined
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.core.inputs import MAX_ID
 from masthead.discussion import guard, signals
@@ -347,7 +348,8 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     signals.comment_preparing.send(
         sender=Comment, submission=submission, status=status, notify=notify, prepared=prepared
     )
-    with transaction.atomic():
+    # The writes after the INSERT (counters, audit, moderation's log and record) are sent together.
+    with transaction.atomic(), writes_combined():
         guard.check_duplicate(actor, thread, body)
         comment = _INSERT_COMMENT.create(
             thread=thread,

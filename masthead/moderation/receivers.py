@@ -18,6 +18,7 @@ from masthead.core import ratelimit
 from masthead.core.actors import Actor
 from masthead.core.clientip import hash_ip, network_of
 from masthead.core.compiled import CompiledInsert
+from masthead.core.db.held_writes import write
 from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment, CommentStatus
@@ -67,8 +68,7 @@ def _bump(comment: Comment, approved: int = 0, rejected: int = 0) -> None:
     params: list[Any] = []
     for key in keys:
         params.extend([key, max(approved, 0), rejected, now])
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(table=table, rows=rows), params)
+    write(_UPSERT.format(table=table, rows=rows), params)  # held to the end of a post's writes
     if approved < 0:
         AuthorRecord.objects.filter(key__in=keys, approved_count__gt=0).update(
             approved_count=F("approved_count") - 1
@@ -109,7 +109,7 @@ def on_comment_posted(
 ) -> None:
     akismet.record_check(comment, (prepared or {}).get(akismet.EXTRA_KEY))
     ip = getattr(kwargs.get("actor"), "ip", "")
-    _INSERT_LOG.create(
+    _INSERT_LOG.add(
         digest=fingerprint(comment.body),
         thread_id=comment.thread_id,
         comment_id=comment.pk,

@@ -112,8 +112,8 @@ def test_compiled_update_changes_only_the_matching_row(a_thread: Thread, an_arti
             {"comment_count": F("comment_count") + Param("delta", models.IntegerField())},
         )
     )
-    assert update.run(pk=a_thread.pk, delta=3) == 1
-    assert update.run(pk=a_thread.pk, delta=-1) == 1
+    update.run(pk=a_thread.pk, delta=3)
+    update.run(pk=a_thread.pk, delta=-1)
     assert Thread.objects.get(pk=a_thread.pk).comment_count == a_thread.comment_count + 2
     assert Thread.objects.get(pk=other.pk).comment_count == other.comment_count
 
@@ -173,3 +173,23 @@ def test_a_compiled_insert_refuses_a_model_whose_save_it_would_skip() -> None:
     with pytest.raises(TypeError, match=r"Stamped overrides save\(\)"):
         CompiledInsert(Stamped)
     CompiledInsert(Comment)  # the rows a post writes override neither save() nor save_base()
+
+
+def test_a_compiled_add_stores_the_row_and_reads_nothing_back(a_thread: Thread) -> None:
+    from django.db.models.signals import post_save
+
+    from masthead.core.models import AuditEntry
+
+    saved: list[Any] = []
+    with connected(post_save, lambda sender, **kwargs: saved.append(kwargs), sender=AuditEntry):
+        added = CompiledInsert(AuditEntry).add(
+            actor_label="reader",
+            action="comment.post",
+            object_type="discussion.comment",
+            object_id="7",
+            after={"status": "approved"},
+        )
+    assert added is None and saved == []  # no instance with a key to hand to post_save
+    stored = AuditEntry.objects.get(action="comment.post", object_id="7")
+    assert stored.after == {"status": "approved"} and stored.before == {}
+    assert stored.created_at is not None  # the field's default, filled in as create() would

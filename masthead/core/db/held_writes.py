@@ -1,0 +1,110 @@
+"""Writes nobody reads back, held to the end of a transaction and sent to PostgreSQL as one statement.
+
+On SQLite a statement is a library call; on PostgreSQL each is a round trip, and on the machines
+Masthead runs on one costs the worker and the server about 0.25 ms of CPU between them (send, wake,
+answer, wake: `bench/RESULTS.md`, "Scaled configuration"), more than most of a post's statements take
+to run. After a comment's INSERT a post makes four or five such writes (the thread's counters, the
+parent's, the audit row, moderation's log line and author record); inside `writes_combined()` they
+are held and sent together, on PostgreSQL as one statement whose data-modifying `WITH` parts each
+run once (`WITH w0 AS (UPDATE ...), w1 AS (INSERT ...) INSERT ...`), elsewhere one after another.
+
+They keep their order with everything else on the connection: any other statement run inside the
+block first sends what is held, so a read sees every write made before it, and a savepoint starts
+and ends after them. Two writes to the same table never share a statement (the parts of one
+statement do not see each other's changes). What changes is when a held write's error is raised:
+at the next statement or at the block's end, still inside the transaction, which then rolls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+_HELD = "masthead_held_writes"
+_TARGET = re.compile(r'\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
+
+Held = list[tuple[str, list[Any]]]
+
+
+@contextlib.contextmanager
+def writes_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Hold the block's `write()`s and send them at its end (put it inside the transaction, so they
+    go before the COMMIT). A block inside another joins it."""
+    connection = connections[using]
+    if getattr(connection, _HELD, None) is not None:
+        yield
+        return
+    held: Held = []
+    setattr(connection, _HELD, held)
+    try:
+        with connection.execute_wrapper(_sending_held_first(held, using)):
+            yield
+            _send(held, using)
+    finally:
+        setattr(connection, _HELD, None)
+
+
+def write(sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Run an INSERT, UPDATE or DELETE whose result nobody reads: now, or held to the end of the
+    `writes_combined()` block around it."""
+    held: Held | None = getattr(connections[using], _HELD, None)
+    if held is None:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+    else:
+        held.append((sql, list(params)))
+
+
+def _sending_held_first(held: Held, using: str) -> Callable[..., Any]:
+    def execute(run: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if held:
+            _send(held, using)
+        return run(sql, params, many, context)
+
+    return execute
+
+
+def _send(held: Held, using: str) -> None:
+    statements = held[:]
+    held.clear()  # before running them: these statements pass the wrapper with nothing held
+    if connections[using].vendor != "postgresql":
+        for sql, params in statements:
+            _run(sql, params, using)
+        return
+    for group in _groups(statements):
+        *parts, (last_sql, last_params) = group
+        sql = "".join(
+            f"WITH w0 AS ({part})" if n == 0 else f", w{n} AS ({part})"
+            for n, (part, _) in enumerate(parts)
+        )
+        params = [value for _, values in parts for value in values]
+        _run(f"{sql} {last_sql}" if parts else last_sql, params + last_params, using)
+
+
+def _groups(statements: Held) -> Iterator[Held]:
+    """In order, the longest runs of statements that write to different tables."""
+    group: Held = []
+    tables: set[str] = set()
+    for sql, params in statements:
+        match = _TARGET.match(sql)
+        table = match.group(1) if match else None
+        if group and (table is None or table in tables):
+            yield group
+            group, tables = [], set()
+        group.append((sql, params))
+        if table is None:
+            yield group
+            group, tables = [], set()
+        else:
+            tables.add(table)
+    if group:
+        yield group
+
+
+def _run(sql: str, params: list[Any], using: str) -> None:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
