@@ -32,8 +32,11 @@ Held = list[tuple[str, list[Any]]]
 
 @contextlib.contextmanager
 def writes_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Hold the block's `write()`s and send them at its end (put it inside the transaction, so they
-    go before the COMMIT). A block inside another joins it."""
+    """Hold the block's `write()`s and send them at its end. Open it with the transaction, in the
+    same `with` (`with transaction.atomic(), writes_combined():`): they go before the COMMIT, and
+    when the block raises, what it holds is dropped as the transaction rolls back (an exception
+    caught between the two would otherwise drop writes a committed transaction should keep). A block
+    inside another joins it."""
     connection = connections[using]
     if getattr(connection, _HELD, None) is not None:
         yield
