@@ -26,7 +26,7 @@ from django.db.models import Expression, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 
-from masthead.core.db.held_writes import write
+from masthead.core.db.held_writes import Then, write
 
 M = TypeVar("M", bound=models.Model)
 C = TypeVar("C")
@@ -136,21 +136,30 @@ class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
     `Param`s among the filters and the new values; `run(**values)` reads nothing back, so inside
     `core.db.held_writes.writes_combined` it is held and sent with the block's other writes."""
 
-    def __init__(self, build: Callable[[], tuple[QuerySet[Any, Any], dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        build: Callable[[], tuple[QuerySet[Any, Any], dict[str, Any]]],
+        returning: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self._build = build
+        self._returning = tuple(returning)
 
     def _compile(self, alias: str) -> tuple[str, tuple[Any, ...]]:
         queryset, changes = self._build()
         query: Any = queryset.query.chain(UpdateQuery)
         query.add_update_values(changes)
         sql, params = query.get_compiler(using=alias).as_sql()
+        if self._returning:
+            quote = connections[alias].ops.quote_name
+            sql += " RETURNING " + ", ".join(quote(column) for column in self._returning)
         return sql, tuple(params)
 
-    def run(self, using: str = "default", **values: Any) -> None:
+    def run(self, using: str = "default", *, then: Then | None = None, **values: Any) -> None:
+        """`then(row)`: the `returning` columns of the changed row, once the update has run."""
         sql, template = self._for(using)
         connection = connections[using]
-        write(sql, _bind(template, values, connection), using)
+        write(sql, _bind(template, values, connection), using, then=then)
 
 
 class CompiledInsert(_PerAlias[tuple[str, str]]):

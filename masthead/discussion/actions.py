@@ -24,7 +24,7 @@ from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param, attnam
 from masthead.core.db.held_writes import writes_combined
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.core.inputs import MAX_ID
-from masthead.discussion import guard, signals
+from masthead.discussion import events, guard, signals
 from masthead.discussion.hooks import (
     REJECTED,
     Submission,
@@ -110,9 +110,12 @@ def _changed(thread: Thread) -> None:
     cache_versions.bump("thread", thread.version_key)
 
 
-def _counter_update(model: type[Thread] | type[Comment], changes: dict[str, Any]) -> CompiledUpdate:
+def _counter_update(
+    model: type[Thread] | type[Comment], changes: dict[str, Any], returning: tuple[str, ...] = ()
+) -> CompiledUpdate:
     return CompiledUpdate(
-        lambda: (model.objects.filter(pk=Param("pk", models.BigIntegerField())), changes)
+        lambda: (model.objects.filter(pk=Param("pk", models.BigIntegerField())), changes),
+        returning,
     )
 
 
@@ -120,7 +123,9 @@ def _counter_update(model: type[Thread] | type[Comment], changes: dict[str, Any]
 _DELTA = Param("delta", models.IntegerField())
 _COUNT_COMMENTS = _counter_update(Thread, {"comment_count": F("comment_count") + _DELTA})
 _COUNT_COMMENTS_AND_CHANGE = _counter_update(
-    Thread, {"comment_count": F("comment_count") + _DELTA, "version": F("version") + 1}
+    Thread,
+    {"comment_count": F("comment_count") + _DELTA, "version": F("version") + 1},
+    returning=("comment_count",),
 )
 _COUNT_REPLIES = _counter_update(Comment, {"reply_count": F("reply_count") + _DELTA})
 _INSERT_COMMENT = CompiledInsert(Comment)
@@ -139,9 +144,14 @@ _PARENT_IN_THREAD = compiled(
 
 def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
     """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view
-    (`thread_changed`: bump the thread's version in the same statement, as `_changed` does)."""
-    update = _COUNT_COMMENTS_AND_CHANGE if thread_changed else _COUNT_COMMENTS
-    update.run(pk=comment.thread_id, delta=delta)
+    (`thread_changed`: bump the thread's version in the same statement, as `_changed` does, and hand
+    the live events the count this transaction leaves)."""
+    if thread_changed:
+        _COUNT_COMMENTS_AND_CHANGE.run(
+            pk=comment.thread_id, delta=delta, then=lambda row: events.count_known(comment, row[0])
+        )
+    else:
+        _COUNT_COMMENTS.run(pk=comment.thread_id, delta=delta)
     if comment.parent_id is not None:
         _COUNT_REPLIES.run(pk=comment.parent_id, delta=delta)
 

@@ -48,19 +48,34 @@ def _public_item(comment: Comment) -> dict[str, Any] | None:
 
 
 _COMMENT_COUNT = compiled(
-    lambda: Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
-    .order_by()
-    .values_list("comment_count")
+    lambda: (
+        Thread.objects.filter(pk=Param("pk", models.BigIntegerField()))
+        .order_by()
+        .values_list("comment_count")
+    )
 )
 
 
-def _count(thread_id: int) -> dict[str, Any] | None:
+_KNOWN_COUNT = "_live_thread_count"
+
+
+def count_known(comment: Comment, count: int) -> None:
+    """The thread's comment count as `comment`'s transaction leaves it (the counter's RETURNING, read
+    under the row's lock): its `count` event sends that instead of reading the thread again after
+    the commit, a round trip on PostgreSQL."""
+    setattr(comment, _KNOWN_COUNT, count)
+
+
+def _count(thread_id: int, comment: Comment | None = None) -> dict[str, Any] | None:
+    known = getattr(comment, _KNOWN_COUNT, None)
+    if known is not None:
+        return {"count": known}
     row = _COMMENT_COUNT.first(pk=thread_id)
     return {"count": row[0]} if row else None
 
 
-def _count_event(thread_id: int) -> tuple[str, str, MakeData]:
-    return thread_channel(thread_id), "count", lambda: _count(thread_id)
+def _count_event(thread_id: int, comment: Comment | None = None) -> tuple[str, str, MakeData]:
+    return thread_channel(thread_id), "count", lambda: _count(thread_id, comment)
 
 
 def _for_moderators(comment: Comment, kind: str) -> None:
@@ -94,7 +109,7 @@ def on_posted(comment: Comment, **_: Any) -> None:
 def on_approved(comment: Comment, **_: Any) -> None:
     publish_on_commit(
         (thread_channel(comment.thread_id), "comment", lambda: _public_item(comment)),
-        _count_event(comment.thread_id),
+        _count_event(comment.thread_id, comment),
     )
 
 

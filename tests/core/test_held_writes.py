@@ -138,3 +138,26 @@ def test_a_post_sends_its_writes_after_the_insert_together_and_stores_them_all(
             assert f'"{table}"' in after[0]
     else:
         assert len(after) >= 4
+
+
+def test_a_write_that_returns_its_row_hands_it_on_once_it_has_run(a_thread: Thread) -> None:
+    before = _count(a_thread)
+    returned: list[tuple[object, ...]] = []
+    returning = _ADD_TO_COUNT + ' RETURNING "comment_count"'
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), writes_combined():
+        audit.record(Actor.system(), "test.before", a_thread)
+        write(returning, [2, a_thread.pk], then=returned.append)
+        audit.record(Actor.system(), "test.after", a_thread)  # the audit table again: sent apart
+        assert returned == []  # held until the block's end
+    assert returned == [(before + 2,)]
+    assert _count(a_thread) == before + 2
+    assert AuditEntry.objects.filter(action__in=["test.before", "test.after"]).count() == 2
+    if connection.vendor == "postgresql":
+        sent = [
+            query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]
+        ]
+        assert len(sent) == 2 and sent[0].startswith("WITH w0 AS (INSERT")
+        assert sent[0].endswith('RETURNING "comment_count"')  # the wanted row's statement leads
+    outside: list[tuple[object, ...]] = []
+    write(returning, [1, a_thread.pk], then=outside.append)
+    assert outside == [(before + 3,)]

@@ -139,3 +139,28 @@ def test_system_actor_approval_is_published_too(
     with django_capture_on_commit_callbacks(execute=True):
         actions.set_comment_status(Actor.system(), comment, "approved")
     assert heard(thread_channel(a_thread.pk))[0][0] == "comment"
+
+
+def test_a_posts_count_event_carries_the_count_its_own_transaction_left(
+    a_thread: Any, heard: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_as(guest_actor("ada"), a_thread, "The first word on the matter.")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        comment_as(guest_actor("bob"), a_thread, "And a second one, from another reader.")
+    counts = [data for kind, data in heard(thread_channel(a_thread.pk)) if kind == "count"]
+    assert counts == [{"count": 1}, {"count": 2}]
+    a_thread.refresh_from_db()
+    assert a_thread.comment_count == 2
+    # The count came with the counter's update, not from a read of the thread after the commit.
+    assert not [
+        query
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "discussion_thread"."comment_count"')
+    ]

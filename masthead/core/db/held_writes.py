@@ -27,7 +27,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 _HELD = "masthead_held_writes"
 _TARGET = re.compile(r'\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
 
-Held = list[tuple[str, list[Any]]]
+Then = Callable[[tuple[Any, ...]], None]
+Held = list[tuple[str, list[Any], Then | None]]
 
 
 @contextlib.contextmanager
@@ -51,15 +52,18 @@ def writes_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         setattr(connection, _HELD, None)
 
 
-def write(sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Run an INSERT, UPDATE or DELETE whose result nobody reads: now, or held to the end of the
-    `writes_combined()` block around it."""
+def write(
+    sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS, *, then: Then | None = None
+) -> None:
+    """Run an INSERT, UPDATE or DELETE whose result the block does not read: now, or held to the end
+    of the `writes_combined()` block around it. With `then`, `sql` ends in a RETURNING clause for the
+    one row it changes, and `then(row)` gets that row once the write has run (for work after the
+    commit, such as a live event)."""
     held: Held | None = getattr(connections[using], _HELD, None)
     if held is None:
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+        _run(sql, list(params), then, using)
     else:
-        held.append((sql, list(params)))
+        held.append((sql, list(params), then))
 
 
 def _sending_held_first(held: Held, using: str) -> Callable[..., Any]:
@@ -75,30 +79,35 @@ def _send(held: Held, using: str) -> None:
     statements = held[:]
     held.clear()  # before running them: these statements pass the wrapper with nothing held
     if connections[using].vendor != "postgresql":
-        for sql, params in statements:
-            _run(sql, params, using)
+        for sql, params, then in statements:
+            _run(sql, params, then, using)
         return
     for group in _groups(statements):
-        *parts, (last_sql, last_params) = group
-        sql = "".join(
+        # The parts of one statement run on one snapshot, each to its own table: their order within
+        # it does not matter, so the one whose row is wanted is the statement the WITH leads to.
+        primary = next((one for one in group if one[2] is not None), group[-1])
+        parts = [one for one in group if one is not primary]
+        prefix = "".join(
             f"WITH w0 AS ({part})" if n == 0 else f", w{n} AS ({part})"
-            for n, (part, _) in enumerate(parts)
+            for n, (part, _, _) in enumerate(parts)
         )
-        params = [value for _, values in parts for value in values]
-        _run(f"{sql} {last_sql}" if parts else last_sql, params + last_params, using)
+        params = [value for _, values, _ in parts for value in values] + primary[1]
+        _run(f"{prefix} {primary[0]}" if parts else primary[0], params, primary[2], using)
 
 
 def _groups(statements: Held) -> Iterator[Held]:
-    """In order, the longest runs of statements that write to different tables."""
+    """In order, the longest runs of statements that write to different tables, with at most one
+    whose row is wanted."""
     group: Held = []
     tables: set[str] = set()
-    for sql, params in statements:
+    for sql, params, then in statements:
         match = _TARGET.match(sql)
         table = match.group(1) if match else None
-        if group and (table is None or table in tables):
+        wanted_twice = then is not None and any(one[2] is not None for one in group)
+        if group and (table is None or table in tables or wanted_twice):
             yield group
             group, tables = [], set()
-        group.append((sql, params))
+        group.append((sql, params, then))
         if table is None:
             yield group
             group, tables = [], set()
@@ -108,6 +117,9 @@ def _groups(statements: Held) -> Iterator[Held]:
         yield group
 
 
-def _run(sql: str, params: list[Any], using: str) -> None:
+def _run(sql: str, params: list[Any], then: Then | None, using: str) -> None:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
+        row = cursor.fetchone() if then is not None else None
+    if row is not None and then is not None:
+        then(tuple(row))
