@@ -116,7 +116,10 @@ class Thread(models.Model):
 
 
 class Comment(models.Model):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: comment_toplevel_time begins with it (see Meta.indexes).
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -126,6 +129,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="descendants",
+        db_index=False,  # comment_replies begins with it
         help_text=_("The top-level comment of this reply's tree (empty for top-level comments)."),
     )
     depth = models.PositiveIntegerField(default=0)
@@ -136,13 +140,13 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="comments",
     )
-    guest_key = models.CharField(max_length=64, blank=True, db_index=True)
+    guest_key = models.CharField(max_length=64, blank=True)  # indexed by comment_guest_time
     author_name = models.CharField(max_length=50)
     author_email = models.EmailField(
         blank=True, help_text=_("Private: never shown publicly or returned by the public API.")
     )
     author_website = models.URLField(max_length=200, blank=True)
-    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    ip_hash = models.CharField(max_length=64, blank=True)  # indexed by comment_address_time
     body = models.TextField(help_text=_("Markdown source as the author wrote it."))
     html = models.TextField(help_text=_("Rendered and sanitised once, at write time."))
     status = models.CharField(
@@ -195,7 +199,7 @@ class Comment(models.Model):
                 condition=models.Q(parent__isnull=True, status__in=["approved", "deleted"]),
             ),
             models.Index(fields=["guest_key", "created_at"], name="comment_guest_time"),
-            # A guest without a cookie is checked for a duplicate by address (guard.check_duplicate):
+            # A guest without a cookie is checked for a duplicate by address (guard.copies_question):
             # the last minute's comments from that address, never a scan of the whole thread.
             models.Index(fields=["ip_hash", "created_at"], name="comment_address_time"),
             # Pinned comments of a thread are few: found through this index, never by a scan. (A plain
