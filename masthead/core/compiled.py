@@ -50,6 +50,23 @@ class Param(Expression):
         return "%s", (_Slot(self.name, self.output_field),)
 
 
+# Where `InsertedRow` stands in a question's SQL until `CompiledInsert.create_unless` places it.
+_INSERTED = "\x00inserted\x00."
+_EARLIER = '"earlier"'
+
+
+class InsertedRow(Expression):
+    """A column of the row being inserted, in a question asked by the same INSERT
+    (`CompiledInsert.create_unless`): `.exclude(pk=InsertedRow("id", field))` leaves the new row out."""
+
+    def __init__(self, column: str, field: models.Field[Any, Any]) -> None:
+        super().__init__(output_field=field)
+        self.column = column
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return _INSERTED + connection.ops.quote_name(self.column), ()
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
@@ -187,6 +204,7 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
                 )
         super().__init__()
         self.model = model
+        self._questions: dict[tuple[str, CompiledQuery], str] = {}
         self.fields = [
             field
             for field in model._meta.local_concrete_fields
@@ -207,12 +225,16 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
         sql = self._for(using)[0]
         connection = connections[using]
         instance, params = self._prepared(connection, using, values)
-        returning = self.model._meta.db_returning_fields
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone() if connection.features.can_return_columns_from_insert else None
             if row is None:
                 row = (connection.ops.last_insert_id(cursor, self.model._meta.db_table, "id"),)
+        return self._created(instance, row, using)
+
+    def _created(self, instance: Any, row: Sequence[Any], using: str) -> Any:
+        """The instance with the columns the database set, saved as `create` leaves it."""
+        returning = self.model._meta.db_returning_fields
         for field, value in zip(returning, row, strict=False):
             setattr(instance, field.attname, value)
         instance._state.adding = False
@@ -226,6 +248,58 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
             using=using,
         )
         return instance
+
+    def create_unless(
+        self,
+        found: CompiledQuery,
+        asked: dict[str, Any],
+        refusal: Exception,
+        using: str = "default",
+        **values: Any,
+    ) -> Any:
+        """`create`, unless `found` (given `asked`) finds a row besides the new one: then `refusal`
+        is raised and the transaction, which must be open, takes the row back.
+
+        One statement instead of a read and an INSERT: the question rides in the INSERT's
+        `RETURNING` (`EXISTS (...)`), which on SQLite sees the new row and on PostgreSQL does not,
+        so the question leaves it out with `InsertedRow`. `found` must read only its own table
+        (no joins): it is renamed in the statement so that the new row's table can be named.
+        """
+        connection = connections[using]
+        if not connection.in_atomic_block:
+            raise TypeError("create_unless needs a transaction to take a refused row back.")
+        sql = self._asking(using, found)
+        instance, params = self._prepared(connection, using, values)
+        params += _bind(found._for(using).params, asked, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            *row, refused = cursor.fetchone()
+        if refused:
+            raise refusal
+        return self._created(instance, row, using)
+
+    def _asking(self, using: str, found: CompiledQuery) -> str:
+        key = (using, found)
+        sql = self._questions.get(key)
+        if sql is None:
+            quote = connections[using].ops.quote_name
+            table = quote(self.model._meta.db_table)
+            question = found._for(using)
+            if " JOIN " in question.sql or question.sql.count(" FROM ") != 1:
+                raise TypeError("The question of create_unless must read one table, no joins.")
+            asked_table = quote(question.model._meta.db_table)
+            inner = (
+                question.sql.replace(f"FROM {asked_table}", f"FROM {asked_table} AS {_EARLIER}")
+                .replace(f"{asked_table}.", f"{_EARLIER}.")
+                .replace(_INSERTED, f"{table}.")
+            )
+            returning = ", ".join(
+                f"{table}.{quote(str(field.column))}"
+                for field in self.model._meta.db_returning_fields
+            )
+            sql = f"{self._for(using)[1]} RETURNING {returning}, EXISTS ({inner})"
+            self._questions[key] = sql
+        return sql
 
     def add(self, using: str = "default", **values: Any) -> None:
         """Write the row and read nothing back, for rows nobody reads in the same request (an audit

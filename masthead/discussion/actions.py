@@ -360,8 +360,10 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     )
     # The writes after the INSERT (counters, audit, moderation's log and record) are sent together.
     with transaction.atomic(), writes_combined():
-        guard.check_duplicate(actor, thread, body)
-        comment = _INSERT_COMMENT.create(
+        # A copy posted by the same reader within a minute refuses the INSERT that asked about it.
+        comment = _INSERT_COMMENT.create_unless(
+            *guard.copies_question(actor, thread, body),
+            guard.duplicate(),
             thread=thread,
             parent=parent,
             root_id=(parent.root_id or parent.pk) if parent is not None else None,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from masthead.core import ratelimit
 from masthead.core.actors import Actor
-from masthead.core.compiled import CompiledQuery, Param, compiled
+from masthead.core.compiled import CompiledQuery, InsertedRow, Param, compiled
 from masthead.core.errors import ApiError, ErrorCode
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def _recent_copies(by: dict[str, Any]) -> CompiledQuery:
                 created_at__gte=Param("since", models.DateTimeField()),
                 **by,
             )
+            .exclude(pk=InsertedRow("id", models.BigIntegerField()))
             .order_by()
             .values_list("pk")[:1]
         )
@@ -86,7 +87,7 @@ def _recent_copies(by: dict[str, Any]) -> CompiledQuery:
     return compiled(build)
 
 
-# One compiled query per kind of identity: it runs inside the post's write transaction.
+# One compiled question per kind of identity, asked by the comment's own INSERT (`copies_question`).
 _COPIES_BY_USER = _recent_copies({"user_id": Param("user", models.BigIntegerField())})
 _COPIES_BY_GUEST = _recent_copies({"guest_key": Param("guest", models.CharField())})
 _COPIES_BY_IP = _recent_copies(
@@ -94,18 +95,23 @@ _COPIES_BY_IP = _recent_copies(
 )
 
 
-def check_duplicate(actor: Actor, thread: Thread, body: str) -> None:
-    """The same body from the same reader in the same thread within a minute is one comment (409)."""
-    since = timezone.now() - DUPLICATE_WINDOW
+def copies_question(
+    actor: Actor, thread: Thread, body: str
+) -> tuple[CompiledQuery, dict[str, Any]]:
+    """The same body from the same reader in the same thread within a minute is one comment: the
+    question (and its values) the comment's INSERT asks in the same statement
+    (`CompiledInsert.create_unless`), refused with `duplicate()` when it finds an earlier copy."""
+    asked: dict[str, Any] = {
+        "thread": thread.pk,
+        "body": body,
+        "since": timezone.now() - DUPLICATE_WINDOW,
+    }
     if actor.user is not None:
-        found = _COPIES_BY_USER.exists(thread=thread.pk, body=body, since=since, user=actor.user.pk)
-    elif actor.guest_key:
-        found = _COPIES_BY_GUEST.exists(
-            thread=thread.pk, body=body, since=since, guest=actor.guest_key
-        )
-    else:
-        found = _COPIES_BY_IP.exists(
-            thread=thread.pk, body=body, since=since, ip_hash=actor.ip_hash
-        )
-    if found:
-        raise ApiError(ErrorCode.DUPLICATE, _("You already posted this comment."), 409)
+        return _COPIES_BY_USER, {**asked, "user": actor.user.pk}
+    if actor.guest_key:
+        return _COPIES_BY_GUEST, {**asked, "guest": actor.guest_key}
+    return _COPIES_BY_IP, {**asked, "ip_hash": actor.ip_hash}
+
+
+def duplicate() -> ApiError:
+    return ApiError(ErrorCode.DUPLICATE, _("You already posted this comment."), 409)

@@ -6,12 +6,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
-from masthead.core.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, Param, attnames
+from masthead.core.compiled import (
+    CompiledInsert,
+    CompiledQuery,
+    CompiledUpdate,
+    InsertedRow,
+    Param,
+    attnames,
+)
 from masthead.discussion.models import Comment, Thread
 from tests.helpers import connected
 
@@ -153,6 +160,95 @@ def test_compiled_insert_saves_what_create_would_and_sends_the_save_signals(
         assert getattr(stored, name) == getattr(reference, name), name
     assert stored.created_at == made.created_at  # the default filled in before the insert
     assert seen[:2] == [("pre", None, False), ("post", made.pk, True)]
+
+
+_SAME_BODY_ELSEWHERE_IN_THREAD = CompiledQuery(
+    lambda: (
+        Comment.objects.filter(
+            thread_id=Param("thread", models.BigIntegerField()),
+            body=Param("body", models.TextField()),
+        )
+        .exclude(pk=InsertedRow("id", models.BigIntegerField()))
+        .values_list("pk")[:1]
+    )
+)
+
+
+class Refused(Exception):
+    pass
+
+
+def test_create_unless_writes_the_row_when_its_question_finds_none_but_the_new_one(
+    a_thread: Thread,
+) -> None:
+    """On SQLite the INSERT's question sees the new row: it must leave it out (InsertedRow)."""
+    insert = CompiledInsert(Comment)
+    saved: list[int] = []
+
+    def after(sender: Any, instance: Comment, **kwargs: Any) -> None:
+        saved.append(instance.pk)
+
+    values = {"thread": a_thread, "author_name": "Ada", "html": "<p>x</p>"}
+    asked = {"thread": a_thread.pk, "body": "First words"}
+    with connected(models.signals.post_save, after, sender=Comment), transaction.atomic():
+        made = insert.create_unless(
+            _SAME_BODY_ELSEWHERE_IN_THREAD, asked, Refused(), body="First words", **values
+        )
+    assert made.pk is not None and saved == [made.pk]
+    assert Comment.objects.get(pk=made.pk).body == "First words"
+
+
+def test_create_unless_refuses_when_its_question_finds_an_earlier_row_and_keeps_nothing(
+    a_thread: Thread, a_section: Any
+) -> None:
+    from masthead.discussion.actions import thread_for_page
+    from masthead.publishing.actions import create_article
+
+    other_thread = thread_for_page(create_article(a_section, "Another story"))
+    insert = CompiledInsert(Comment)
+    _comment(a_thread, "Said once", 0)
+    _comment(other_thread, "Said elsewhere", 0)
+    saved: list[int] = []
+
+    def after(sender: Any, instance: Comment, **kwargs: Any) -> None:
+        saved.append(instance.pk)
+
+    values = {"thread": a_thread, "author_name": "Ada", "html": "<p>x</p>"}
+    with connected(models.signals.post_save, after, sender=Comment):
+        with pytest.raises(Refused), transaction.atomic():
+            insert.create_unless(
+                _SAME_BODY_ELSEWHERE_IN_THREAD,
+                {"thread": a_thread.pk, "body": "Said once"},
+                Refused(),
+                body="Said once",
+                **values,
+            )
+        assert saved == [] and Comment.objects.filter(body="Said once").count() == 1
+        with transaction.atomic():  # the same words in another thread are not asked about
+            insert.create_unless(
+                _SAME_BODY_ELSEWHERE_IN_THREAD,
+                {"thread": a_thread.pk, "body": "Said elsewhere"},
+                Refused(),
+                body="Said elsewhere",
+                **values,
+            )
+    assert Comment.objects.filter(body="Said elsewhere").count() == 2 and len(saved) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_unless_outside_a_transaction_is_refused_before_writing(a_thread: Thread) -> None:
+    with pytest.raises(TypeError, match="transaction"):
+        CompiledInsert(Comment).create_unless(
+            _SAME_BODY_ELSEWHERE_IN_THREAD,
+            {"thread": a_thread.pk, "body": "Loose"},
+            Refused(),
+            thread=a_thread,
+            author_name="Ada",
+            body="Loose",
+            html="<p>Loose</p>",
+        )
+    assert not Comment.objects.filter(body="Loose").exists()
+    assert connection.in_atomic_block is False
 
 
 @isolate_apps("masthead.core")

@@ -127,6 +127,9 @@ def test_a_post_sends_its_writes_after_the_insert_together_and_stores_them_all(
         n for n, sql in enumerate(sent) if sql.startswith('INSERT INTO "discussion_comment"')
     )
     after = [sql for sql in sent[inserted + 1 :] if "SAVEPOINT" not in sql]
+    # The duplicate check is asked by the INSERT itself, not by a read before it.
+    assert not [sql for sql in sent[:inserted] if '"discussion_comment"' in sql]
+    assert "EXISTS" in sent[inserted]
     if connection.vendor == "postgresql":
         assert len(after) == 1  # the comment's id was read back; the rest went as one statement
         for table in (
