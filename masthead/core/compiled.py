@@ -144,6 +144,12 @@ class CompiledQuery(_PerAlias[_Compiled]):
         return [model.from_db(using, names, row) for row in self.rows(using, **values)]
 
 
+def bound(query: CompiledQuery, values: dict[str, Any], using: str) -> tuple[str, list[Any]]:
+    """`query`'s SQL and its parameters with `values` bound, to run inside a larger statement."""
+    compiled_query = query._for(using)
+    return compiled_query.sql, _bind(compiled_query.params, values, connections[using])
+
+
 def compiled(build: Callable[[], QuerySet[Any, Any]]) -> CompiledQuery:
     return CompiledQuery(build)
 

@@ -352,6 +352,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         honeypot=data.honeypot,
         extra={"target": target} if target else {},
     )
+    signals.comment_asking.send(sender=Comment, submission=submission)
     verdict = _judge(submission, _default_verdict(actor, policy, email))
     status = _status_for(verdict)
     prepared: dict[str, Any] = {}

@@ -26,6 +26,7 @@ from typing import Any, Final, Literal
 from wagtail import hooks
 
 from masthead.core.actors import Actor
+from masthead.core.asked_together import Questions
 from masthead.core.hooks import COMMENT_CHECK, FIRST_TIME_CHECK
 from masthead.discussion.models import Comment, CommentStatus, Thread
 
@@ -56,6 +57,8 @@ class Submission:
     )
     honeypot: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Reads asked by the apps (comment_asking) and answered together when the first is wanted.
+    questions: Questions = field(default_factory=Questions)
 
 
 @dataclass

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
+# Sent by post_comment BEFORE the moderation checks and its write transaction. Receivers may ask the
+# small reads their checks or comment_preparing receivers will want (`submission.questions.ask`, see
+# core/asked_together.py), which are then answered together in one statement.
+# provides args: submission (discussion.hooks.Submission)
+comment_asking = Signal()
+
 # Sent by post_comment BEFORE its write transaction, once the moderation checks have decided the
 # status. Receivers may read (never write) what their comment_posted/comment_approved receivers will
 # need and keep it in `prepared`, a dict handed to those signals for the same comment, under a key of

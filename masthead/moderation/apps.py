@@ -31,6 +31,9 @@ class ModerationConfig(AppConfig):
         )  # trust replaces the built-in rule
         hooks.register(MODERATION_LINKS, alert_links)
         hooks.register(EVERY_MINUTE, forget_old_params)
+        signals.comment_asking.connect(
+            receivers.on_comment_asking, dispatch_uid="moderation.asking"
+        )
         signals.comment_preparing.connect(
             receivers.on_comment_preparing, dispatch_uid="moderation.preparing"
         )

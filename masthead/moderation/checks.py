@@ -266,8 +266,32 @@ def _copies_elsewhere() -> Any:
     )
 
 
-# Every new comment asks this (compiled once: `core/compiled.py`).
+# Every new comment asks this (compiled once: `core/compiled.py`), together with the other apps'
+# reads before the post's transaction (`ask_copies_elsewhere`, core/asked_together.py).
 _COPIES_ELSEWHERE = compiled(_copies_elsewhere)
+COPIES_ELSEWHERE = "moderation.copies_elsewhere"
+
+
+def _digest(submission: Submission) -> str:
+    digest = submission.extra.get("moderation_digest")
+    if digest is None:
+        digest = submission.extra["moderation_digest"] = fingerprint(submission.body)
+    return str(digest)
+
+
+def _copies_asked(submission: Submission) -> dict[str, Any]:
+    return {
+        "digest": _digest(submission),
+        "since": timezone.now() - timedelta(hours=int(setting("DUPLICATE_HOURS"))),
+        "thread": submission.thread.pk,
+    }
+
+
+def ask_copies_elsewhere(submission: Submission) -> None:
+    """Ask, with the other apps' reads (comment_asking), in how many other threads a new comment's
+    text was posted lately; `spam_signals` reads the answer."""
+    if submission.comment is None and len(submission.body) >= 20:
+        submission.questions.ask(COPIES_ELSEWHERE, _COPIES_ELSEWHERE, **_copies_asked(submission))
 
 
 def spam_signals(submission: Submission) -> dict[str, float]:
@@ -284,15 +308,15 @@ def spam_signals(submission: Submission) -> dict[str, float]:
         and seconds < float(setting("MIN_SECONDS_TO_SUBMIT"))
     ):
         signals["fast_submit"] = 0.4
-    now = timezone.now()
-    digest = fingerprint(submission.body)
-    submission.extra["moderation_digest"] = digest
+    digest = _digest(submission)
     if len(submission.body) >= 20:
-        since = now - timedelta(hours=int(setting("DUPLICATE_HOURS")))
         if submission.comment is None:
-            found = _COPIES_ELSEWHERE.rows(digest=digest, since=since, thread=submission.thread.pk)
-            threads = len({thread_id for (thread_id,) in found})
+            # Distinct threads among the first five copies (the question's [:5]).
+            threads = submission.questions.count(
+                COPIES_ELSEWHERE, _COPIES_ELSEWHERE, **_copies_asked(submission)
+            )
         else:
+            since = timezone.now() - timedelta(hours=int(setting("DUPLICATE_HOURS")))
             copies = SubmissionLog.objects.filter(digest=digest, created_at__gte=since)
             copies = copies.exclude(thread_id=submission.thread.pk)
             copies = copies.exclude(comment_id=submission.comment.pk)

@@ -23,7 +23,7 @@ from masthead.core.errors import ApiError, ErrorCode
 from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.moderation import akismet
-from masthead.moderation.checks import author_key, email_key
+from masthead.moderation.checks import ask_copies_elsewhere, author_key, email_key
 from masthead.moderation.conf import setting
 from masthead.moderation.models import AuthorRecord, SubmissionLog
 from masthead.moderation.normalise import fingerprint
@@ -94,6 +94,11 @@ def on_status_changed(
         AuthorRecord.objects.filter(
             key__in=comment_author_keys(comment), approved_count__gt=0
         ).update(approved_count=F("approved_count") - 1)
+
+
+def on_comment_asking(sender: Any, submission: Submission, **kwargs: Any) -> None:
+    """Before the checks: ask what the spam score's duplicate signal reads, with the other apps' reads."""
+    ask_copies_elsewhere(submission)
 
 
 def on_comment_preparing(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from masthead.accounts.verified import verified_email
 from masthead.core.actors import Actor
+from masthead.core.asked_together import Questions
 from masthead.core.compiled import Param, attnames, compiled
 from masthead.core.errors import ApiError, invalid, not_found
 from masthead.core.language import reader_language
@@ -432,11 +433,31 @@ def _replied_to(parent: Comment) -> Q:
     return Q(comment_id=parent.pk) | (Q(comment__isnull=True) & _author_q(parent, "address__"))
 
 
-def has_recipients(thread: Thread, parent: Comment | None, email: str, user: User | None) -> bool:
+ANY_CONFIRMED = "notifications.any_confirmed"
+
+
+def ask_any_confirmed(questions: Questions, thread: Thread) -> None:
+    """Ask, with the other apps' reads before a post (comment_asking), whether the thread has a
+    confirmed subscriber: `has_recipients` reads the answer."""
+    questions.ask(ANY_CONFIRMED, _ANY_CONFIRMED, thread=thread.pk)
+
+
+def has_recipients(
+    thread: Thread,
+    parent: Comment | None,
+    email: str,
+    user: User | None,
+    questions: Questions | None = None,
+) -> bool:
     """Whether `notify_comment` would write anything for a comment by `email`/`user` (replying to
     `parent`, or None) in `thread`. Made before the comment's transaction: one simple read for the
-    usual thread with no confirmed subscriber, two otherwise."""
-    if not _ANY_CONFIRMED.exists(thread=thread.pk):
+    usual thread with no confirmed subscriber (answered with the post's other reads when
+    `questions` asked it), two otherwise."""
+    if questions is not None:
+        confirmed = questions.count(ANY_CONFIRMED, _ANY_CONFIRMED, thread=thread.pk) > 0
+    else:
+        confirmed = _ANY_CONFIRMED.exists(thread=thread.pk)
+    if not confirmed:
         return False
     wanted = FOLLOWERS | _replied_to(parent) if parent is not None else FOLLOWERS
     active = _active_subscriptions(thread.pk, _person_q(email, user, "address__"))

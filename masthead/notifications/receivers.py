@@ -17,7 +17,12 @@ from masthead.core.actors import Actor
 from masthead.core.errors import ApiError
 from masthead.discussion.hooks import Submission
 from masthead.discussion.models import Comment
-from masthead.discussion.signals import comment_approved, comment_posted, comment_preparing
+from masthead.discussion.signals import (
+    comment_approved,
+    comment_asking,
+    comment_posted,
+    comment_preparing,
+)
 from masthead.notifications import actions
 from masthead.notifications.conf import setting
 
@@ -27,6 +32,13 @@ logger = logging.getLogger("masthead.notifications")
 def _choice(notify: str | None) -> str:
     """What the commenter asked to hear about; nothing unless they chose (subscribing is opt-in)."""
     return str(notify or "none")
+
+
+@receiver(comment_asking, dispatch_uid="notifications.comment_asking")
+def on_comment_asking(sender: Any, submission: Submission, **_: Any) -> None:
+    """Before the checks: ask whether the thread has a confirmed subscriber, with the other apps'
+    reads, for `on_comment_preparing` (an approved comment reaches nobody without one)."""
+    actions.ask_any_confirmed(submission.questions, submission.thread)
 
 
 @receiver(comment_preparing, dispatch_uid="notifications.comment_preparing")
@@ -49,7 +61,7 @@ def on_comment_preparing(
         )
     if status == "approved":
         found["recipients"] = actions.has_recipients(
-            submission.thread, submission.parent, submission.email, user
+            submission.thread, submission.parent, submission.email, user, submission.questions
         )
     prepared["notifications"] = found
 

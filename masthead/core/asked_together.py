@@ -1,0 +1,58 @@
+"""Small reads asked before any of them is needed, answered together in one statement.
+
+A post reads a few things before its write transaction that belong to different apps (moderation:
+was this text posted in other threads; notifications: has the thread any confirmed subscriber).
+On PostgreSQL each read is a round trip costing the worker and the server more than the read itself
+(`core/db/held_writes.py`); asked through one `Questions`, they go as one `SELECT` of subqueries
+the first time any answer is wanted. Each answer is a count: how many distinct rows the question's
+query returns (so a query ending in `[:n]` caps it: `[:1]` asks "is there one?").
+
+The apps ask early, through the discussion's `comment_asking` signal, and read later by the same
+name; a name not asked before is asked (and answered with anything else still waiting) when it is
+wanted, so a caller never depends on having asked first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from masthead.core.compiled import CompiledQuery, bound
+
+
+@dataclass
+class Questions:
+    using: str = DEFAULT_DB_ALIAS
+    _asked: dict[str, tuple[CompiledQuery, dict[str, Any]]] = field(default_factory=dict)
+    _answers: dict[str, int] = field(default_factory=dict)
+
+    def ask(self, name: str, query: CompiledQuery, /, **values: Any) -> None:
+        """Ask `query` (with `values`) under `name`; the first asking of a name counts."""
+        if name not in self._asked:
+            self._asked[name] = (query, values)
+
+    def count(self, name: str, query: CompiledQuery, /, **values: Any) -> int:
+        """The answer to `name`: the distinct rows of its query. Asks it first if nobody did, and
+        sends, in one statement, every question not answered yet."""
+        self.ask(name, query, **values)
+        if name not in self._answers:
+            self._send()
+        return self._answers[name]
+
+    def _send(self) -> None:
+        waiting = [name for name in self._asked if name not in self._answers]
+        connection = connections[self.using]
+        parts, params = [], []
+        for n, name in enumerate(waiting):
+            query, values = self._asked[name]
+            sql, bound_params = bound(query, values, self.using)
+            # The ORM's own SQL for the question; every value is a bound parameter.
+            counted = f'SELECT COUNT(*) FROM (SELECT DISTINCT * FROM ({sql}) AS "q{n}") AS "d{n}"'  # noqa: S608
+            parts.append(f"({counted})")
+            params.extend(bound_params)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        self._answers.update(zip(waiting, (int(value) for value in row), strict=True))
