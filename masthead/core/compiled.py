@@ -259,12 +259,12 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
         self,
         found: CompiledQuery,
         asked: dict[str, Any],
-        refusal: Exception,
+        refusal: Callable[[], Exception],
         using: str = "default",
         **values: Any,
     ) -> Any:
-        """`create`, unless `found` (given `asked`) finds a row besides the new one: then `refusal`
-        is raised and the transaction, which must be open, takes the row back.
+        """`create`, unless `found` (given `asked`) finds a row besides the new one: then what
+        `refusal()` makes is raised and the transaction, which must be open, takes the row back.
 
         One statement instead of a read and an INSERT: the question rides in the INSERT's
         `RETURNING` (`EXISTS (...)`), which on SQLite sees the new row and on PostgreSQL does not,
@@ -281,7 +281,7 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
             cursor.execute(sql, params)
             *row, refused = cursor.fetchone()
         if refused:
-            raise refusal
+            raise refusal()
         return self._created(instance, row, using)
 
     def _asking(self, using: str, found: CompiledQuery) -> str:

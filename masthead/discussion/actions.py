@@ -364,7 +364,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         # A copy posted by the same reader within a minute refuses the INSERT that asked about it.
         comment = _INSERT_COMMENT.create_unless(
             *guard.copies_question(actor, thread, body),
-            guard.duplicate(),
+            guard.duplicate,
             thread=thread,
             parent=parent,
             root_id=(parent.root_id or parent.pk) if parent is not None else None,

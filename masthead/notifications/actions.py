@@ -453,11 +453,8 @@ def has_recipients(
     `parent`, or None) in `thread`. Made before the comment's transaction: one simple read for the
     usual thread with no confirmed subscriber (answered with the post's other reads when
     `questions` asked it), two otherwise."""
-    if questions is not None:
-        confirmed = questions.count(ANY_CONFIRMED, _ANY_CONFIRMED, thread=thread.pk) > 0
-    else:
-        confirmed = _ANY_CONFIRMED.exists(thread=thread.pk)
-    if not confirmed:
+    asked = questions if questions is not None else Questions()
+    if not asked.count(ANY_CONFIRMED, _ANY_CONFIRMED, thread=thread.pk):
         return False
     wanted = FOLLOWERS | _replied_to(parent) if parent is not None else FOLLOWERS
     active = _active_subscriptions(thread.pk, _person_q(email, user, "address__"))

@@ -192,7 +192,7 @@ def test_create_unless_writes_the_row_when_its_question_finds_none_but_the_new_o
     asked = {"thread": a_thread.pk, "body": "First words"}
     with connected(models.signals.post_save, after, sender=Comment), transaction.atomic():
         made = insert.create_unless(
-            _SAME_BODY_ELSEWHERE_IN_THREAD, asked, Refused(), body="First words", **values
+            _SAME_BODY_ELSEWHERE_IN_THREAD, asked, Refused, body="First words", **values
         )
     assert made.pk is not None and saved == [made.pk]
     assert Comment.objects.get(pk=made.pk).body == "First words"
@@ -219,7 +219,7 @@ def test_create_unless_refuses_when_its_question_finds_an_earlier_row_and_keeps_
             insert.create_unless(
                 _SAME_BODY_ELSEWHERE_IN_THREAD,
                 {"thread": a_thread.pk, "body": "Said once"},
-                Refused(),
+                Refused,
                 body="Said once",
                 **values,
             )
@@ -228,7 +228,7 @@ def test_create_unless_refuses_when_its_question_finds_an_earlier_row_and_keeps_
             insert.create_unless(
                 _SAME_BODY_ELSEWHERE_IN_THREAD,
                 {"thread": a_thread.pk, "body": "Said elsewhere"},
-                Refused(),
+                Refused,
                 body="Said elsewhere",
                 **values,
             )
@@ -241,7 +241,7 @@ def test_create_unless_outside_a_transaction_is_refused_before_writing(a_thread:
         CompiledInsert(Comment).create_unless(
             _SAME_BODY_ELSEWHERE_IN_THREAD,
             {"thread": a_thread.pk, "body": "Loose"},
-            Refused(),
+            Refused,
             thread=a_thread,
             author_name="Ada",
             body="Loose",
