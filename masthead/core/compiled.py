@@ -19,14 +19,17 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import connections, models
 from django.db.models import Expression, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 
-from masthead.core.db.held_writes import Then, write
+from masthead.core.db.held_writes import Then, holds_inserts, write
+
+if TYPE_CHECKING:
+    from masthead.core.asked_together import Questions
 
 M = TypeVar("M", bound=models.Model)
 C = TypeVar("C")
@@ -185,7 +188,7 @@ class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
         write(sql, _bind(template, values, connection), using, then=then)
 
 
-class CompiledInsert(_PerAlias[tuple[str, str]]):
+class CompiledInsert(_PerAlias[tuple[str, str, str]]):
     """`Model.objects.create(**values)` with the INSERT's SQL built once per database alias.
 
     The instance is made and saved as `create` would: fields' defaults and `pre_save` (timestamps),
@@ -217,15 +220,19 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
             if field is not model._meta.auto_field and not field.generated
         ]
 
-    def _compile(self, alias: str) -> tuple[str, str]:
-        """(the INSERT returning the columns the database sets, the same INSERT returning nothing)"""
+    def _compile(self, alias: str) -> tuple[str, str, str]:
+        """(the INSERT returning the columns the database sets, the same INSERT returning nothing,
+        the INSERT with the primary key given, returning nothing)"""
         query = InsertQuery(self.model)
         query.insert_values(self.fields, [self.model()], raw=False)
         compiler: Any = query.get_compiler(using=alias)
         ((bare, _),) = compiler.as_sql()
         compiler.returning_fields = self.model._meta.db_returning_fields
         ((returning, _),) = compiler.as_sql()
-        return str(returning), str(bare)
+        with_key = InsertQuery(self.model)
+        with_key.insert_values([self.model._meta.pk, *self.fields], [self.model()], raw=False)
+        ((keyed, _),) = with_key.get_compiler(using=alias).as_sql()
+        return str(returning), str(bare), str(keyed)
 
     def create(self, using: str = "default", **values: Any) -> Any:
         sql = self._for(using)[0]
@@ -261,6 +268,7 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
         asked: dict[str, Any],
         refusal: Callable[[], Exception],
         using: str = "default",
+        questions: Questions | None = None,
         **values: Any,
     ) -> Any:
         """`create`, unless `found` (given `asked`) finds a row besides the new one: then what
@@ -270,10 +278,19 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
         `RETURNING` (`EXISTS (...)`), which on SQLite sees the new row and on PostgreSQL does not,
         so the question leaves it out with `InsertedRow`. `found` must read only its own table
         (no joins): it is renamed in the statement so that the new row's table can be named.
+
+        With `questions` on PostgreSQL (`holds_inserts`) the INSERT sends nothing yet: the question
+        and the new row's id are among the reads `questions` sends together (`ask_ahead`, best
+        before the transaction), a copy is refused before anything is written, and the INSERT is
+        held with the transaction's other writes (`core.db.held_writes`), which it can then join
+        in one statement. Read committed makes the two ways alike for copies posted at the same
+        moment: neither INSERT sees the other's row before its commit.
         """
         connection = connections[using]
         if not connection.in_atomic_block:
             raise TypeError("create_unless needs a transaction to take a refused row back.")
+        if questions is not None and holds_inserts(using):
+            return self._create_held_unless(found, asked, refusal, using, questions, values)
         sql = self._asking(using, found)
         instance, params = self._prepared(connection, using, values)
         params += _bind(found._for(using).params, asked, connection)
@@ -283,6 +300,55 @@ class CompiledInsert(_PerAlias[tuple[str, str]]):
         if refused:
             raise refusal()
         return self._created(instance, row, using)
+
+    def ask_ahead(
+        self,
+        questions: Questions,
+        found: CompiledQuery,
+        asked: dict[str, Any],
+        using: str = "default",
+    ) -> None:
+        """Where the INSERT is held (`holds_inserts`), ask `create_unless`'s question and reserve the
+        new row's id among `questions`, to be answered with the reads asked beside them."""
+        if not holds_inserts(using):
+            return
+        sql, params = self._asked_before(using, found)
+        questions.ask_sql(
+            self._name("copies", found), sql, _bind(params, asked, connections[using])
+        )
+        questions.reserve_id(self._name("id"), self.model)
+
+    def _create_held_unless(
+        self,
+        found: CompiledQuery,
+        asked: dict[str, Any],
+        refusal: Callable[[], Exception],
+        using: str,
+        questions: Questions,
+        values: dict[str, Any],
+    ) -> Any:
+        self.ask_ahead(questions, found, asked, using)
+        if questions.counted(self._name("copies", found)):
+            raise refusal()
+        key = questions.reserved_id(self._name("id"), self.model)
+        connection = connections[using]
+        instance, params = self._prepared(connection, using, values)
+        key_field = self.model._meta.pk
+        write(self._for(using)[2], [key_field.get_db_prep_save(key, connection), *params], using)
+        return self._created(instance, (key,), using)
+
+    def _name(self, what: str, found: CompiledQuery | None = None) -> str:
+        return f"insert:{self.model._meta.label}:{what}:{id(found) if found else ''}"
+
+    def _asked_before(self, using: str, found: CompiledQuery) -> tuple[str, tuple[Any, ...]]:
+        """`found`'s SQL asked before the INSERT: there is no new row yet, and `InsertedRow` (the
+        new row's key, which the question leaves out) becomes 0, a key no row has (keys count from 1)."""
+        question = found._for(using)
+        key_column = connections[using].ops.quote_name(str(self.model._meta.pk.column))
+        inserted = _INSERTED + key_column
+        if question.sql.replace(inserted, "").count(_INSERTED):
+            raise TypeError("Asked ahead, a question may leave out only the new row's key.")
+        return question.sql.replace(inserted, "0"), question.params
 
     def _asking(self, using: str, found: CompiledQuery) -> str:
         key = (using, found)

@@ -21,7 +21,7 @@ from masthead.accounts.verified import verified_email
 from masthead.core import audit, cache_versions
 from masthead.core.actors import Actor, can_moderate
 from masthead.core.compiled import CompiledInsert, CompiledUpdate, Param, attnames, compiled
-from masthead.core.db.held_writes import writes_combined
+from masthead.core.db.held_writes import transaction_combined
 from masthead.core.errors import ApiError, ErrorCode, forbidden, invalid
 from masthead.core.inputs import MAX_ID
 from masthead.discussion import events, guard, signals
@@ -352,6 +352,8 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
         honeypot=data.honeypot,
         extra={"target": target} if target else {},
     )
+    copies = guard.copies_question(actor, thread, body)
+    _INSERT_COMMENT.ask_ahead(submission.questions, *copies)
     signals.comment_asking.send(sender=Comment, submission=submission)
     verdict = _judge(submission, _default_verdict(actor, policy, email))
     status = _status_for(verdict)
@@ -359,12 +361,14 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
     signals.comment_preparing.send(
         sender=Comment, submission=submission, status=status, notify=notify, prepared=prepared
     )
-    # The writes after the INSERT (counters, audit, moderation's log and record) are sent together.
-    with transaction.atomic(), writes_combined():
-        # A copy posted by the same reader within a minute refuses the INSERT that asked about it.
+    # The writes (the comment where the database holds it, counters, audit, moderation's log and
+    # record) are sent together; on PostgreSQL a top-level comment's are one statement.
+    with transaction_combined():
+        # A copy posted by the same reader within a minute is refused, and nothing is written.
         comment = _INSERT_COMMENT.create_unless(
-            *guard.copies_question(actor, thread, body),
+            *copies,
             guard.duplicate,
+            questions=submission.questions,
             thread=thread,
             parent=parent,
             root_id=(parent.root_id or parent.pk) if parent is not None else None,

@@ -86,7 +86,7 @@ def test_a_post_asks_moderations_and_notifications_reads_in_one_statement(
         )
     sent_sql = [query["sql"] for query in sent.captured_queries]
     inserted = next(
-        n for n, sql in enumerate(sent_sql) if sql.startswith('INSERT INTO "discussion_comment"')
+        n for n, sql in enumerate(sent_sql) if 'INSERT INTO "discussion_comment"' in sql
     )
     reads = [
         sql

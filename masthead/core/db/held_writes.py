@@ -13,6 +13,13 @@ block first sends what is held, so a read sees every write made before it, and a
 and ends after them. Two writes to the same table never share a statement (the parts of one
 statement do not see each other's changes). What changes is when a held write's error is raised:
 at the next statement or at the block's end, still inside the transaction, which then rolls back.
+
+`transaction_combined()` opens both at once, so the held writes are known to be the transaction's
+last. On PostgreSQL, a transaction that has sent nothing before them and whose held writes make one
+statement sends that statement alone, without BEGIN and COMMIT: PostgreSQL runs a statement outside
+a transaction block as a transaction of its own, all of it or nothing. A top-level comment's post
+holds all its writes (`CompiledInsert.create_unless` with `Questions`), so they are one round trip
+instead of four.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _HELD = "masthead_held_writes"
 _TARGET = re.compile(r'\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
@@ -32,12 +39,29 @@ Held = list[tuple[str, list[Any], Then | None]]
 
 
 @contextlib.contextmanager
-def writes_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def transaction_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """`transaction.atomic()` with `writes_combined()` in it: the held writes are sent just before the
+    COMMIT, as one statement without BEGIN and COMMIT where that is all the transaction sends (on
+    PostgreSQL; see the module's docstring). Inside another transaction it is a savepoint as ever."""
+    with transaction.atomic(using=using), writes_combined(using, _commit_follows=True):
+        yield
+
+
+def holds_inserts(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a row's INSERT is better held with the other writes (its id reserved beforehand) than
+    sent at once: on PostgreSQL, where each statement is a round trip."""
+    return connections[using].vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def writes_combined(
+    using: str = DEFAULT_DB_ALIAS, *, _commit_follows: bool = False
+) -> Iterator[None]:
     """Hold the block's `write()`s and send them at its end. Open it with the transaction, in the
-    same `with` (`with transaction.atomic(), writes_combined():`): they go before the COMMIT, and
-    when the block raises, what it holds is dropped as the transaction rolls back (an exception
-    caught between the two would otherwise drop writes a committed transaction should keep). A block
-    inside another joins it."""
+    same `with` (`with transaction.atomic(), writes_combined():`, or `transaction_combined()`): they
+    go before the COMMIT, and when the block raises, what it holds is dropped as the transaction
+    rolls back (an exception caught between the two would otherwise drop writes a committed
+    transaction should keep). A block inside another joins it."""
     connection = connections[using]
     if getattr(connection, _HELD, None) is not None:
         yield
@@ -47,7 +71,7 @@ def writes_combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     try:
         with connection.execute_wrapper(_sending_held_first(held, using)):
             yield
-            _send(held, using)
+            _send(held, using, last=_commit_follows)
     finally:
         setattr(connection, _HELD, None)
 
@@ -75,24 +99,63 @@ def _sending_held_first(held: Held, using: str) -> Callable[..., Any]:
     return execute
 
 
-def _send(held: Held, using: str) -> None:
+def _send(held: Held, using: str, *, last: bool = False) -> None:
+    """Run the held writes; `last`: nothing but the COMMIT follows them in the transaction."""
     statements = held[:]
     held.clear()  # before running them: these statements pass the wrapper with nothing held
     if connections[using].vendor != "postgresql":
         for sql, params, then in statements:
             _run(sql, params, then, using)
         return
-    for group in _groups(statements):
-        # The parts of one statement run on one snapshot, each to its own table: their order within
-        # it does not matter, so the one whose row is wanted is the statement the WITH leads to.
-        primary = next((one for one in group if one[2] is not None), group[-1])
-        parts = [one for one in group if one is not primary]
-        prefix = "".join(
-            f"WITH w0 AS ({part})" if n == 0 else f", w{n} AS ({part})"
-            for n, (part, _, _) in enumerate(parts)
-        )
-        params = [value for _, values, _ in parts for value in values] + primary[1]
-        _run(f"{prefix} {primary[0]}" if parts else primary[0], params, primary[2], using)
+    combined = [_combined(group) for group in _groups(statements)]
+    if last and len(combined) == 1 and _nothing_sent_yet(using):
+        _run_alone(*combined[0], using)
+        return
+    for sql, params, then in combined:
+        _run(sql, params, then, using)
+
+
+def _combined(group: Held) -> tuple[str, list[Any], Then | None]:
+    # The parts of one statement run on one snapshot, each to its own table: their order within it
+    # does not matter, so the one whose row is wanted is the statement the WITH leads to.
+    primary = next((one for one in group if one[2] is not None), group[-1])
+    parts = [one for one in group if one is not primary]
+    prefix = "".join(
+        f"WITH w0 AS ({part})" if n == 0 else f", w{n} AS ({part})"
+        for n, (part, _, _) in enumerate(parts)
+    )
+    params = [value for _, values, _ in parts for value in values] + primary[1]
+    return (f"{prefix} {primary[0]}" if parts else primary[0]), params, primary[2]
+
+
+def _nothing_sent_yet(using: str) -> bool:
+    """The connection is in one transaction of Django's own (no savepoint, no outer block) that
+    has not sent its BEGIN: psycopg sends it with the first statement, and none went yet."""
+    from psycopg import pq
+
+    connection = connections[using]
+    raw = connection.connection
+    return (
+        len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        and not connection.needs_rollback
+        and raw is not None
+        and not raw.autocommit
+        and raw.info.transaction_status == pq.TransactionStatus.IDLE
+    )
+
+
+def _run_alone(sql: str, params: list[Any], then: Then | None, using: str) -> None:
+    """The transaction's one statement, sent in autocommit: its own transaction, all or nothing.
+    psycopg's connection stays idle, so Django's COMMIT after it sends nothing (and runs the
+    on-commit callbacks); when it fails, there is nothing to roll back."""
+    raw = connections[using].connection
+    raw.autocommit = True
+    try:
+        _run(sql, params, then, using)
+    finally:
+        if not raw.closed and not raw.broken:
+            raw.autocommit = False
 
 
 def _groups(statements: Held) -> Iterator[Held]:
