@@ -181,11 +181,25 @@ class CompiledUpdate(_PerAlias[tuple[str, tuple[Any, ...]]]):
             sql += " RETURNING " + ", ".join(quote(column) for column in self._returning)
         return sql, tuple(params)
 
-    def run(self, using: str = "default", *, then: Then | None = None, **values: Any) -> None:
-        """`then(row)`: the `returning` columns of the changed row, once the update has run."""
+    def run(
+        self,
+        using: str = "default",
+        *,
+        then: Then | None = None,
+        on_existing_rows: bool = False,
+        **values: Any,
+    ) -> None:
+        """`then(row)`: the `returning` columns of the changed row, once the update has run.
+        `on_existing_rows`: as `core.db.held_writes.write` has it."""
         sql, template = self._for(using)
         connection = connections[using]
-        write(sql, _bind(template, values, connection), using, then=then)
+        write(
+            sql,
+            _bind(template, values, connection),
+            using,
+            then=then,
+            on_existing_rows=on_existing_rows,
+        )
 
 
 class CompiledInsert(_PerAlias[tuple[str, str, str]]):

@@ -142,10 +142,12 @@ _PARENT_IN_THREAD = compiled(
 )
 
 
-def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
+def _count(
+    comment: Comment, delta: int, thread_changed: bool = False, being_posted: bool = False
+) -> None:
     """Keep comment_count and the parent's reply_count right when `comment` enters/leaves public view
     (`thread_changed`: bump the thread's version in the same statement, as `_changed` does, and hand
-    the live events the count this transaction leaves)."""
+    the live events the count this transaction leaves; `being_posted`: `comment` is a new post)."""
     if thread_changed:
         _COUNT_COMMENTS_AND_CHANGE.run(
             pk=comment.thread_id, delta=delta, then=lambda row: events.count_known(comment, row[0])
@@ -153,7 +155,9 @@ def _count(comment: Comment, delta: int, thread_changed: bool = False) -> None:
     else:
         _COUNT_COMMENTS.run(pk=comment.thread_id, delta=delta)
     if comment.parent_id is not None:
-        _COUNT_REPLIES.run(pk=comment.parent_id, delta=delta)
+        # A new reply's parent was there before the post (read at its start) and nothing else in
+        # the post changes it: its count may share a statement with the reply's INSERT.
+        _COUNT_REPLIES.run(pk=comment.parent_id, delta=delta, on_existing_rows=being_posted)
 
 
 def _has_approved_history(actor: Actor, email: str) -> bool:
@@ -387,7 +391,7 @@ def post_comment(actor: Actor, thread: Thread, data: CommentInput) -> Comment:
             anchor_state="anchored" if target else "",
         )
         if status == PUBLIC:
-            _count(comment, +1, thread_changed=True)
+            _count(comment, +1, thread_changed=True, being_posted=True)
             cache_versions.bump("thread", thread.version_key)
         audit.record(
             actor,

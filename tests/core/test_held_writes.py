@@ -107,6 +107,30 @@ def test_writes_to_different_tables_share_one_statement_on_postgresql(a_thread: 
     assert AuditEntry.objects.filter(action__in=["test.one", "test.two"]).count() == 2
 
 
+def test_a_change_of_rows_there_before_shares_a_statement_with_inserts_into_its_table(
+    a_thread: Thread,
+) -> None:
+    """`on_existing_rows` lets an UPDATE of rows the block did not insert join the block's INSERT
+    into the same table; without it, or beside another UPDATE of that table, it goes apart."""
+    rename = 'UPDATE "core_auditentry" SET "note" = %s WHERE "action" = %s'
+    audit.record(Actor.system(), "test.there.before", a_thread)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), writes_combined():
+        audit.record(Actor.system(), "test.new", a_thread)
+        write(rename, ["renamed", "test.there.before"], on_existing_rows=True)
+        write(rename, ["renamed twice", "test.there.before"], on_existing_rows=True)
+        write(rename, ["not beside", "test.new"])
+    sent = [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+    if connection.vendor == "postgresql":
+        # (INSERT, first UPDATE), then each other UPDATE of the table on its own.
+        assert len(sent) == 3
+        assert sent[0].startswith("WITH w0 AS (INSERT") and sent[0].count("core_auditentry") == 2
+    else:
+        assert len(sent) == 4
+    notes = dict(AuditEntry.objects.values_list("action", "note"))
+    assert notes["test.there.before"] == "renamed twice"
+    assert notes["test.new"] == "not beside"
+
+
 def test_a_post_sends_its_writes_after_the_insert_together_and_stores_them_all(
     a_thread: Thread,
 ) -> None:

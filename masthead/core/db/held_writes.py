@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -35,7 +35,16 @@ _HELD = "masthead_held_writes"
 _TARGET = re.compile(r'\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
 
 Then = Callable[[tuple[Any, ...]], None]
-Held = list[tuple[str, list[Any], Then | None]]
+
+
+class _Write(NamedTuple):
+    sql: str
+    params: list[Any]
+    then: Then | None
+    on_existing_rows: bool  # an UPDATE or DELETE of rows that were there before the block
+
+
+Held = list[_Write]
 
 
 @contextlib.contextmanager
@@ -77,17 +86,24 @@ def writes_combined(
 
 
 def write(
-    sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS, *, then: Then | None = None
+    sql: str,
+    params: Sequence[Any],
+    using: str = DEFAULT_DB_ALIAS,
+    *,
+    then: Then | None = None,
+    on_existing_rows: bool = False,
 ) -> None:
     """Run an INSERT, UPDATE or DELETE whose result the block does not read: now, or held to the end
     of the `writes_combined()` block around it. With `then`, `sql` ends in a RETURNING clause for the
     one row it changes, and `then(row)` gets that row once the write has run (for work after the
-    commit, such as a live event)."""
+    commit, such as a live event). `on_existing_rows`: an UPDATE or DELETE of rows that were there
+    before the block and that no other write of the block changes, so it may share a statement with
+    the block's INSERTs into its table (a reply's count on its parent, beside the reply's INSERT)."""
     held: Held | None = getattr(connections[using], _HELD, None)
     if held is None:
         _run(sql, list(params), then, using)
     else:
-        held.append((sql, list(params), then))
+        held.append(_Write(sql, list(params), then, on_existing_rows))
 
 
 def _sending_held_first(held: Held, using: str) -> Callable[..., Any]:
@@ -104,8 +120,8 @@ def _send(held: Held, using: str, *, last: bool = False) -> None:
     statements = held[:]
     held.clear()  # before running them: these statements pass the wrapper with nothing held
     if connections[using].vendor != "postgresql":
-        for sql, params, then in statements:
-            _run(sql, params, then, using)
+        for one in statements:
+            _run(one.sql, one.params, one.then, using)
         return
     combined = [_combined(group) for group in _groups(statements)]
     if last and len(combined) == 1 and _nothing_sent_yet(using):
@@ -118,14 +134,14 @@ def _send(held: Held, using: str, *, last: bool = False) -> None:
 def _combined(group: Held) -> tuple[str, list[Any], Then | None]:
     # The parts of one statement run on one snapshot, each to its own table: their order within it
     # does not matter, so the one whose row is wanted is the statement the WITH leads to.
-    primary = next((one for one in group if one[2] is not None), group[-1])
+    primary = next((one for one in group if one.then is not None), group[-1])
     parts = [one for one in group if one is not primary]
     prefix = "".join(
-        f"WITH w0 AS ({part})" if n == 0 else f", w{n} AS ({part})"
-        for n, (part, _, _) in enumerate(parts)
+        f"WITH w0 AS ({part.sql})" if n == 0 else f", w{n} AS ({part.sql})"
+        for n, part in enumerate(parts)
     )
-    params = [value for _, values, _ in parts for value in values] + primary[1]
-    return (f"{prefix} {primary[0]}" if parts else primary[0]), params, primary[2]
+    params = [value for part in parts for value in part.params] + primary.params
+    return (f"{prefix} {primary.sql}" if parts else primary.sql), params, primary.then
 
 
 def _nothing_sent_yet(using: str) -> bool:
@@ -159,25 +175,34 @@ def _run_alone(sql: str, params: list[Any], then: Then | None, using: str) -> No
 
 
 def _groups(statements: Held) -> Iterator[Held]:
-    """In order, the longest runs of statements that write to different tables, with at most one
-    whose row is wanted."""
+    """In order, the longest runs of statements that can share one, with at most one whose row is
+    wanted: each writes to a table of its own, or beside INSERTs into its table it changes only
+    rows that were there before (`on_existing_rows`), which the INSERTs' new rows are not."""
     group: Held = []
-    tables: set[str] = set()
-    for sql, params, then in statements:
-        match = _TARGET.match(sql)
+    tables: dict[str, list[_Write]] = {}
+    for one in statements:
+        match = _TARGET.match(one.sql)
         table = match.group(1) if match else None
-        wanted_twice = then is not None and any(one[2] is not None for one in group)
-        if group and (table is None or table in tables or wanted_twice):
+        wanted_twice = one.then is not None and any(other.then is not None for other in group)
+        apart = table is None or not all(_beside(one, other) for other in tables.get(table, []))
+        if group and (apart or wanted_twice):
             yield group
-            group, tables = [], set()
-        group.append((sql, params, then))
+            group, tables = [], {}
+        group.append(one)
         if table is None:
             yield group
-            group, tables = [], set()
+            group, tables = [], {}
         else:
-            tables.add(table)
+            tables.setdefault(table, []).append(one)
     if group:
         yield group
+
+
+def _beside(one: _Write, other: _Write) -> bool:
+    """Whether two writes to the same table may share a statement (whose parts do not see each
+    other's changes): an INSERT's new rows beside a change of rows that were there before."""
+    inserts = (one.sql.lstrip()[:6].upper() == "INSERT", other.sql.lstrip()[:6].upper() == "INSERT")
+    return (inserts[0] and other.on_existing_rows) or (inserts[1] and one.on_existing_rows)
 
 
 def _run(sql: str, params: list[Any], then: Then | None, using: str) -> None:
