@@ -3,9 +3,11 @@
 One PostgreSQL + Redis (as `bench scaled`), one worker thread posting readers' comments (~400
 characters, a distinct reader each, 30 % replies) through Django's test client to the 1,000-comment
 thread of `bench discussion`'s seed. Alternating five times, 200 posts each way: with the post's
-writes after its INSERT combined (what runs), and with `writes_combined` replaced by a block that
-holds nothing (each write its own statement). Per post: statements sent to PostgreSQL, the worker's
-CPU, the PostgreSQL backend's CPU (from /proc), wall time; medians.
+writes combined (what runs: `transaction_combined`, one statement without BEGIN and COMMIT), and
+with it replaced by a plain `transaction.atomic()` that holds nothing (each write its own
+statement). Per post: statements sent to PostgreSQL (BEGIN and COMMIT included, read from libpq's
+trace: the median of nine posts, a reply sending one more), the worker's CPU, the PostgreSQL
+backend's CPU (from /proc), wall time; medians.
 
 Run: `.venv/bin/python -m bench held_writes` (~2 min with the seeding); results go to
 bench/RESULTS.md under "## Held writes on PostgreSQL".
@@ -20,10 +22,10 @@ from bench import bench_scaled
 from bench.common import machine_line, scratch_dir, shell, write_section
 
 CODE = r"""
-import contextlib, json, os, random, statistics, time
-from django.db import connection
+import json, os, random, statistics, tempfile, time
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from psycopg import pq
 from masthead.discussion import actions
 from masthead.discussion.models import Comment
 from bench.bench_discussion import WORDS
@@ -55,24 +57,39 @@ def backend_cpu():
     fields = open(f"/proc/{backend}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-combined = actions.writes_combined
-ways = {"combined": combined, "each write its own statement": contextlib.nullcontext}
+def statements_sent():
+    # Statements one post sends, BEGIN and COMMIT included (libpq's trace of the connection).
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile("w+") as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            post()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return sum(
+            1
+            for line in trace.read().splitlines()
+            if line.split("\t")[0] == "F" and line.split("\t")[2:3] in (["Query"], ["Execute"])
+        )
+
+combined = actions.transaction_combined
+ways = {"combined": combined, "each write its own statement": transaction.atomic}
 found = {name: {"statements": [], "worker": [], "postgresql": [], "wall": []} for name in ways}
 for _ in range(30):
     post()
 for _ in range(5):
     for name, block in ways.items():
-        actions.writes_combined = block
-        with CaptureQueriesContext(connection) as queries:
-            post()
-        found[name]["statements"].append(len([q for q in queries.captured_queries if q["sql"] != "BEGIN"]) + 1)
+        actions.transaction_combined = block
+        found[name]["statements"].append(statistics.median(statements_sent() for _ in range(9)))
         cpu, database, wall = time.thread_time(), backend_cpu(), time.perf_counter()
         for _ in range(200):
             post()
         found[name]["worker"].append((time.thread_time() - cpu) / 200 * 1000)
         found[name]["postgresql"].append((backend_cpu() - database) / 200 * 1000)
         found[name]["wall"].append((time.perf_counter() - wall) / 200 * 1000)
-actions.writes_combined = combined
+actions.transaction_combined = combined
 print("RESULT " + json.dumps({name: {k: statistics.median(v) for k, v in values.items()} for name, values in found.items()}))
 """
 
@@ -92,8 +109,7 @@ def main() -> None:
         "(~400 characters, a distinct reader each, 30% replies) to a 1,000-comment thread on "
         "PostgreSQL + Redis; medians of five alternating runs of 200 posts each way.",
         "",
-        "| a post's writes after its INSERT | statements a post | worker CPU ms | PostgreSQL CPU ms "
-        "| wall ms |",
+        "| a post's writes | statements a post | worker CPU ms | PostgreSQL CPU ms | wall ms |",
         "|---|---:|---:|---:|---:|",
         *[
             f"| {name} | {one['statements']:.0f} | {one['worker']:.2f} | {one['postgresql']:.2f} "
@@ -101,8 +117,9 @@ def main() -> None:
             for name, one in figures.items()
         ],
         "",
-        "Statements: what one post sends (BEGIN and COMMIT counted; a reply adds the parent's "
-        "lookup). CPU: the posting thread's, and the PostgreSQL backend serving it, per post.",
+        "Statements: what one post sends, BEGIN and COMMIT counted (libpq's trace; the median of "
+        "nine posts: a reply adds the parent's lookup). CPU: the posting thread's, and the "
+        "PostgreSQL backend serving it, per post.",
     ]
     print("\n".join(lines))
     write_section("\n".join(lines))

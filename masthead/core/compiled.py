@@ -326,6 +326,8 @@ class CompiledInsert(_PerAlias[tuple[str, str, str]]):
         new row's id among `questions`, to be answered with the reads asked beside them."""
         if not holds_inserts(using):
             return
+        if list(self.model._meta.db_returning_fields) != [self.model._meta.pk]:
+            raise TypeError(f"{self.model.__name__} has columns the database sets: not held.")
         sql, params = self._asked_before(using, found)
         questions.ask_sql(
             self._name("copies", found), sql, _bind(params, asked, connections[using])
