@@ -148,6 +148,25 @@ def run_on_commit_callbacks() -> Any:
 
 
 @contextlib.contextmanager
+def another_postgresql_connection() -> Iterator[Any]:
+    """A psycopg connection of its own (autocommit) to the test database, to see what the tested
+    connection has committed or to act on it from outside."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as other:
+        yield other
+
+
+@contextlib.contextmanager
 def connected(signal: Signal, receiver: Any, **options: Any) -> Iterator[Any]:
     """`receiver` listens to `signal` inside the block only (Wagtail's register_temporarily, for signals)."""
     signal.connect(receiver, weak=False, **options)

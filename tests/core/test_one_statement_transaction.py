@@ -24,7 +24,7 @@ from masthead.discussion import actions
 from masthead.discussion.inputs import CommentInput
 from masthead.discussion.models import Comment, Thread
 from masthead.moderation.models import SubmissionLog
-from tests.helpers import guest_actor
+from tests.helpers import another_postgresql_connection, guest_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,15 +42,7 @@ def postgresql() -> None:
 @pytest.fixture
 def other() -> Iterator[psycopg.Connection]:
     """A second connection, to see what the tested one has committed."""
-    settings = connection.settings_dict
-    with psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        autocommit=True,
-    ) as second:
+    with another_postgresql_connection() as second:
         yield second
 
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.helpers import settings_process
+from tests.helpers import another_postgresql_connection, settings_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ELSEWHERE = {
@@ -32,15 +32,7 @@ def admin(postgresql: None) -> Iterator[psycopg.Connection]:
     new: one kept from earlier tests may be past its CONN_MAX_AGE and replaced between requests
     for that reason alone."""
     connection.close()
-    settings = connection.settings_dict
-    with psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        autocommit=True,
-    ) as other:
+    with another_postgresql_connection() as other:
         yield other
 
 
