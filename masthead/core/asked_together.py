@@ -46,11 +46,14 @@ class Questions:
         """The answer to `name`: the distinct rows of its query. Asks it first if nobody did, and
         sends, in one statement, every question not answered yet."""
         self.ask(name, query, **values)
-        return self._answer(name)
+        return self.counted(name)
 
     def counted(self, name: str) -> int:
-        """The answer to a question asked with `ask_sql`."""
-        return self._answer(name)
+        """The answer to a question already asked (with `ask_sql`, or `reserve_id`); sends every
+        question not answered yet when this one is not."""
+        if name not in self._answers:
+            self._send()
+        return self._answers[name]
 
     def reserve_id(self, name: str, model: type[models.Model]) -> None:
         """Ask PostgreSQL for the next id of `model`'s table (its key's sequence), for a row whose
@@ -68,12 +71,7 @@ class Questions:
 
     def reserved_id(self, name: str, model: type[models.Model]) -> int:
         self.reserve_id(name, model)
-        return self._answer(name)
-
-    def _answer(self, name: str) -> int:
-        if name not in self._answers:
-            self._send()
-        return self._answers[name]
+        return self.counted(name)
 
     def _send(self) -> None:
         waiting = [name for name in self._asked if name not in self._answers]

@@ -95,3 +95,14 @@ def test_a_post_asks_moderations_and_notifications_reads_in_one_statement(
     ]
     assert len(reads) == 1
     assert "moderation_submissionlog" in reads[0] and "notifications_subscription" in reads[0]
+
+
+def test_ids_are_reserved_from_postgresql_sequences_only() -> None:
+    """Elsewhere a held INSERT is not chosen (`holds_inserts`); asking anyway is a mistake, said
+    at once rather than as a database error later."""
+    if connection.vendor == "postgresql":
+        first = Questions().reserved_id("id", Comment)
+        assert Questions().reserved_id("id", Comment) > first
+    else:
+        with pytest.raises(TypeError, match="PostgreSQL's sequences only"):
+            Questions().reserve_id("id", Comment)

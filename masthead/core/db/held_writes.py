@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _HELD = "masthead_held_writes"
-_TARGET = re.compile(r'\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
+_TARGET = re.compile(r'\s*(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+("[^"]+"|[\w.]+)', re.IGNORECASE)
 
 Then = Callable[[tuple[Any, ...]], None]
 
@@ -179,12 +179,14 @@ def _groups(statements: Held) -> Iterator[Held]:
     wanted: each writes to a table of its own, or beside INSERTs into its table it changes only
     rows that were there before (`on_existing_rows`), which the INSERTs' new rows are not."""
     group: Held = []
-    tables: dict[str, list[_Write]] = {}
+    tables: dict[str, list[tuple[bool, bool]]] = {}  # per table: (inserts, on existing rows)
     for one in statements:
         match = _TARGET.match(one.sql)
-        table = match.group(1) if match else None
+        table = match.group(2) if match else None
+        inserts = match is not None and match.group(1)[:6].upper() == "INSERT"
+        kind = (inserts, one.on_existing_rows)
         wanted_twice = one.then is not None and any(other.then is not None for other in group)
-        apart = table is None or not all(_beside(one, other) for other in tables.get(table, []))
+        apart = table is None or not all(_beside(kind, other) for other in tables.get(table, []))
         if group and (apart or wanted_twice):
             yield group
             group, tables = [], {}
@@ -193,16 +195,16 @@ def _groups(statements: Held) -> Iterator[Held]:
             yield group
             group, tables = [], {}
         else:
-            tables.setdefault(table, []).append(one)
+            tables.setdefault(table, []).append(kind)
     if group:
         yield group
 
 
-def _beside(one: _Write, other: _Write) -> bool:
-    """Whether two writes to the same table may share a statement (whose parts do not see each
-    other's changes): an INSERT's new rows beside a change of rows that were there before."""
-    inserts = (one.sql.lstrip()[:6].upper() == "INSERT", other.sql.lstrip()[:6].upper() == "INSERT")
-    return (inserts[0] and other.on_existing_rows) or (inserts[1] and one.on_existing_rows)
+def _beside(one: tuple[bool, bool], other: tuple[bool, bool]) -> bool:
+    """Whether two writes to the same table, each (inserts, on existing rows), may share a
+    statement (whose parts do not see each other's changes): an INSERT's new rows beside a change of
+    rows that were there before."""
+    return (one[0] and other[1]) or (other[0] and one[1])
 
 
 def _run(sql: str, params: list[Any], then: Then | None, using: str) -> None:
